@@ -1,6 +1,13 @@
-var builder = WebApplication.CreateBuilder(args);
+using OmakaseRobo.Api.Platform.Hosting;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+var options = builder.AddPlatform();
+
 var app = builder.Build();
+app.UsePlatform();
+app.MapPlatformApi(app.Services.GetRequiredService<Runtime>());
 
-app.MapGet("/", () => "Hello World!");
+await app.RunAsync().ConfigureAwait(false);
 
-app.Run();
+/// <summary>The entry point, visible to the HTTP tests.</summary>
+public partial class Program;

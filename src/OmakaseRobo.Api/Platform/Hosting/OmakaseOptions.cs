@@ -1,0 +1,68 @@
+namespace OmakaseRobo.Api.Platform.Hosting;
+
+/// <summary>Everything under the <c>Omakase</c> configuration section.</summary>
+public sealed class OmakaseOptions
+{
+    public const string Section = "Omakase";
+
+    /// <summary>Which modules this process serves: all, auth, admin, incidents or jobs.</summary>
+    public string Function { get; set; } = "all";
+
+    /// <summary>dev, staging or prod in AWS; local on a workstation.</summary>
+    public string Stage { get; set; } = "local";
+
+    public TableOptions Tables { get; set; } = new();
+
+    public KeyOptions Keys { get; set; } = new();
+
+    public LocalOptions Local { get; set; } = new();
+
+    public BootstrapOptions Bootstrap { get; set; } = new();
+
+    public SecurityOptions Security { get; set; } = new();
+}
+
+public sealed class TableOptions
+{
+    public string Main { get; set; } = "omakase-main";
+
+    public string Audit { get; set; } = "omakase-audit";
+}
+
+public sealed class KeyOptions
+{
+    /// <summary>ARN of the symmetric customer-managed KMS key (AWS only).</summary>
+    public string? KmsKeyId { get; set; }
+
+    /// <summary>ARN of the ECC_NIST_P256 signing key for audit checkpoints (AWS only).</summary>
+    public string? SigningKeyId { get; set; }
+}
+
+public sealed class LocalOptions
+{
+    /// <summary>Folder for the DynamoDB Local jar; defaults to .cache/ at the repository root.</summary>
+    public string? CacheDir { get; set; }
+
+    /// <summary>Folder for local data (DynamoDB files, key files); defaults to .local/ at the repository root.</summary>
+    public string? DataDir { get; set; }
+
+    /// <summary>Keep DynamoDB Local in memory instead of on disk.</summary>
+    public bool InMemory { get; set; }
+}
+
+public sealed class BootstrapOptions
+{
+    public string? OperatorEmail { get; set; }
+
+    public string? OperatorPassword { get; set; }
+}
+
+public sealed class SecurityOptions
+{
+    /// <summary>bcrypt work factor; never below 10.</summary>
+    public int BcryptCost { get; set; } = 12;
+
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan SessionAbsoluteTimeout { get; set; } = TimeSpan.FromHours(12);
+}

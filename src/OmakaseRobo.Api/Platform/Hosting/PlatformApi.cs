@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OmakaseRobo.Api.Platform.Json;
+using Scalar.AspNetCore;
+
+namespace OmakaseRobo.Api.Platform.Hosting;
+
+/// <summary>Routes every function serves: the readiness check and the API description.</summary>
+public static class PlatformApi
+{
+    public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder routes, Runtime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        ArgumentNullException.ThrowIfNull(runtime);
+        routes.MapGet("/healthz", Health).ExcludeFromDescription();
+        routes.MapOpenApi();
+        if (!runtime.InAws)
+        {
+            routes.MapScalarApiReference();
+        }
+
+        return routes;
+    }
+
+    /// <summary>The Lambda Web Adapter's readiness check: never touches storage.</summary>
+    private static Ok<HealthResponse> Health() => TypedResults.Ok(new HealthResponse("ok"));
+}

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Console;
+using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Platform.Http;
+using OmakaseRobo.Api.Platform.Json;
+using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Api.Platform.Logging;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Platform.Hosting;
+
+/// <summary>What every module shares: options, clock, JSON, problems, logging, headers, storage, keys, audit.</summary>
+public static class PlatformSetup
+{
+    public const string LocalUrl = "http://127.0.0.1:5080";
+
+    public static OmakaseOptions AddPlatform(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var runtime = Runtime.From(builder.Configuration);
+        runtime.EnsureDataResidency();
+        var options = builder.Configuration.GetSection(OmakaseOptions.Section).Get<OmakaseOptions>() ?? new OmakaseOptions();
+        Modules.Validate(options);
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(LocalUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = BodyLimitMiddleware.MaxBodyBytes;
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(console => console.FormatterName = PowertoolsJsonFormatter.FormatterName);
+        // Registered directly: AddConsoleFormatter binds options by reflection, which Native AOT cannot keep.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, PowertoolsJsonFormatter>());
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(runtime);
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.Problems.Shape);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        builder.AddStorage(runtime, options);
+        services.AddKeys(runtime, options);
+        services.AddSingleton<IAuditTrail, AuditStore>();
+        return options;
+    }
+
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<CorrelationMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<BodyLimitMiddleware>();
+        return app;
+    }
+}

@@ -1,0 +1,29 @@
+using Amazon;
+using Amazon.KeyManagementService;
+using OmakaseRobo.Api.Platform.Hosting;
+
+namespace OmakaseRobo.Api.Platform.Keys;
+
+public static class KeySetup
+{
+    public static IServiceCollection AddKeys(this IServiceCollection services, Runtime runtime, OmakaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(options);
+        if (runtime.InAws)
+        {
+            var keyId = options.Keys.KmsKeyId
+                ?? throw new InvalidOperationException("Omakase:Keys:KmsKeyId must name the customer-managed KMS key in AWS.");
+            services.AddSingleton<IAmazonKeyManagementService>(_ => new AmazonKeyManagementServiceClient(RegionEndpoint.GetBySystemName(runtime.Region)));
+            services.AddSingleton<IKeyProvider>(sp => new KmsKeyProvider(sp.GetRequiredService<IAmazonKeyManagementService>(), keyId));
+        }
+        else
+        {
+            var keyFile = Path.Combine(LocalPaths.DataDir(options.Local), "keys", "master.key");
+            services.AddSingleton<IKeyProvider>(_ => new LocalKeyProvider(keyFile));
+        }
+
+        services.AddSingleton<EnvelopeCipher>();
+        return services;
+    }
+}

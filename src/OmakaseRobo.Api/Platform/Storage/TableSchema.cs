@@ -1,0 +1,61 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace OmakaseRobo.Api.Platform.Storage;
+
+/// <summary>
+/// The key shape both tables share (the CDK stack declares the same): pk/sk, one GSI gsi1 (gsi1pk/gsi1sk),
+/// and the TTL attribute ttl in epoch seconds.
+/// </summary>
+public static class TableSchema
+{
+    public const string PartitionKey = "pk";
+    public const string SortKey = "sk";
+    public const string Index1 = "gsi1";
+    public const string Index1PartitionKey = "gsi1pk";
+    public const string Index1SortKey = "gsi1sk";
+    public const string TimeToLive = "ttl";
+
+    public static CreateTableRequest CreateRequest(string tableName) => new()
+    {
+        TableName = tableName,
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        AttributeDefinitions =
+        [
+            new AttributeDefinition(PartitionKey, ScalarAttributeType.S),
+            new AttributeDefinition(SortKey, ScalarAttributeType.S),
+            new AttributeDefinition(Index1PartitionKey, ScalarAttributeType.S),
+            new AttributeDefinition(Index1SortKey, ScalarAttributeType.S),
+        ],
+        KeySchema = [new KeySchemaElement(PartitionKey, KeyType.HASH), new KeySchemaElement(SortKey, KeyType.RANGE)],
+        GlobalSecondaryIndexes =
+        [
+            new GlobalSecondaryIndex
+            {
+                IndexName = Index1,
+                KeySchema = [new KeySchemaElement(Index1PartitionKey, KeyType.HASH), new KeySchemaElement(Index1SortKey, KeyType.RANGE)],
+                Projection = new Projection { ProjectionType = ProjectionType.ALL },
+            },
+        ],
+    };
+
+    /// <summary>Local mode only: in AWS the tables come from CDK and the app never creates them.</summary>
+    public static async Task EnsureCreatedAsync(IAmazonDynamoDB dynamo, string tableName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dynamo);
+        try
+        {
+            await dynamo.CreateTableAsync(CreateRequest(tableName), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ResourceInUseException)
+        {
+            return; // already there: creation is idempotent
+        }
+
+        await dynamo.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+        {
+            TableName = tableName,
+            TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = TimeToLive, Enabled = true },
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}
