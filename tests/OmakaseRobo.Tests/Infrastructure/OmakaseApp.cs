@@ -26,6 +26,11 @@ public sealed class OmakaseApp : WebApplicationFactory<Program>
 
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>The bootstrap operator once signed in (see Scenario.OperatorAsync).</summary>
+    internal SignedIn? Operator { get; set; }
+
+    internal SemaphoreSlim OperatorGate { get; } = new(1, 1);
+
     public string MainTable => $"{tablePrefix}-main";
 
     public string AuditTable => $"{tablePrefix}-audit";

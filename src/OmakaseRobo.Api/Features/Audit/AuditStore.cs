@@ -37,7 +37,8 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, T
         AddIfPresent(item, "userAgent", auditEvent.UserAgent is { Length: > 512 } ua ? ua[..512] : auditEvent.UserAgent);
         if (auditEvent.Details is { Count: > 0 } details)
         {
-            item["details"] = new() { M = details.ToDictionary(d => d.Key, d => new AttributeValue(d.Value)) };
+            // An empty value is stored as NULL: DynamoDB Local refuses empty strings outside keys.
+            item["details"] = new() { M = details.ToDictionary(d => d.Key, d => d.Value.Length == 0 ? new AttributeValue { NULL = true } : new AttributeValue(d.Value)) };
         }
 
         await dynamo.PutItemAsync(new PutItemRequest { TableName = options.Tables.Audit, Item = item }, cancellationToken).ConfigureAwait(false);

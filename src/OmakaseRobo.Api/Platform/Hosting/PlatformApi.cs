@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Json;
 using Scalar.AspNetCore;
 
@@ -11,11 +12,11 @@ public static class PlatformApi
     {
         ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(runtime);
-        routes.MapGet("/healthz", Health).ExcludeFromDescription();
-        routes.MapOpenApi();
+        routes.MapGet("/healthz", Health).ExcludeFromDescription().AllowAnonymousAccess();
+        routes.MapOpenApi().AllowAnonymousAccess();
         if (!runtime.InAws)
         {
-            routes.MapScalarApiReference();
+            routes.MapScalarApiReference().AllowAnonymousAccess();
         }
 
         return routes;

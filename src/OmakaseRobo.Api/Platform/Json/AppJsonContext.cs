@@ -1,12 +1,31 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Features.Users;
 
 namespace OmakaseRobo.Api.Platform.Json;
 
 /// <summary>The one source-generated JSON context of the app (Native AOT: no reflection).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(SessionResponse))]
+[JsonSerializable(typeof(MfaChallengeResponse))]
+[JsonSerializable(typeof(MfaVerifyRequest))]
+[JsonSerializable(typeof(MeResponse))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(TotpEnrollmentResponse))]
+[JsonSerializable(typeof(TotpConfirmRequest))]
+[JsonSerializable(typeof(RecoveryCodesResponse))]
+[JsonSerializable(typeof(SessionList))]
+[JsonSerializable(typeof(CreateTenantRequest))]
+[JsonSerializable(typeof(CreatedTenant))]
+[JsonSerializable(typeof(TenantResponse))]
+[JsonSerializable(typeof(CreateUserRequest))]
+[JsonSerializable(typeof(CreatedUser))]
+[JsonSerializable(typeof(UserList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -1,0 +1,125 @@
+using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Platform.Http;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Access;
+
+/// <summary>
+/// The one place that authorizes (9.2.2, 9.4.4): it reads the endpoint's <see cref="AccessRule"/>, resolves the
+/// caller from their session, and decides. An endpoint that declares nothing is refused (fail closed).
+/// </summary>
+public sealed class AccessMiddleware(RequestDelegate next)
+{
+    public const string TenantRouteValue = "tenantId";
+
+    public async Task InvokeAsync(HttpContext context, AuthService auth, IAuditTrail audit)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(auth);
+        ArgumentNullException.ThrowIfNull(audit);
+        var endpoint = context.GetEndpoint();
+        if (endpoint is not RouteEndpoint)
+        {
+            await next(context).ConfigureAwait(false); // no route matched, or the 405 rejection: problems downstream
+            return;
+        }
+
+        if (endpoint.Metadata.GetMetadata<AccessRule>() is not { } rule)
+        {
+            await WriteAsync(context, "forbidden").ConfigureAwait(false); // fail closed; a test keeps this from happening
+            return;
+        }
+
+        if (rule.Anonymous)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var token = BearerToken.FromAuthorizationHeader(context.Request.Headers.Authorization);
+        var caller = token is null ? null : await auth.ResolveCallerAsync(token, RequestOrigin.Of(context), context.RequestAborted).ConfigureAwait(false);
+        if (caller is null)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await WriteAsync(context, "unauthorized").ConfigureAwait(false);
+            return;
+        }
+
+        context.Features.Set(caller);
+        if (caller.IsRestricted && !rule.AllowedWhileRestricted)
+        {
+            await WriteAsync(context, caller.PasswordChangeRequired ? "password-change-required" : "mfa-enrollment-required").ConfigureAwait(false);
+            return;
+        }
+
+        var decision = Decide(caller, rule, context.Request.RouteValues[TenantRouteValue] as string);
+        if (decision == Decision.Privileged)
+        {
+            await audit.WriteAsync(new AuditEvent(
+                AuditCategory.Operation, caller.TenantId, caller.UserId, "privileged-access", context.Request.Path, "success",
+                caller.SourceIp, caller.UserAgent,
+                new Dictionary<string, string>
+                {
+                    ["method"] = context.Request.Method,
+                    ["route"] = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? string.Empty,
+                    ["tenantId"] = context.Request.RouteValues[TenantRouteValue] as string ?? string.Empty,
+                }), context.RequestAborted).ConfigureAwait(false);
+        }
+
+        switch (decision)
+        {
+            case Decision.Allowed or Decision.Privileged:
+                await next(context).ConfigureAwait(false);
+                break;
+            case Decision.NotFound:
+                await WriteAsync(context, "not-found").ConfigureAwait(false);
+                break;
+            default:
+                await WriteAsync(context, "forbidden").ConfigureAwait(false);
+                break;
+        }
+    }
+
+    public enum Decision
+    {
+        Allowed,
+        Privileged,
+        Forbidden,
+        NotFound,
+    }
+
+    /// <summary>
+    /// The rule itself. Platform users act by platform permission (privileged, audited, when it crosses into a
+    /// customer tenant); customers by tenant permission inside their own tenant; another tenant is not found.
+    /// </summary>
+    public static Decision Decide(Caller caller, AccessRule rule, string? routeTenant)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(rule);
+        if (rule.TenantPermission is null && rule.PlatformPermission is null)
+        {
+            return routeTenant is null || routeTenant == caller.TenantId ? Decision.Allowed : Decision.NotFound;
+        }
+
+        if (caller.IsPlatform)
+        {
+            if (rule.PlatformPermission is not null && caller.Has(rule.PlatformPermission))
+            {
+                return routeTenant is null || routeTenant == caller.TenantId ? Decision.Allowed : Decision.Privileged;
+            }
+
+            return routeTenant is null || routeTenant == caller.TenantId ? Decision.Forbidden : Decision.NotFound;
+        }
+
+        if (routeTenant is not null && routeTenant != caller.TenantId)
+        {
+            return Decision.NotFound;
+        }
+
+        return rule.TenantPermission is not null && caller.Has(rule.TenantPermission) ? Decision.Allowed : Decision.Forbidden;
+    }
+
+    private static Task WriteAsync(HttpContext context, string slug) =>
+        Problems.Of(slug).ExecuteAsync(context);
+}

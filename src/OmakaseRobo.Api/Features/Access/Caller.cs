@@ -1,0 +1,36 @@
+using System.Collections.Frozen;
+using System.Reflection;
+
+namespace OmakaseRobo.Api.Features.Access;
+
+/// <summary>The signed-in user behind a request, as resolved from their session on this very request.</summary>
+public sealed record Caller(
+    string TenantId,
+    string UserId,
+    string SessionId,
+    string Email,
+    string DisplayName,
+    IReadOnlyList<string> Roles,
+    FrozenSet<string> Permissions,
+    bool MfaEnabled,
+    bool PasswordChangeRequired,
+    bool MfaEnrollmentRequired,
+    string? SourceIp,
+    string? UserAgent)
+{
+    /// <summary>SHA-256 of the caller's own token: how logout finds the session to end.</summary>
+    public string TokenHash { get; init; } = string.Empty;
+
+    public bool IsPlatform => TenantId == BuiltInRoles.PlatformTenantId;
+
+    public bool IsRestricted => PasswordChangeRequired || MfaEnrollmentRequired;
+
+    public bool Has(string permission) => Permissions.Contains(permission);
+
+    /// <summary>Minimal-API binding: the access middleware has resolved the caller before any handler runs.</summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ValueTask.FromResult(context.Features.Get<Caller>());
+    }
+}

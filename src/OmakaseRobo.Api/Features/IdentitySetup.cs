@@ -1,0 +1,32 @@
+using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Features.Users;
+
+namespace OmakaseRobo.Api.Features;
+
+/// <summary>Identity and access: every function needs them to know who calls.</summary>
+public static class IdentitySetup
+{
+    public static IServiceCollection AddIdentity(this IServiceCollection services)
+    {
+        services.AddSingleton<TenantStore>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<MfaChallengeStore>();
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<TotpAuthenticator>();
+        services.AddSingleton<AuthService>();
+        services.AddSingleton<UsersService>();
+        services.AddHostedService<BootstrapOperator>();
+        return services;
+    }
+
+    public static WebApplication UseAccessControl(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseRouting();
+        app.UseMiddleware<AccessMiddleware>();
+        return app;
+    }
+}

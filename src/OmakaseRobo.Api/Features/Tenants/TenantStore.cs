@@ -1,0 +1,109 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Tenants;
+
+/// <summary>A customer tenant and its policy. Custom role definitions live on the tenant item, so one read gives a caller's permissions.</summary>
+public sealed record TenantRecord(
+    string TenantId,
+    string Name,
+    int AdminLimit,
+    bool RequireMfaForAdmins,
+    int AdminCount,
+    string Status,
+    DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, List<string>> Roles,
+    DateTimeOffset? TerminatedAt = null,
+    DateTimeOffset? DataDeletionAfter = null)
+{
+    public const string Active = "active";
+    public const string Terminated = "terminated";
+
+    public bool IsActive => Status == Active;
+}
+
+/// <summary>Tenant items in the main table: pk TENANT#id, sk #TENANT.</summary>
+public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+{
+    public const string TenantSortKey = "#TENANT";
+
+    public static string Partition(string tenantId) => $"TENANT#{tenantId}";
+
+    public static Dictionary<string, AttributeValue> Key(string tenantId) => Attr.Key(Partition(tenantId), TenantSortKey);
+
+    public async Task<TenantRecord?> GetAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsWellFormed(tenantId))
+        {
+            return null;
+        }
+
+        var response = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = options.Tables.Main,
+            Key = Key(tenantId),
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return response.IsItemSet ? FromItem(response.Item) : null;
+    }
+
+    /// <summary>The Put of a new tenant, for a transaction or on its own; fails if the id exists.</summary>
+    public Put PutNew(TenantRecord tenant)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        return new Put
+        {
+            TableName = options.Tables.Main,
+            Item = ToItem(tenant),
+            ConditionExpression = "attribute_not_exists(pk)",
+        };
+    }
+
+    public async Task CreateAsync(TenantRecord tenant, CancellationToken cancellationToken)
+    {
+        var put = PutNew(tenant);
+        await dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = put.TableName,
+            Item = put.Item,
+            ConditionExpression = put.ConditionExpression,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static Dictionary<string, AttributeValue> ToItem(TenantRecord tenant)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var item = Key(tenant.TenantId);
+        item["type"] = Attr.S("tenant");
+        item["tenantId"] = Attr.S(tenant.TenantId);
+        item["name"] = Attr.S(tenant.Name);
+        item["adminLimit"] = Attr.N(tenant.AdminLimit);
+        item["requireMfaForAdmins"] = Attr.Bool(tenant.RequireMfaForAdmins);
+        item["adminCount"] = Attr.N(tenant.AdminCount);
+        item["status"] = Attr.S(tenant.Status);
+        item["createdAt"] = Attr.N(tenant.CreatedAt.ToUnixTimeMilliseconds());
+        item["roles"] = new AttributeValue { M = tenant.Roles.ToDictionary(r => r.Key, r => Attr.List(r.Value)) };
+        return item;
+    }
+
+    public static TenantRecord FromItem(Dictionary<string, AttributeValue> item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var roles = item.TryGetValue("roles", out var map) && map.M is { } m
+            ? m.ToDictionary(r => r.Key, r => r.Value.L?.Select(v => v.S).ToList() ?? [])
+            : [];
+        return new TenantRecord(
+            item.RequireS("tenantId"),
+            item.RequireS("name"),
+            (int)(item.GetN("adminLimit") ?? 0),
+            item.GetBool("requireMfaForAdmins"),
+            (int)(item.GetN("adminCount") ?? 0),
+            item.RequireS("status"),
+            DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
+            roles,
+            item.GetN("terminatedAt") is { } terminated ? DateTimeOffset.FromUnixTimeMilliseconds(terminated) : null,
+            item.GetN("dataDeletionAfter") is { } after ? DateTimeOffset.FromUnixTimeMilliseconds(after) : null);
+    }
+}

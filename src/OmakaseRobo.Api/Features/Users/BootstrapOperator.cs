@@ -1,0 +1,81 @@
+using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Users;
+
+/// <summary>
+/// The first start on an empty store creates the platform tenant and one operator holding every platform role.
+/// Resumable: a start that finds the tenant without users creates the operator. The operator must change the
+/// password at first sign-in, and enrol MFA, like every platform user.
+/// </summary>
+internal sealed partial class BootstrapOperator(
+    TenantStore tenants, UserStore users, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, Runtime runtime,
+    TimeProvider clock, ILogger<BootstrapOperator> logger) : IHostedService
+{
+    public const string LocalDefaultEmail = "operator@omakase.local";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        hasher.Warm();
+        var now = clock.GetUtcNow();
+        if (await tenants.GetAsync(BuiltInRoles.PlatformTenantId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            try
+            {
+                await tenants.CreateAsync(new TenantRecord(
+                    BuiltInRoles.PlatformTenantId, "TechHub platform", 0, true, 0, TenantRecord.Active, now,
+                    new Dictionary<string, List<string>>()), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Amazon.DynamoDBv2.Model.ConditionalCheckFailedException)
+            {
+                // another instance created it first
+            }
+        }
+
+        if ((await users.ListAsync(BuiltInRoles.PlatformTenantId, cancellationToken).ConfigureAwait(false)).Count > 0)
+        {
+            return;
+        }
+
+        var email = options.Bootstrap.OperatorEmail ?? (runtime.InAws ? null : LocalDefaultEmail);
+        var password = options.Bootstrap.OperatorPassword;
+        if (email is null || (password is null && runtime.InAws))
+        {
+            LogNotConfigured(logger);
+            return;
+        }
+
+        var generated = password is null;
+        password ??= UsersService.TemporaryPassword(email);
+        var user = new UserRecord(
+            BuiltInRoles.PlatformTenantId, Ids.New("u"), email.Trim().ToLowerInvariant(), "Bootstrap operator",
+            [BuiltInRoles.Operator, BuiltInRoles.SecurityOfficer, BuiltInRoles.Auditor], UserRecord.Active, hasher.Hash(password),
+            PasswordChangeRequired: true, MfaEnabled: false, null, null, null, [], UserStore.NewStamp(), 0, null, now, null);
+        if (await users.CreateAsync(user, cancellationToken).ConfigureAwait(false) != CreateUserOutcome.Created)
+        {
+            return; // another instance bootstrapped at the same time
+        }
+
+        await audit.WriteAsync(new AuditEvent(
+            AuditCategory.System, BuiltInRoles.PlatformTenantId, null, "bootstrap.operator", user.UserId, "success", null, null), cancellationToken).ConfigureAwait(false);
+        LogCreated(logger, user.UserId);
+        if (generated)
+        {
+            // Printed once, to the local console only, never through the logger (no secret in a log line).
+            await Console.Error.WriteLineAsync(
+                $"Bootstrap operator: tenantId={BuiltInRoles.PlatformTenantId} email={user.Email} password={password} (change it at first sign-in)").ConfigureAwait(false);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bootstrap operator not created: set Omakase:Bootstrap:OperatorEmail and Omakase:Bootstrap:OperatorPassword")]
+    private static partial void LogNotConfigured(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap operator created: {UserId}")]
+    private static partial void LogCreated(ILogger logger, string userId);
+}

@@ -1,0 +1,18 @@
+namespace OmakaseRobo.Api.Features.Users;
+
+public sealed record CreateUserRequest(string? Email, string? DisplayName, List<string>? Roles);
+
+public sealed record CreatedUser(string UserId, string TemporaryPassword);
+
+public sealed record UserSummary(
+    string UserId, string Email, string DisplayName, IReadOnlyList<string> Roles, bool MfaEnabled, string Status,
+    DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt)
+{
+    public static UserSummary From(UserRecord user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return new(user.UserId, user.Email, user.DisplayName, user.Roles, user.MfaEnabled, user.Status, user.CreatedAt, user.LastSignInAt);
+    }
+}
+
+public sealed record UserList(IReadOnlyList<UserSummary> Items);

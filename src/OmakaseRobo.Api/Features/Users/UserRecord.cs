@@ -1,0 +1,31 @@
+namespace OmakaseRobo.Api.Features.Users;
+
+/// <summary>
+/// A user as stored: the minimum of 9.2.1 (email, display name, roles) plus credential data. Secrets are
+/// never here in clear: a bcrypt hash, envelope-encrypted TOTP seeds, SHA-256 hashes of recovery codes.
+/// </summary>
+public sealed record UserRecord(
+    string TenantId,
+    string UserId,
+    string Email,
+    string DisplayName,
+    IReadOnlyList<string> Roles,
+    string Status,
+    string? PasswordHash,
+    bool PasswordChangeRequired,
+    bool MfaEnabled,
+    string? TotpSecret,
+    string? TotpPendingSecret,
+    long? LastTotpStep,
+    IReadOnlyList<string> RecoveryCodeHashes,
+    string SecurityStamp,
+    int FailedSignIns,
+    DateTimeOffset? LockedUntil,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastSignInAt)
+{
+    public const string Active = "active";
+    public const string Deleted = "deleted";
+
+    public bool IsActive => Status == Active;
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Users;
+
+/// <summary>Users of a tenant: registered and deleted by operators only (9.2.1), listed by the tenant's readers.</summary>
+public static class UsersApi
+{
+    public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
+    {
+        var users = routes.MapGroup("/v1/tenants/{tenantId}/users").WithTags("Users");
+        users.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage);
+        users.MapGet("/", List).RequirePermission(Permissions.UsersRead, Permissions.PlatformRead);
+        users.MapDelete("/{userId}", Delete).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage);
+        return routes;
+    }
+
+    public static async Task<Results<Created<CreatedUser>, ValidationProblem, ProblemHttpResult>> Create(
+        string tenantId, CreateUserRequest request, Caller caller, UsersService users, CancellationToken cancellationToken) =>
+        await users.CreateAsync(tenantId, request, caller, cancellationToken) switch
+        {
+            CreateUserResult.Created created => TypedResults.Created($"/v1/tenants/{tenantId}/users/{created.User.UserId}", created.User),
+            CreateUserResult.Invalid invalid => Problems.Validation(invalid.Errors),
+            CreateUserResult.Conflict conflict => Problems.Of("conflict", conflict.Reason),
+            _ => Problems.Of("not-found"),
+        };
+
+    public static async Task<Results<Ok<UserList>, ProblemHttpResult>> List(string tenantId, UsersService users, CancellationToken cancellationToken) =>
+        await users.ListAsync(tenantId, cancellationToken) is { } items ? TypedResults.Ok(new UserList(items)) : Problems.Of("not-found");
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string tenantId, string userId, Caller caller, UsersService users, CancellationToken cancellationToken) =>
+        await users.DeleteAsync(tenantId, userId, caller, cancellationToken) switch
+        {
+            UsersService.DeleteOutcome.Deleted => TypedResults.NoContent(),
+            UsersService.DeleteOutcome.Self => Problems.Of("conflict", "You cannot delete your own account."),
+            _ => Problems.Of("not-found"),
+        };
+}

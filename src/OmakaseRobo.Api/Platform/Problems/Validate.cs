@@ -1,0 +1,38 @@
+namespace OmakaseRobo.Api.Platform.Problems;
+
+/// <summary>Field checks that answer error codes (see FieldMessages); null means the field is fine.</summary>
+public static class Validate
+{
+    public static string? Required(string? value, int maxLength) =>
+        string.IsNullOrWhiteSpace(value) ? FieldMessages.Required
+        : value.Length > maxLength ? FieldMessages.TooLong
+        : value.Any(char.IsControl) ? FieldMessages.InvalidFormat
+        : null;
+
+    public static string? Email(string? value) =>
+        Required(value, 254) ?? (IsEmail(NormalizeEmail(value!)) ? null : FieldMessages.InvalidEmail);
+
+    public static string NormalizeEmail(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        return email.Trim().ToLowerInvariant();
+    }
+
+    /// <summary>Collects the field errors; null when there are none.</summary>
+    public static Dictionary<string, string[]>? Fields(params (string Field, string? Error)[] checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        var errors = checks.Where(c => c.Error is not null).ToDictionary(c => c.Field, c => new[] { c.Error! });
+        return errors.Count == 0 ? null : errors;
+    }
+
+    private static bool IsEmail(string email)
+    {
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        return at > 0
+            && at == email.LastIndexOf('@')
+            && email.IndexOf('.', at) > at + 1
+            && !email.EndsWith('.')
+            && !email.Any(char.IsWhiteSpace);
+    }
+}
