@@ -1,5 +1,7 @@
 using OmakaseRobo.Api.Features;
+using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Hosting;
@@ -21,6 +23,8 @@ if (options.Serves(Modules.Admin))
 {
     app.MapTenantsApi();
     app.MapUsersApi();
+    app.MapRolesApi();
+    app.MapAccessReviewApi();
 }
 
 await app.RunAsync().ConfigureAwait(false);

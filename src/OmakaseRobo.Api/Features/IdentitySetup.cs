@@ -1,5 +1,6 @@
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 
@@ -18,6 +19,9 @@ public static class IdentitySetup
         services.AddSingleton<TotpAuthenticator>();
         services.AddSingleton<AuthService>();
         services.AddSingleton<UsersService>();
+        services.AddSingleton<RoleStore>();
+        services.AddSingleton<RolesService>();
+        services.AddSingleton<AccessReviewService>();
         services.AddHostedService<BootstrapOperator>();
         return services;
     }

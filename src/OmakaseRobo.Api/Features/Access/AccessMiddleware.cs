@@ -1,5 +1,6 @@
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Problems;
 
@@ -13,7 +14,7 @@ public sealed class AccessMiddleware(RequestDelegate next)
 {
     public const string TenantRouteValue = "tenantId";
 
-    public async Task InvokeAsync(HttpContext context, AuthService auth, IAuditTrail audit)
+    public async Task InvokeAsync(HttpContext context, AuthService auth, IAuditTrail audit, UserStore users, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(auth);
@@ -65,6 +66,11 @@ public sealed class AccessMiddleware(RequestDelegate next)
                     ["route"] = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? string.Empty,
                     ["tenantId"] = context.Request.RouteValues[TenantRouteValue] as string ?? string.Empty,
                 }), context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (decision is Decision.Allowed or Decision.Privileged && IsPrivilegedChange(caller, rule, context.Request.Method))
+        {
+            await users.RecordPrivilegedActionAsync(caller.TenantId, caller.UserId, clock.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
         }
 
         switch (decision)
@@ -119,6 +125,11 @@ public sealed class AccessMiddleware(RequestDelegate next)
 
         return rule.TenantPermission is not null && caller.Has(rule.TenantPermission) ? Decision.Allowed : Decision.Forbidden;
     }
+
+    /// <summary>A state-changing call made by a platform user or a tenant admin: what the access review calls a privileged action.</summary>
+    private static bool IsPrivilegedChange(Caller caller, AccessRule rule, string method) =>
+        !HttpMethods.IsGet(method) && (rule.TenantPermission is not null || rule.PlatformPermission is not null)
+        && (caller.IsPlatform || caller.Roles.Contains(BuiltInRoles.Admin));
 
     private static Task WriteAsync(HttpContext context, string slug) =>
         Problems.Of(slug).ExecuteAsync(context);

@@ -28,6 +28,7 @@ public sealed record TenantRecord(
 public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     public const string TenantSortKey = "#TENANT";
+    public const string ListPartition = "TENANTS";
 
     public static string Partition(string tenantId) => $"TENANT#{tenantId}";
 
@@ -47,6 +48,27 @@ public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
             ConsistentRead = true,
         }, cancellationToken).ConfigureAwait(false);
         return response.IsItemSet ? FromItem(response.Item) : null;
+    }
+
+    public async Task<List<TenantRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        var tenants = new List<TenantRecord>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = options.Tables.Main,
+                IndexName = TableSchema.Index1,
+                KeyConditionExpression = "gsi1pk = :all",
+                ExpressionAttributeValues = new() { [":all"] = Attr.S(ListPartition) },
+                ExclusiveStartKey = start,
+            }, cancellationToken).ConfigureAwait(false);
+            tenants.AddRange(page.Items.Select(FromItem));
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return tenants;
     }
 
     /// <summary>The Put of a new tenant, for a transaction or on its own; fails if the id exists.</summary>
@@ -84,7 +106,10 @@ public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         item["adminCount"] = Attr.N(tenant.AdminCount);
         item["status"] = Attr.S(tenant.Status);
         item["createdAt"] = Attr.N(tenant.CreatedAt.ToUnixTimeMilliseconds());
-        item["roles"] = new AttributeValue { M = tenant.Roles.ToDictionary(r => r.Key, r => Attr.List(r.Value)) };
+        item["roles"] = new AttributeValue { M = tenant.Roles.ToDictionary(r => r.Key, r => Attr.List(r.Value)), IsMSet = true };
+        // Every tenant in one index partition, so the privileged-access review can list them without a scan.
+        item[TableSchema.Index1PartitionKey] = Attr.S(ListPartition);
+        item[TableSchema.Index1SortKey] = Attr.S(tenant.TenantId);
         return item;
     }
 

@@ -22,7 +22,8 @@ public sealed record UserRecord(
     int FailedSignIns,
     DateTimeOffset? LockedUntil,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? LastSignInAt)
+    DateTimeOffset? LastSignInAt,
+    DateTimeOffset? LastPrivilegedActionAt = null)
 {
     public const string Active = "active";
     public const string Deleted = "deleted";

@@ -3,6 +3,7 @@ using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
@@ -15,6 +16,16 @@ public enum CreateUserOutcome
     EmailTaken,
     AdminLimitReached,
     TenantNotActive,
+    RoleNotDefined,
+}
+
+public enum AssignRolesOutcome
+{
+    Assigned,
+    Changed,
+    AdminLimitReached,
+    LastAdmin,
+    RoleNotDefined,
 }
 
 /// <summary>
@@ -40,30 +51,7 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         ArgumentNullException.ThrowIfNull(user);
         var emailItem = EmailKey(user.TenantId, user.Email);
         emailItem["userId"] = Attr.S(user.UserId);
-        var tenantCheck = user.Roles.Contains(BuiltInRoles.Admin) && user.TenantId != BuiltInRoles.PlatformTenantId
-            ? new TransactWriteItem
-            {
-                Update = new Update
-                {
-                    TableName = Table,
-                    Key = TenantStore.Key(user.TenantId),
-                    UpdateExpression = "ADD adminCount :one",
-                    ConditionExpression = "#status = :active AND adminCount < adminLimit",
-                    ExpressionAttributeNames = new() { ["#status"] = "status" },
-                    ExpressionAttributeValues = new() { [":one"] = Attr.N(1), [":active"] = Attr.S(TenantRecord.Active) },
-                },
-            }
-            : new TransactWriteItem
-            {
-                ConditionCheck = new ConditionCheck
-                {
-                    TableName = Table,
-                    Key = TenantStore.Key(user.TenantId),
-                    ConditionExpression = "#status = :active",
-                    ExpressionAttributeNames = new() { ["#status"] = "status" },
-                    ExpressionAttributeValues = new() { [":active"] = Attr.S(TenantRecord.Active) },
-                },
-            };
+        var tenantWrite = RoleMembership.TenantWrite(Table, user.TenantId, [], user.Roles, protectLastAdmin: false);
         try
         {
             await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
@@ -72,7 +60,7 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
                 [
                     new TransactWriteItem { Put = new Put { TableName = Table, Item = emailItem, ConditionExpression = "attribute_not_exists(pk)" } },
                     new TransactWriteItem { Put = new Put { TableName = Table, Item = ToItem(user), ConditionExpression = "attribute_not_exists(pk)" } },
-                    tenantCheck,
+                    tenantWrite,
                 ],
             }, cancellationToken).ConfigureAwait(false);
             return CreateUserOutcome.Created;
@@ -84,7 +72,9 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         catch (TransactionCanceledException e) when (e.FailedCondition(2))
         {
             var tenant = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = TenantStore.Key(user.TenantId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
-            return tenant.IsItemSet && TenantStore.FromItem(tenant.Item).IsActive ? CreateUserOutcome.AdminLimitReached : CreateUserOutcome.TenantNotActive;
+            return !tenant.IsItemSet || !TenantStore.FromItem(tenant.Item).IsActive ? CreateUserOutcome.TenantNotActive
+                : user.Roles.Contains(BuiltInRoles.Admin) ? CreateUserOutcome.AdminLimitReached
+                : CreateUserOutcome.RoleNotDefined;
         }
     }
 
@@ -163,9 +153,9 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
             },
             new() { Delete = new Delete { TableName = Table, Key = EmailKey(user.TenantId, user.Email) } },
         };
-        if (user.Roles.Contains(BuiltInRoles.Admin) && user.TenantId != BuiltInRoles.PlatformTenantId)
+        if (user.Roles.Count > 0)
         {
-            items.Add(new() { Update = new Update { TableName = Table, Key = TenantStore.Key(user.TenantId), UpdateExpression = "ADD adminCount :minus", ExpressionAttributeValues = new() { [":minus"] = Attr.N(-1) } } });
+            items.Add(RoleMembership.TenantWrite(Table, user.TenantId, user.Roles, [], protectLastAdmin: false));
         }
 
         try
@@ -178,6 +168,65 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
             return false;
         }
     }
+
+    /// <summary>
+    /// Replaces a user's roles in one transaction with the tenant's counters: the cap holds under concurrent
+    /// grants, the last admin cannot be removed, and a concurrent change of the same user is detected.
+    /// </summary>
+    public async Task<AssignRolesOutcome> AssignRolesAsync(UserRecord user, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(roles);
+        try
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
+            {
+                TransactItems =
+                [
+                    new TransactWriteItem
+                    {
+                        Update = new Update
+                        {
+                            TableName = Table,
+                            Key = Key(user.TenantId, user.UserId),
+                            UpdateExpression = "SET #roles = :roles",
+                            ConditionExpression = "#status = :active AND #roles = :before",
+                            ExpressionAttributeNames = new() { ["#status"] = "status", ["#roles"] = "roles" },
+                            ExpressionAttributeValues = new()
+                            {
+                                [":roles"] = Attr.List(roles),
+                                [":before"] = Attr.List(user.Roles),
+                                [":active"] = Attr.S(UserRecord.Active),
+                            },
+                        },
+                    },
+                    RoleMembership.TenantWrite(Table, user.TenantId, user.Roles, roles, protectLastAdmin: true),
+                ],
+            }, cancellationToken).ConfigureAwait(false);
+            return AssignRolesOutcome.Assigned;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0))
+        {
+            return AssignRolesOutcome.Changed;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(1))
+        {
+            var granted = roles.Contains(BuiltInRoles.Admin) && !user.Roles.Contains(BuiltInRoles.Admin);
+            var revoked = !roles.Contains(BuiltInRoles.Admin) && user.Roles.Contains(BuiltInRoles.Admin);
+            return granted ? AssignRolesOutcome.AdminLimitReached : revoked ? AssignRolesOutcome.LastAdmin : AssignRolesOutcome.RoleNotDefined;
+        }
+    }
+
+    /// <summary>Remembers the last state-changing call a privileged user made (the privileged-access review reads it).</summary>
+    public Task RecordPrivilegedActionAsync(string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        dynamo.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = Table,
+            Key = Key(tenantId, userId),
+            UpdateExpression = "SET lastPrivilegedActionAt = :now",
+            ConditionExpression = "attribute_exists(pk)",
+            ExpressionAttributeValues = new() { [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) },
+        }, cancellationToken);
 
     /// <summary>Counts a failed sign-in; returns the new count of consecutive failures.</summary>
     public async Task<int> RecordFailedSignInAsync(UserRecord user, CancellationToken cancellationToken)
@@ -376,6 +425,7 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
             (int)(item.GetN("failedSignIns") ?? 0),
             item.GetN("lockedUntil") is { } locked ? DateTimeOffset.FromUnixTimeMilliseconds(locked) : null,
             DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-            item.GetN("lastSignInAt") is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null);
+            item.GetN("lastSignInAt") is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,
+            item.GetN("lastPrivilegedActionAt") is { } privileged ? DateTimeOffset.FromUnixTimeMilliseconds(privileged) : null);
     }
 }

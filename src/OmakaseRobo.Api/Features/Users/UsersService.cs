@@ -64,6 +64,8 @@ public sealed class UsersService(UserStore users, TenantStore tenants, AuthServi
                 return new CreateUserResult.Conflict("The tenant has reached its admin limit.");
             case CreateUserOutcome.TenantNotActive:
                 return new CreateUserResult.Conflict("The tenant is not active.");
+            case CreateUserOutcome.RoleNotDefined:
+                return new CreateUserResult.Conflict("A role was deleted meanwhile.");
         }
 
         await audit.WriteAsync(new AuditEvent(

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 
@@ -26,6 +28,12 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(CreatedUser))]
 [JsonSerializable(typeof(UserList))]
+[JsonSerializable(typeof(RoleList))]
+[JsonSerializable(typeof(RoleItem))]
+[JsonSerializable(typeof(PutRoleRequest))]
+[JsonSerializable(typeof(AssignRolesRequest))]
+[JsonSerializable(typeof(AssignedRoles))]
+[JsonSerializable(typeof(PrivilegedAccessReport))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -1,0 +1,11 @@
+namespace OmakaseRobo.Api.Features.Roles;
+
+public sealed record RoleItem(string Name, IReadOnlyList<string> Permissions, bool BuiltIn);
+
+public sealed record RoleList(IReadOnlyList<RoleItem> Items);
+
+public sealed record PutRoleRequest(List<string>? Permissions);
+
+public sealed record AssignRolesRequest(List<string>? Roles);
+
+public sealed record AssignedRoles(string UserId, IReadOnlyList<string> Roles);

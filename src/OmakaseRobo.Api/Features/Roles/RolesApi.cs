@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Roles;
+
+/// <summary>Roles of a tenant and their assignment: tenant admins in their own tenant, operators anywhere (audited).</summary>
+public static class RolesApi
+{
+    public static IEndpointRouteBuilder MapRolesApi(this IEndpointRouteBuilder routes)
+    {
+        var tenant = routes.MapGroup("/v1/tenants/{tenantId}").WithTags("Roles");
+        tenant.MapGet("/roles", List).RequirePermission(Permissions.RolesRead, Permissions.PlatformRead);
+        tenant.MapPut("/roles/{roleName}", Put).RequirePermission(Permissions.RolesManage, Permissions.PlatformUsersManage);
+        tenant.MapDelete("/roles/{roleName}", Delete).RequirePermission(Permissions.RolesManage, Permissions.PlatformUsersManage);
+        tenant.MapPut("/users/{userId}/roles", Assign).RequirePermission(Permissions.RolesAssign, Permissions.PlatformUsersManage);
+        return routes;
+    }
+
+    public static async Task<Results<Ok<RoleList>, ProblemHttpResult>> List(string tenantId, RolesService roles, CancellationToken cancellationToken) =>
+        await roles.ListAsync(tenantId, cancellationToken) is { } items ? TypedResults.Ok(new RoleList(items)) : Problems.Of("not-found");
+
+    public static async Task<Results<Ok<RoleItem>, ValidationProblem, ProblemHttpResult>> Put(
+        string tenantId, string roleName, PutRoleRequest request, Caller caller, RolesService roles, CancellationToken cancellationToken) =>
+        await roles.PutAsync(tenantId, roleName, request.Permissions, caller, cancellationToken) switch
+        {
+            RoleChange.Done { Value: RoleItem role } => TypedResults.Ok(role),
+            var other => Answer<Ok<RoleItem>>(other),
+        };
+
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
+        string tenantId, string roleName, Caller caller, RolesService roles, CancellationToken cancellationToken) =>
+        await roles.DeleteAsync(tenantId, roleName, caller, cancellationToken) switch
+        {
+            RoleChange.Done => TypedResults.NoContent(),
+            var other => Answer<NoContent>(other),
+        };
+
+    public static async Task<Results<Ok<AssignedRoles>, ValidationProblem, ProblemHttpResult>> Assign(
+        string tenantId, string userId, AssignRolesRequest request, Caller caller, RolesService roles, CancellationToken cancellationToken) =>
+        await roles.AssignAsync(tenantId, userId, request.Roles, caller, cancellationToken) switch
+        {
+            RoleChange.Done { Value: AssignedRoles assigned } => TypedResults.Ok(assigned),
+            var other => Answer<Ok<AssignedRoles>>(other),
+        };
+
+    /// <summary>The failures every role change shares.</summary>
+    private static Results<TOk, ValidationProblem, ProblemHttpResult> Answer<TOk>(RoleChange change)
+        where TOk : IResult => change switch
+    {
+        RoleChange.Invalid invalid => Problems.Validation(invalid.Errors),
+        RoleChange.Forbidden => Problems.Of("forbidden"),
+        RoleChange.Conflict conflict => Problems.Of("conflict", conflict.Reason),
+        _ => Problems.Of("not-found"),
+    };
+}

@@ -1,0 +1,181 @@
+using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Roles;
+
+/// <summary>What a role or assignment change ended in.</summary>
+public abstract record RoleChange
+{
+    private RoleChange()
+    {
+    }
+
+    public sealed record Done(object? Value = null) : RoleChange;
+
+    public sealed record Invalid(Dictionary<string, string[]> Errors) : RoleChange;
+
+    public sealed record Forbidden : RoleChange;
+
+    public sealed record NotFound : RoleChange;
+
+    public sealed record Conflict(string Reason) : RoleChange;
+}
+
+/// <summary>
+/// 9.2.2 per-tenant roles and their assignment. No route lets a user raise their own privileges: nobody
+/// assigns roles to themselves, edits a role they hold, or grants permissions they do not hold.
+/// </summary>
+public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore roles, IAuditTrail audit)
+{
+    public const int MaxRolesPerTenant = 50;
+
+    public async Task<List<RoleItem>?> ListAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            return null;
+        }
+
+        if (tenant.TenantId == BuiltInRoles.PlatformTenantId)
+        {
+            return [.. BuiltInRoles.PlatformRoles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoleItem(r.Key, [.. r.Value.Order(StringComparer.Ordinal)], true))];
+        }
+
+        return
+        [
+            new RoleItem(BuiltInRoles.Admin, [.. Permissions.Tenant.Order(StringComparer.Ordinal)], true),
+            .. tenant.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoleItem(r.Key, r.Value, false)),
+        ];
+    }
+
+    public async Task<RoleChange> PutAsync(string tenantId, string roleName, List<string>? permissions, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            return new RoleChange.NotFound();
+        }
+
+        if (tenant.TenantId == BuiltInRoles.PlatformTenantId || roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
+        {
+            return new RoleChange.Conflict("Built-in roles cannot be changed.");
+        }
+
+        var errors = Validate.Fields(
+            ("roleName", IsValidName(roleName) ? null : FieldMessages.InvalidFormat),
+            ("permissions", permissions is null ? FieldMessages.Required
+                : permissions.Count > Permissions.Tenant.Count || permissions.Any(p => !Permissions.Tenant.Contains(p)) ? FieldMessages.UnknownValue
+                : null));
+        if (errors is not null)
+        {
+            return new RoleChange.Invalid(errors);
+        }
+
+        if (!tenant.Roles.ContainsKey(roleName) && tenant.Roles.Count >= MaxRolesPerTenant)
+        {
+            return new RoleChange.Conflict("The tenant has too many roles.");
+        }
+
+        // Self-escalation: a customer cannot edit a role they hold, nor grant what they do not have.
+        if (!caller.IsPlatform && (caller.Roles.Contains(roleName) || permissions!.Any(p => !caller.Has(p))))
+        {
+            return new RoleChange.Forbidden();
+        }
+
+        var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (!await roles.PutAsync(tenantId, roleName, granted, cancellationToken).ConfigureAwait(false))
+        {
+            return new RoleChange.Conflict("The tenant is not active.");
+        }
+
+        await AuditAsync(caller, tenantId, "role.put", roleName, new()
+        {
+            ["permissions"] = string.Join(',', granted),
+            ["previous"] = tenant.Roles.TryGetValue(roleName, out var previous) ? string.Join(',', previous) : "(new)",
+        }, cancellationToken).ConfigureAwait(false);
+        return new RoleChange.Done(new RoleItem(roleName, granted, false));
+    }
+
+    public async Task<RoleChange> DeleteAsync(string tenantId, string roleName, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
+        {
+            return new RoleChange.Conflict("Built-in roles cannot be deleted.");
+        }
+
+        if (!IsValidName(roleName))
+        {
+            return new RoleChange.NotFound();
+        }
+
+        switch (await roles.DeleteAsync(tenantId, roleName, cancellationToken).ConfigureAwait(false))
+        {
+            case RoleStore.DeleteOutcome.Assigned:
+                return new RoleChange.Conflict("The role is assigned to users.");
+            case RoleStore.DeleteOutcome.NotFound:
+                return new RoleChange.NotFound();
+        }
+
+        await AuditAsync(caller, tenantId, "role.delete", roleName, [], cancellationToken).ConfigureAwait(false);
+        return new RoleChange.Done();
+    }
+
+    public async Task<RoleChange> AssignAsync(string tenantId, string userId, List<string>? requested, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null || user is null || !user.IsActive)
+        {
+            return new RoleChange.NotFound();
+        }
+
+        if (requested is null || requested.Count > UsersService.MaxRoles || requested.Any(r => !UsersService.IsKnownRole(tenant, r)))
+        {
+            return new RoleChange.Invalid(new() { ["roles"] = [requested is null ? FieldMessages.Required : FieldMessages.UnknownValue] });
+        }
+
+        // Nobody changes their own roles, and a customer cannot hand out permissions they lack.
+        var newRoles = requested.Distinct(StringComparer.Ordinal).ToList();
+        var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles);
+        if (caller.UserId == userId || (!caller.IsPlatform && grants.Any(p => !caller.Has(p))))
+        {
+            return new RoleChange.Forbidden();
+        }
+
+        switch (await users.AssignRolesAsync(user, newRoles, cancellationToken).ConfigureAwait(false))
+        {
+            case AssignRolesOutcome.AdminLimitReached:
+                return new RoleChange.Conflict("The tenant has reached its admin limit.");
+            case AssignRolesOutcome.LastAdmin:
+                return new RoleChange.Conflict("The tenant would lose its last admin.");
+            case AssignRolesOutcome.RoleNotDefined:
+                return new RoleChange.Conflict("A role was deleted meanwhile.");
+            case AssignRolesOutcome.Changed:
+                return new RoleChange.Conflict("The user's roles changed meanwhile; read them and try again.");
+        }
+
+        await AuditAsync(caller, tenantId, "user.roles.assign", userId, new()
+        {
+            ["roles"] = string.Join(',', newRoles),
+            ["previous"] = string.Join(',', user.Roles),
+        }, cancellationToken).ConfigureAwait(false);
+        return new RoleChange.Done(new AssignedRoles(userId, newRoles));
+    }
+
+    /// <summary>Role names: lower-case letters, digits and dashes, 2 to 32 characters, starting with a letter.</summary>
+    public static bool IsValidName(string name) =>
+        name is { Length: >= 2 and <= 32 } && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    private Task AuditAsync(Caller caller, string tenantId, string action, string target, Dictionary<string, string> details, CancellationToken cancellationToken)
+    {
+        details["actorTenantId"] = caller.TenantId;
+        return audit.WriteAsync(new AuditEvent(AuditCategory.Operation, tenantId, caller.UserId, action, target, "success", caller.SourceIp, caller.UserAgent, details), cancellationToken);
+    }
+}

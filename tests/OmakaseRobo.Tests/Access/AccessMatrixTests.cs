@@ -1,0 +1,83 @@
+using System.Net;
+using OmakaseRobo.Tests.Infrastructure;
+
+namespace OmakaseRobo.Tests.Access;
+
+/// <summary>
+/// For every endpoint of tenants, users, roles and the access review: who gets what. Across tenants the answer
+/// is 404, never 403, so another tenant's ids reveal nothing.
+/// </summary>
+public sealed class AccessMatrixTests(OmakaseAppFixture fixture) : IClassFixture<OmakaseAppFixture>
+{
+    private readonly OmakaseApp app = fixture.App;
+
+    private sealed record Row(string Name, Func<Task<(HttpMethod Method, string Path, object? Body)>> Call, int Anonymous, int Lacking, int OtherAdmin, int Admin, int Operator);
+
+    [Fact]
+    public async Task Each_caller_gets_exactly_the_expected_status_on_every_endpoint()
+    {
+        var tenant = await app.CreateTenantAsync(adminLimit: 10);
+        var other = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var lacking = await app.NewUserAsync(tenant, []);
+        var otherAdmin = await app.NewUserAsync(other, ["admin"]);
+        var op = await app.OperatorAsync();
+        var api = app.Api();
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/viewer", new { permissions = new[] { "users:read" } }, admin.Token), HttpStatusCode.OK);
+
+        async Task<string> Member() => (await app.CreateUserAsync(tenant)).UserId;
+        async Task<string> Role()
+        {
+            var name = "r" + Guid.NewGuid().ToString("N")[..8];
+            await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/{name}", new { permissions = new[] { "users:read" } }, admin.Token), HttpStatusCode.OK);
+            return name;
+        }
+
+        var rows = new Row[]
+        {
+            new("get tenant", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}", null), 401, 403, 404, 200, 200),
+            new("create tenant", async () => (HttpMethod.Post, "/v1/tenants", new { name = "New" }), 401, 403, 403, 403, 201),
+            new("create user", async () => (HttpMethod.Post, $"/v1/tenants/{tenant}/users", new { email = $"{Guid.NewGuid():N}@x.example", displayName = "N", roles = Array.Empty<string>() }), 401, 403, 404, 403, 201),
+            new("list users", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/users", null), 401, 403, 404, 200, 200),
+            new("delete user", async () => (HttpMethod.Delete, $"/v1/tenants/{tenant}/users/{await Member()}", null), 401, 403, 404, 403, 204),
+            new("list roles", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/roles", null), 401, 403, 404, 200, 200),
+            new("put role", async () => (HttpMethod.Put, $"/v1/tenants/{tenant}/roles/r{Guid.NewGuid().ToString("N")[..8]}", new { permissions = new[] { "users:read" } }), 401, 403, 404, 200, 200),
+            new("delete role", async () => (HttpMethod.Delete, $"/v1/tenants/{tenant}/roles/{await Role()}", null), 401, 403, 404, 204, 204),
+            new("assign roles", async () => (HttpMethod.Put, $"/v1/tenants/{tenant}/users/{await Member()}/roles", new { roles = new[] { "viewer" } }), 401, 403, 404, 200, 200),
+            new("access review", async () => (HttpMethod.Get, "/v1/access-reviews/privileged", null), 401, 403, 403, 403, 200),
+            new("me", async () => (HttpMethod.Get, "/v1/me", null), 401, 200, 200, 200, 200),
+            new("my sessions", async () => (HttpMethod.Get, "/v1/me/sessions", null), 401, 200, 200, 200, 200),
+        };
+
+        var failures = new List<string>();
+        foreach (var row in rows)
+        {
+            foreach (var (who, token, expected) in new[] { ("anonymous", (string?)null, row.Anonymous), ("lacking", lacking.Token, row.Lacking), ("other admin", otherAdmin.Token, row.OtherAdmin), ("admin", admin.Token, row.Admin), ("operator", op.Token, row.Operator) })
+            {
+                var (method, path, body) = await row.Call();
+                var status = (int)(await api.SendAsync(method, path, body, token)).StatusCode;
+                if (status != expected)
+                {
+                    failures.Add($"{row.Name} as {who}: expected {expected}, got {status}");
+                }
+            }
+        }
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task An_id_of_another_tenant_answers_exactly_like_one_that_does_not_exist()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var other = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+
+        var existing = await Problem.ReadAsync(await api.GetAsync($"/v1/tenants/{other}/users", admin.Token), HttpStatusCode.NotFound);
+        var missing = await Problem.ReadAsync(await api.GetAsync("/v1/tenants/t_nosuchtenant0000000/users", admin.Token), HttpStatusCode.NotFound);
+
+        Assert.Equal(missing.Title, existing.Title);
+        Assert.Equal(missing.Type, existing.Type);
+    }
+}
