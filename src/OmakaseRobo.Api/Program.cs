@@ -8,7 +8,7 @@ using OmakaseRobo.Api.Platform.Hosting;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var options = builder.AddPlatform();
-builder.Services.AddIdentity();
+builder.Services.AddIdentity(options);
 
 var app = builder.Build();
 app.UsePlatform();

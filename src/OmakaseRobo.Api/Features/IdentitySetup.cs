@@ -3,14 +3,21 @@ using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Platform.Hosting;
 
 namespace OmakaseRobo.Api.Features;
 
 /// <summary>Identity and access: every function needs them to know who calls.</summary>
 public static class IdentitySetup
 {
-    public static IServiceCollection AddIdentity(this IServiceCollection services)
+    public static IServiceCollection AddIdentity(this IServiceCollection services, OmakaseOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Serves(Modules.Admin))
+        {
+            services.AddHostedService<BootstrapOperator>(); // the admin function owns the platform tenant
+        }
+
         services.AddSingleton<TenantStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<SessionStore>();
@@ -22,13 +29,13 @@ public static class IdentitySetup
         services.AddSingleton<RoleStore>();
         services.AddSingleton<RolesService>();
         services.AddSingleton<AccessReviewService>();
-        services.AddHostedService<BootstrapOperator>();
         return services;
     }
 
     public static WebApplication UseAccessControl(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.Services.GetRequiredService<PasswordHasher>().Warm();
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         return app;

@@ -46,6 +46,6 @@ public sealed class PasswordHasher
     /// <summary>A hash made at a lower cost than today's is replaced at the next successful sign-in.</summary>
     public bool NeedsUpgrade(string hash) => BCrypt.Net.BCrypt.PasswordNeedsRehash(hash, Cost);
 
-    /// <summary>Builds the dummy hash at start-up rather than on the first unknown sign-in.</summary>
-    public void Warm() => _ = dummyHash.Value;
+    /// <summary>Builds the dummy hash in the background, off the cold start's critical path.</summary>
+    public void Warm() => _ = Task.Run(() => dummyHash.Value);
 }

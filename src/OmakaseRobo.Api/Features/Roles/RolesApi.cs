@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Problems;
@@ -45,7 +46,7 @@ public static class RolesApi
         };
 
     /// <summary>The failures every role change shares.</summary>
-    private static Results<TOk, ValidationProblem, ProblemHttpResult> Answer<TOk>(RoleChange change)
+    private static Results<TOk, ValidationProblem, ProblemHttpResult> Answer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] TOk>(RoleChange change)
         where TOk : IResult => change switch
     {
         RoleChange.Invalid invalid => Problems.Validation(invalid.Errors),

@@ -20,7 +20,6 @@ internal sealed partial class BootstrapOperator(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        hasher.Warm();
         var now = clock.GetUtcNow();
         if (await tenants.GetAsync(BuiltInRoles.PlatformTenantId, cancellationToken).ConfigureAwait(false) is null)
         {
