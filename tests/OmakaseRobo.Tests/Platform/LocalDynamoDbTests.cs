@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Tests.Platform;
+
+public sealed class LocalDynamoDbTests
+{
+    [Fact]
+    public async Task DynamoDB_Local_stops_with_its_owner_and_leaves_no_java_behind()
+    {
+        var local = await LocalDynamoDb.StartAsync(LocalPaths.CacheDir(new LocalOptions()), dataDir: null, CancellationToken.None);
+        var port = local.Endpoint.Port;
+        Assert.True(JavaListeningOn(port));
+
+        local.Dispose();
+
+        Assert.False(JavaListeningOn(port));
+    }
+
+    private static bool JavaListeningOn(int port)
+    {
+        using var ps = Process.Start(new ProcessStartInfo("pgrep", ["-f", $"DynamoDBLocal.jar.*-port {port}"]) { RedirectStandardOutput = true })!;
+        ps.WaitForExit();
+        return ps.StandardOutput.ReadToEnd().Trim().Length > 0;
+    }
+}
