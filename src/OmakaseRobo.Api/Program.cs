@@ -8,7 +8,7 @@ using OmakaseRobo.Api.Platform.Hosting;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var options = builder.AddPlatform();
-builder.Services.AddIdentity(options);
+builder.Services.AddIdentity(options, Runtime.From(builder.Configuration));
 
 var app = builder.Build();
 app.UsePlatform();

@@ -1,3 +1,5 @@
+using Amazon;
+using Amazon.SimpleSystemsManagement;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Roles;
@@ -10,12 +12,19 @@ namespace OmakaseRobo.Api.Features;
 /// <summary>Identity and access: every function needs them to know who calls.</summary>
 public static class IdentitySetup
 {
-    public static IServiceCollection AddIdentity(this IServiceCollection services, OmakaseOptions options)
+    public static IServiceCollection AddIdentity(this IServiceCollection services, OmakaseOptions options, Runtime runtime)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(runtime);
         if (options.Serves(Modules.Admin))
         {
             services.AddHostedService<BootstrapOperator>(); // the admin function owns the platform tenant
+            if (runtime.InAws && !string.IsNullOrEmpty(options.Bootstrap.OperatorPasswordParameter))
+            {
+                services.AddSingleton<IAmazonSimpleSystemsManagement>(_ => new AmazonSimpleSystemsManagementClient(RegionEndpoint.GetBySystemName(runtime.Region)));
+            }
+
+            services.AddSingleton(sp => new OperatorPasswordSource(options, sp.GetService<IAmazonSimpleSystemsManagement>()));
         }
 
         services.AddSingleton<TenantStore>();

@@ -1,9 +1,9 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
+using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Keys;
 
 namespace OmakaseRobo.Tests.Platform;
@@ -53,11 +53,14 @@ public sealed class KeyProviderTests : IDisposable
     public async Task Kms_provider_sends_generate_data_key_and_decrypt_with_the_key_and_context()
     {
         var plaintextKey = RandomNumberGenerator.GetBytes(32);
-        var handler = new RecordingKms(plaintextKey);
+        var encryptedKey = Encoding.UTF8.GetBytes("encrypted-data-key-blob");
+        var handler = new RecordingAwsService((target, _) => target.EndsWith("GenerateDataKey", StringComparison.Ordinal)
+            ? new Dictionary<string, string> { ["CiphertextBlob"] = Convert.ToBase64String(encryptedKey), ["Plaintext"] = Convert.ToBase64String(plaintextKey), ["KeyId"] = "k" }
+            : new Dictionary<string, string> { ["Plaintext"] = Convert.ToBase64String(plaintextKey), ["KeyId"] = "k" });
         using var kms = new AmazonKeyManagementServiceClient(new BasicAWSCredentials("a", "b"), new AmazonKeyManagementServiceConfig
         {
             RegionEndpoint = Amazon.RegionEndpoint.APNortheast1,
-            HttpClientFactory = new FixedHttpClientFactory(handler),
+            HttpClientFactory = handler.Factory,
         });
         var cipher = new EnvelopeCipher(new KmsKeyProvider(kms, "arn:aws:kms:ap-northeast-1:111122223333:key/abc"));
 
@@ -72,7 +75,7 @@ public sealed class KeyProviderTests : IDisposable
         Assert.Equal("totp-seed", generate.GetProperty("EncryptionContext").GetProperty("purpose").GetString());
         var decrypt = handler.Bodies[1];
         Assert.Equal("u_user", decrypt.GetProperty("EncryptionContext").GetProperty("subject").GetString());
-        Assert.Equal(Convert.ToBase64String(RecordingKms.EncryptedKey), decrypt.GetProperty("CiphertextBlob").GetString());
+        Assert.Equal(Convert.ToBase64String(encryptedKey), decrypt.GetProperty("CiphertextBlob").GetString());
         Assert.Equal("kms.ap-northeast-1.amazonaws.com", handler.Hosts.Distinct().Single());
     }
 
@@ -82,34 +85,5 @@ public sealed class KeyProviderTests : IDisposable
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    /// <summary>Answers KMS's JSON protocol as the service would, and records what the SDK sent.</summary>
-    private sealed class RecordingKms(byte[] plaintextKey) : HttpMessageHandler
-    {
-        public static readonly byte[] EncryptedKey = Encoding.UTF8.GetBytes("encrypted-data-key-blob");
-
-        public List<string> Targets { get; } = [];
-
-        public List<JsonElement> Bodies { get; } = [];
-
-        public List<string> Hosts { get; } = [];
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var target = request.Headers.GetValues("X-Amz-Target").Single();
-            Targets.Add(target);
-            Hosts.Add(request.RequestUri!.Host);
-            Bodies.Add(JsonDocument.Parse(await request.Content!.ReadAsStringAsync(cancellationToken)).RootElement.Clone());
-            var body = target.EndsWith("GenerateDataKey", StringComparison.Ordinal)
-                ? JsonSerializer.Serialize(new Dictionary<string, string> { ["CiphertextBlob"] = Convert.ToBase64String(EncryptedKey), ["Plaintext"] = Convert.ToBase64String(plaintextKey), ["KeyId"] = "k" })
-                : JsonSerializer.Serialize(new Dictionary<string, string> { ["Plaintext"] = Convert.ToBase64String(plaintextKey), ["KeyId"] = "k" });
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/x-amz-json-1.1") };
-        }
-    }
-
-    private sealed class FixedHttpClientFactory(HttpMessageHandler handler) : HttpClientFactory
-    {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler, disposeHandler: false);
     }
 }

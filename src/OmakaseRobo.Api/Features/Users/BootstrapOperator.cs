@@ -13,7 +13,7 @@ namespace OmakaseRobo.Api.Features.Users;
 /// password at first sign-in, and enrol MFA, like every platform user.
 /// </summary>
 internal sealed partial class BootstrapOperator(
-    TenantStore tenants, UserStore users, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, Runtime runtime,
+    TenantStore tenants, UserStore users, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, Runtime runtime, OperatorPasswordSource passwords,
     TimeProvider clock, ILogger<BootstrapOperator> logger) : IHostedService
 {
     public const string LocalDefaultEmail = "operator@omakase.local";
@@ -41,7 +41,7 @@ internal sealed partial class BootstrapOperator(
         }
 
         var email = options.Bootstrap.OperatorEmail ?? (runtime.InAws ? null : LocalDefaultEmail);
-        var password = options.Bootstrap.OperatorPassword;
+        var password = await passwords.GetAsync(cancellationToken).ConfigureAwait(false);
         if (email is null || (password is null && runtime.InAws))
         {
             LogNotConfigured(logger);
@@ -72,7 +72,7 @@ internal sealed partial class BootstrapOperator(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Bootstrap operator not created: set Omakase:Bootstrap:OperatorEmail and Omakase:Bootstrap:OperatorPassword")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bootstrap operator not created: set Omakase:Bootstrap:OperatorEmail and Omakase:Bootstrap:OperatorPassword or OperatorPasswordParameter")]
     private static partial void LogNotConfigured(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap operator created: {UserId}")]

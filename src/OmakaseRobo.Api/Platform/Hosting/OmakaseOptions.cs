@@ -55,6 +55,9 @@ public sealed class BootstrapOptions
     public string? OperatorEmail { get; set; }
 
     public string? OperatorPassword { get; set; }
+
+    /// <summary>In AWS: the name of the SSM SecureString holding the first password.</summary>
+    public string? OperatorPasswordParameter { get; set; }
 }
 
 public sealed class SecurityOptions
