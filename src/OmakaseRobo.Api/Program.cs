@@ -1,6 +1,9 @@
 using OmakaseRobo.Api.Features;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Features.Vulnerabilities;
+using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -8,7 +11,9 @@ using OmakaseRobo.Api.Platform.Hosting;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var options = builder.AddPlatform();
-builder.Services.AddIdentity(options, Runtime.From(builder.Configuration));
+var runtime = Runtime.From(builder.Configuration);
+builder.Services.AddIdentity(options, runtime);
+builder.Services.AddIncidents(options, runtime);
 
 var app = builder.Build();
 app.UsePlatform();
@@ -25,6 +30,13 @@ if (options.Serves(Modules.Admin))
     app.MapUsersApi();
     app.MapRolesApi();
     app.MapAccessReviewApi();
+}
+
+if (options.Serves(Modules.Incidents))
+{
+    app.MapIncidentsApi();
+    app.MapVulnerabilitiesApi();
+    app.MapWebhooksApi();
 }
 
 await app.RunAsync().ConfigureAwait(false);

@@ -20,6 +20,38 @@ public sealed class OmakaseOptions
     public BootstrapOptions Bootstrap { get; set; } = new();
 
     public SecurityOptions Security { get; set; } = new();
+
+    public IncidentOptions Incidents { get; set; } = new();
+
+    public WebhookOptions Webhooks { get; set; } = new();
+
+    public VulnerabilityOptions Vulnerabilities { get; set; } = new();
+}
+
+public sealed class IncidentOptions
+{
+    /// <summary>An incident without an initial notice this long after detection is flagged (16.1.1 "promptly").</summary>
+    public TimeSpan InitialNoticeDeadline { get; set; } = TimeSpan.FromHours(24);
+}
+
+public sealed class WebhookOptions
+{
+    /// <summary>Local mode only (tests): allow plain http to loopback receivers. Ignored in AWS.</summary>
+    public bool AllowLoopbackHttp { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed class VulnerabilityOptions
+{
+    public TimeSpan CriticalDue { get; set; } = TimeSpan.FromHours(24);
+
+    public TimeSpan HighDue { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan MediumDue { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Low findings are due at the next maintenance window: this day of the month, 00:00 UTC.</summary>
+    public int MaintenanceDayOfMonth { get; set; } = 1;
 }
 
 public sealed class TableOptions

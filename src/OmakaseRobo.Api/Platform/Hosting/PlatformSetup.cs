@@ -44,7 +44,11 @@ public static class PlatformSetup
         services.AddSingleton(options);
         services.AddSingleton(runtime);
         services.AddSingleton(TimeProvider.System);
-        services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+        services.Configure<JsonOptions>(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
+            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.Problems.Shape);
         services.AddExceptionHandler<ProblemExceptionHandler>();

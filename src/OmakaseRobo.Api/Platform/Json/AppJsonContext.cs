@@ -3,6 +3,9 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Features.Vulnerabilities;
+using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -34,6 +37,21 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(AssignRolesRequest))]
 [JsonSerializable(typeof(AssignedRoles))]
 [JsonSerializable(typeof(PrivilegedAccessReport))]
+[JsonSerializable(typeof(CreateIncidentRequest))]
+[JsonSerializable(typeof(CreatedIncident))]
+[JsonSerializable(typeof(IncidentView))]
+[JsonSerializable(typeof(IncidentList))]
+[JsonSerializable(typeof(TransitionRequest))]
+[JsonSerializable(typeof(NoticeRequest))]
+[JsonSerializable(typeof(NoticeSent))]
+[JsonSerializable(typeof(NoticeList))]
+[JsonSerializable(typeof(PutWebhookRequest))]
+[JsonSerializable(typeof(WebhookView))]
+[JsonSerializable(typeof(WebhookPayload))]
+[JsonSerializable(typeof(CreateVulnerabilityRequest))]
+[JsonSerializable(typeof(ResolveVulnerabilityRequest))]
+[JsonSerializable(typeof(VulnerabilityView))]
+[JsonSerializable(typeof(VulnerabilityList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -1,0 +1,60 @@
+namespace OmakaseRobo.Api.Features.Incidents;
+
+/// <summary>The phases of 16.1.1, in order; a customer report starts before them and may be dismissed instead.</summary>
+public static class IncidentPhase
+{
+    public const string Reported = "reported";
+    public const string Dismissed = "dismissed";
+    public const string Detection = "detection";
+    public const string InitialResponse = "initial-response";
+    public const string Investigation = "investigation";
+    public const string Recovery = "recovery";
+    public const string PostIncident = "post-incident";
+    public const string Closed = "closed";
+
+    /// <summary>The lifecycle: each phase may only move to the next one.</summary>
+    public static readonly string[] Lifecycle = [Detection, InitialResponse, Investigation, Recovery, PostIncident, Closed];
+
+    /// <summary>The phase that may follow <paramref name="from"/>, as a set: reported can be accepted (detection) or dismissed.</summary>
+    public static bool CanMove(string from, string to) => from switch
+    {
+        Reported => to is Detection or Dismissed,
+        Closed or Dismissed => false,
+        _ => Array.IndexOf(Lifecycle, from) is var i and >= 0 && i + 1 < Lifecycle.Length && Lifecycle[i + 1] == to,
+    };
+
+    public static bool IsAtOrAfter(string phase, string reference) =>
+        Array.IndexOf(Lifecycle, phase) >= Array.IndexOf(Lifecycle, reference) && Array.IndexOf(Lifecycle, reference) >= 0;
+}
+
+public static class Severity
+{
+    public static readonly string[] All = ["low", "medium", "high", "critical"];
+}
+
+/// <summary>One move of an incident, with who made it, when, and the internal note (operators only).</summary>
+public sealed record IncidentTransition(string From, string To, string ActorId, DateTimeOffset At, string Note);
+
+public sealed record IncidentRecord(
+    string IncidentId,
+    string Title,
+    string Description,
+    string Severity,
+    string Status,
+    string Source,
+    string? ReporterTenantId,
+    string? ReporterUserId,
+    IReadOnlyList<string> AffectedTenantIds,
+    IReadOnlyDictionary<string, DateTimeOffset> PhaseTimes,
+    IReadOnlyList<IncidentTransition> Transitions,
+    IReadOnlyList<string> NoticeKinds,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DetectedAt,
+    DateTimeOffset? InitialNoticeAt,
+    string? DismissReason)
+{
+    public const string FromOperator = "operator";
+    public const string FromCustomer = "customer";
+
+    public bool Concerns(string tenantId) => AffectedTenantIds.Contains(tenantId) || ReporterTenantId == tenantId;
+}

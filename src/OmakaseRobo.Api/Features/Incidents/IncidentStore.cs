@@ -1,0 +1,297 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Incidents;
+
+/// <summary>A notice as stored for one tenant.</summary>
+public sealed record NoticeRecord(string NoticeId, string TenantId, string IncidentId, string Kind, string Message, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// Incidents (pk INCIDENT#id, listed for operators through gsi1 INCIDENTS), a link item per concerned tenant
+/// (TENANT#id / INCIDENT#id) so customers list theirs without a scan, and notices per tenant
+/// (TENANT#id / NOTICE#time#id). Every change that spans items is one transaction.
+/// </summary>
+public sealed class IncidentStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+{
+    public const int MaxAffectedTenants = 20;
+    private const string ListPartition = "INCIDENTS";
+
+    private string Table => options.Tables.Main;
+
+    private static Dictionary<string, AttributeValue> Key(string incidentId) => Attr.Key($"INCIDENT#{incidentId}", "#INCIDENT");
+
+    private static Dictionary<string, AttributeValue> LinkKey(string tenantId, string incidentId) =>
+        Attr.Key(TenantStore.Partition(tenantId), $"INCIDENT#{incidentId}");
+
+    public async Task CreateAsync(IncidentRecord incident, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        var items = new List<TransactWriteItem>
+        {
+            new() { Put = new Put { TableName = Table, Item = ToItem(incident), ConditionExpression = "attribute_not_exists(pk)" } },
+        };
+        items.AddRange(Concerned(incident).Select(tenant =>
+        {
+            var link = LinkKey(tenant, incident.IncidentId);
+            link["type"] = Attr.S("incident-link");
+            link["incidentId"] = Attr.S(incident.IncidentId);
+            return new TransactWriteItem { Put = new Put { TableName = Table, Item = link } };
+        }));
+        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsWellFormed(incidentId))
+        {
+            return null;
+        }
+
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = Key(incidentId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
+        return response.IsItemSet ? FromItem(response.Item) : null;
+    }
+
+    public async Task<List<IncidentRecord>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        var items = await QueryAllAsync(new QueryRequest
+        {
+            TableName = Table,
+            IndexName = TableSchema.Index1,
+            KeyConditionExpression = "gsi1pk = :all",
+            ExpressionAttributeValues = new() { [":all"] = Attr.S(ListPartition) },
+            ScanIndexForward = false,
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(FromItem)];
+    }
+
+    public async Task<List<IncidentRecord>> ListForTenantAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var links = await QueryAllAsync(new QueryRequest
+        {
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk AND begins_with(sk, :incident)",
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)), [":incident"] = Attr.S("INCIDENT#") },
+        }, cancellationToken).ConfigureAwait(false);
+        var incidents = new List<IncidentRecord>();
+        foreach (var chunk in links.Select(l => l.RequireS("incidentId")).Chunk(100))
+        {
+            var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
+            {
+                RequestItems = new() { [Table] = new KeysAndAttributes { Keys = [.. chunk.Select(Key)] } },
+            }, cancellationToken).ConfigureAwait(false);
+            incidents.AddRange(response.Responses[Table].Select(FromItem));
+            foreach (var key in response.UnprocessedKeys.TryGetValue(Table, out var left) ? left.Keys : [])
+            {
+                var single = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = key }, cancellationToken).ConfigureAwait(false);
+                if (single.IsItemSet)
+                {
+                    incidents.Add(FromItem(single.Item));
+                }
+            }
+        }
+
+        return [.. incidents.OrderByDescending(i => i.CreatedAt)];
+    }
+
+    /// <summary>Moves an incident from the phase it is in; false when another change got there first.</summary>
+    public async Task<bool> TransitionAsync(IncidentRecord incident, IncidentTransition transition, string? dismissReason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(transition);
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":to"] = Attr.S(transition.To),
+            [":from"] = Attr.S(transition.From),
+            [":at"] = Attr.N(transition.At.ToUnixTimeMilliseconds()),
+            [":transition"] = new() { L = [TransitionItem(transition)], IsLSet = true },
+        };
+        var expression = "SET #status = :to, phaseTimes.#to = :at, transitions = list_append(transitions, :transition)";
+        if (transition.To == IncidentPhase.Detection)
+        {
+            expression += ", detectedAt = :at";
+        }
+
+        if (dismissReason is not null)
+        {
+            expression += ", dismissReason = :reason";
+            values[":reason"] = Attr.S(dismissReason);
+        }
+
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Table,
+                Key = Key(incident.IncidentId),
+                UpdateExpression = expression,
+                ConditionExpression = "#status = :from",
+                ExpressionAttributeNames = new() { ["#status"] = "status", ["#to"] = transition.To },
+                ExpressionAttributeValues = values,
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Stores a notice for every affected tenant and records its kind on the incident, in one transaction whose
+    /// condition is the state the rules were checked against (so two initial notices cannot both pass).
+    /// </summary>
+    public async Task<bool> AddNoticeAsync(IncidentRecord incident, IReadOnlyList<NoticeRecord> notices, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        ArgumentNullException.ThrowIfNull(notices);
+        var kind = notices[0].Kind;
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":kind"] = new() { L = [Attr.S(kind)], IsLSet = true },
+            [":count"] = Attr.N(incident.NoticeKinds.Count),
+            [":status"] = Attr.S(incident.Status),
+        };
+        var expression = "SET noticeKinds = list_append(noticeKinds, :kind)";
+        if (kind == "initial")
+        {
+            expression += ", initialNoticeAt = :now";
+            values[":now"] = Attr.N(now.ToUnixTimeMilliseconds());
+        }
+
+        var items = new List<TransactWriteItem>
+        {
+            new()
+            {
+                Update = new Update
+                {
+                    TableName = Table,
+                    Key = Key(incident.IncidentId),
+                    UpdateExpression = expression,
+                    ConditionExpression = "size(noticeKinds) = :count AND #status = :status",
+                    ExpressionAttributeNames = new() { ["#status"] = "status" },
+                    ExpressionAttributeValues = values,
+                },
+            },
+        };
+        items.AddRange(notices.Select(n => new TransactWriteItem { Put = new Put { TableName = Table, Item = NoticeItem(n, incident.NoticeKinds.Count) } }));
+        try
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0))
+        {
+            return false;
+        }
+    }
+
+    public async Task<List<NoticeRecord>> ListNoticesAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var items = await QueryAllAsync(new QueryRequest
+        {
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk AND begins_with(sk, :notice)",
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)), [":notice"] = Attr.S("NOTICE#") },
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(i => new NoticeRecord(
+            i.RequireS("noticeId"), i.RequireS("tenantId"), i.RequireS("incidentId"), i.RequireS("kind"), i.RequireS("message"),
+            DateTimeOffset.FromUnixTimeMilliseconds(i.GetN("createdAt") ?? 0)))];
+    }
+
+    private static IEnumerable<string> Concerned(IncidentRecord incident) =>
+        incident.AffectedTenantIds.Append(incident.ReporterTenantId ?? string.Empty).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal);
+
+    private async Task<List<Dictionary<string, AttributeValue>>> QueryAllAsync(QueryRequest query, CancellationToken cancellationToken)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        do
+        {
+            var page = await dynamo.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            items.AddRange(page.Items);
+            query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (query.ExclusiveStartKey is not null);
+        return items;
+    }
+
+    /// <summary>Sorted by time, then by the notice's place in its incident, so a tenant reads them in the order sent.</summary>
+    private static Dictionary<string, AttributeValue> NoticeItem(NoticeRecord notice, int sequence)
+    {
+        var item = Attr.Key(TenantStore.Partition(notice.TenantId), $"NOTICE#{notice.CreatedAt.ToUnixTimeMilliseconds():D15}#{notice.IncidentId}#{sequence:D3}");
+        item["type"] = Attr.S("notice");
+        item["noticeId"] = Attr.S(notice.NoticeId);
+        item["tenantId"] = Attr.S(notice.TenantId);
+        item["incidentId"] = Attr.S(notice.IncidentId);
+        item["kind"] = Attr.S(notice.Kind);
+        item["message"] = Attr.S(notice.Message);
+        item["createdAt"] = Attr.N(notice.CreatedAt.ToUnixTimeMilliseconds());
+        return item;
+    }
+
+    private static AttributeValue TransitionItem(IncidentTransition t) => new()
+    {
+        M = new()
+        {
+            ["from"] = Attr.S(t.From),
+            ["to"] = Attr.S(t.To),
+            ["actorId"] = Attr.S(t.ActorId),
+            ["at"] = Attr.N(t.At.ToUnixTimeMilliseconds()),
+            ["note"] = t.Note.Length == 0 ? new AttributeValue { NULL = true } : Attr.S(t.Note),
+        },
+    };
+
+    private static Dictionary<string, AttributeValue> ToItem(IncidentRecord incident)
+    {
+        var item = Key(incident.IncidentId);
+        item["type"] = Attr.S("incident");
+        item["incidentId"] = Attr.S(incident.IncidentId);
+        item["title"] = Attr.S(incident.Title);
+        item["description"] = Attr.S(incident.Description);
+        item["severity"] = Attr.S(incident.Severity);
+        item["status"] = Attr.S(incident.Status);
+        item["source"] = Attr.S(incident.Source);
+        item["affectedTenantIds"] = Attr.List(incident.AffectedTenantIds);
+        item["phaseTimes"] = new AttributeValue { M = incident.PhaseTimes.ToDictionary(p => p.Key, p => Attr.N(p.Value.ToUnixTimeMilliseconds())), IsMSet = true };
+        item["transitions"] = new AttributeValue { L = [.. incident.Transitions.Select(TransitionItem)], IsLSet = true };
+        item["noticeKinds"] = Attr.List(incident.NoticeKinds);
+        item["createdAt"] = Attr.N(incident.CreatedAt.ToUnixTimeMilliseconds());
+        item[TableSchema.Index1PartitionKey] = Attr.S(ListPartition);
+        item[TableSchema.Index1SortKey] = Attr.S($"{incident.CreatedAt.ToUnixTimeMilliseconds():D15}#{incident.IncidentId}");
+        if (incident.ReporterTenantId is not null)
+        {
+            item["reporterTenantId"] = Attr.S(incident.ReporterTenantId);
+            item["reporterUserId"] = Attr.S(incident.ReporterUserId!);
+        }
+
+        if (incident.DetectedAt is { } detected)
+        {
+            item["detectedAt"] = Attr.N(detected.ToUnixTimeMilliseconds());
+        }
+
+        return item;
+    }
+
+    private static IncidentRecord FromItem(Dictionary<string, AttributeValue> item)
+    {
+        static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
+            item.GetN(name) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+        var phases = item.TryGetValue("phaseTimes", out var p) && p.M is { } m
+            ? m.ToDictionary(e => e.Key, e => DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e.Value.N, System.Globalization.CultureInfo.InvariantCulture)))
+            : [];
+        var transitions = item.TryGetValue("transitions", out var t) && t.L is { } list
+            ? list.Select(e => new IncidentTransition(
+                e.M["from"].S, e.M["to"].S, e.M["actorId"].S,
+                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e.M["at"].N, System.Globalization.CultureInfo.InvariantCulture)),
+                e.M["note"].S ?? string.Empty)).ToList()
+            : [];
+        return new IncidentRecord(
+            item.RequireS("incidentId"), item.RequireS("title"), item.RequireS("description"), item.RequireS("severity"),
+            item.RequireS("status"), item.RequireS("source"), item.GetS("reporterTenantId"), item.GetS("reporterUserId"),
+            item.GetList("affectedTenantIds"), phases, transitions, item.GetList("noticeKinds"),
+            Time(item, "createdAt") ?? default, Time(item, "detectedAt"), Time(item, "initialNoticeAt"), item.GetS("dismissReason"));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Incidents;
+
+/// <summary>Incidents and the notices they send: customers report and read theirs; security officers run them.</summary>
+public static class IncidentsApi
+{
+    public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder routes)
+    {
+        var incidents = routes.MapGroup("/v1/incidents").WithTags("Incidents");
+        incidents.MapPost("/", Create).RequirePermission(Permissions.IncidentsReport, Permissions.PlatformIncidentsManage);
+        incidents.MapGet("/", List).RequirePermission(Permissions.IncidentsRead, Permissions.PlatformRead);
+        incidents.MapGet("/{incidentId}", Get).RequirePermission(Permissions.IncidentsRead, Permissions.PlatformRead);
+        incidents.MapPost("/{incidentId}/transitions", Transition).RequirePermission(tenant: null, Permissions.PlatformIncidentsManage);
+        incidents.MapPost("/{incidentId}/notices", Notice).RequirePermission(tenant: null, Permissions.PlatformIncidentsManage);
+        routes.MapGet("/v1/tenants/{tenantId}/notices", Notices).WithTags("Incidents").RequirePermission(Permissions.NoticesRead, Permissions.PlatformRead);
+        return routes;
+    }
+
+    public static async Task<Results<Created<CreatedIncident>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateIncidentRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
+        await incidents.CreateAsync(request, caller, cancellationToken) switch
+        {
+            IncidentChange.Done { Value: CreatedIncident created } => TypedResults.Created($"/v1/incidents/{created.IncidentId}", created),
+            var other => Answer<Created<CreatedIncident>>(other),
+        };
+
+    public static async Task<Ok<IncidentList>> List(Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new IncidentList(await incidents.ListAsync(caller, cancellationToken)));
+
+    public static async Task<Results<Ok<IncidentView>, ProblemHttpResult>> Get(string incidentId, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
+        await incidents.GetAsync(incidentId, caller, cancellationToken) is { } incident ? TypedResults.Ok(incident) : Problems.Of("not-found");
+
+    public static async Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Transition(
+        string incidentId, TransitionRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
+        await incidents.TransitionAsync(incidentId, request, caller, cancellationToken) switch
+        {
+            IncidentChange.Done { Value: IncidentView view } => TypedResults.Ok(view),
+            var other => Answer<Ok<IncidentView>>(other),
+        };
+
+    public static async Task<Results<Created<NoticeSent>, ValidationProblem, ProblemHttpResult>> Notice(
+        string incidentId, NoticeRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
+        await incidents.SendNoticeAsync(incidentId, request, caller, cancellationToken) switch
+        {
+            IncidentChange.Done { Value: NoticeSent sent } => TypedResults.Created($"/v1/incidents/{incidentId}", sent),
+            var other => Answer<Created<NoticeSent>>(other),
+        };
+
+    public static async Task<Results<Ok<NoticeList>, ProblemHttpResult>> Notices(string tenantId, IncidentsService incidents, CancellationToken cancellationToken) =>
+        await incidents.ListNoticesAsync(tenantId, cancellationToken) is { } notices ? TypedResults.Ok(new NoticeList(notices)) : Problems.Of("not-found");
+
+    private static Results<TOk, ValidationProblem, ProblemHttpResult> Answer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] TOk>(IncidentChange change)
+        where TOk : IResult => change switch
+        {
+            IncidentChange.Invalid invalid => Problems.Validation(invalid.Errors),
+            IncidentChange.Conflict conflict => Problems.Of("conflict", conflict.Reason),
+            _ => Problems.Of("not-found"),
+        };
+}

@@ -1,0 +1,208 @@
+using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Features.Webhooks;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Incidents;
+
+/// <summary>What an incident change ended in, as a value.</summary>
+public abstract record IncidentChange
+{
+    private IncidentChange()
+    {
+    }
+
+    public sealed record Done(object Value) : IncidentChange;
+
+    public sealed record Invalid(Dictionary<string, string[]> Errors) : IncidentChange;
+
+    public sealed record NotFound : IncidentChange;
+
+    public sealed record Conflict(string Reason) : IncidentChange;
+}
+
+/// <summary>
+/// 16.1.1: detection by an operator or a report by a customer; initial response, investigation, recovery,
+/// post-incident review, closed, in that order; notices (initial, update, final) to every affected tenant, stored
+/// and delivered to their webhooks.
+/// </summary>
+public sealed class IncidentsService(IncidentStore store, TenantStore tenants, WebhookDispatcher webhooks, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
+{
+    public const string Initial = "initial";
+    public const string Update = "update";
+    public const string Final = "final";
+    private static readonly string[] NoticeKinds = [Initial, Update, Final];
+
+    public async Task<IncidentChange> CreateAsync(CreateIncidentRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        var affected = caller.IsPlatform ? (request.AffectedTenantIds ?? []).Distinct(StringComparer.Ordinal).ToList() : [caller.TenantId];
+        var errors = Validate.Fields(
+            ("title", Validate.Required(request.Title, 200)),
+            ("description", Validate.Required(request.Description, 4000)),
+            ("severity", request.Severity is null || Severity.All.Contains(request.Severity) ? null : FieldMessages.UnknownValue),
+            ("affectedTenantIds", affected.Count > IncidentStore.MaxAffectedTenants ? FieldMessages.TooLong
+                : caller.IsPlatform && !await AllExistAsync(affected, cancellationToken).ConfigureAwait(false) ? FieldMessages.UnknownValue : null));
+        if (errors is not null)
+        {
+            return new IncidentChange.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var status = caller.IsPlatform ? IncidentPhase.Detection : IncidentPhase.Reported;
+        var incident = new IncidentRecord(
+            Ids.New("i"), request.Title!.Trim(), request.Description!.Trim(), request.Severity ?? "medium", status,
+            caller.IsPlatform ? IncidentRecord.FromOperator : IncidentRecord.FromCustomer,
+            caller.IsPlatform ? null : caller.TenantId, caller.IsPlatform ? null : caller.UserId,
+            affected, new Dictionary<string, DateTimeOffset> { [status] = now }, [], [], now,
+            caller.IsPlatform ? now : null, null, null);
+        await store.CreateAsync(incident, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(caller, caller.IsPlatform ? BuiltInRoles.PlatformTenantId : caller.TenantId, "incident.create", incident.IncidentId,
+            new() { ["status"] = status, ["severity"] = incident.Severity, ["affectedTenantIds"] = string.Join(',', affected) }, cancellationToken).ConfigureAwait(false);
+        return new IncidentChange.Done(new CreatedIncident(incident.IncidentId, status));
+    }
+
+    public async Task<List<IncidentView>> ListAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var incidents = caller.IsPlatform
+            ? await store.ListAllAsync(cancellationToken).ConfigureAwait(false)
+            : await store.ListForTenantAsync(caller.TenantId, cancellationToken).ConfigureAwait(false);
+        return [.. incidents.Where(i => caller.IsPlatform || i.Concerns(caller.TenantId)).Select(i => View(i, caller))];
+    }
+
+    /// <summary>Null when it does not exist or does not concern the caller's tenant (answered alike: 404).</summary>
+    public async Task<IncidentView?> GetAsync(string incidentId, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var incident = await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
+        return incident is not null && (caller.IsPlatform || incident.Concerns(caller.TenantId)) ? View(incident, caller) : null;
+    }
+
+    public async Task<IncidentChange> TransitionAsync(string incidentId, TransitionRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        var incident = await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
+        if (incident is null)
+        {
+            return new IncidentChange.NotFound();
+        }
+
+        var note = request.Note?.Trim() ?? string.Empty;
+        var errors = Validate.Fields(
+            ("to", Validate.Required(request.To, 32) ?? (IncidentPhase.CanMove(incident.Status, request.To!) ? null : "transition-not-allowed")),
+            ("note", note.Length > 4000 ? FieldMessages.TooLong : request.To == IncidentPhase.Dismissed && note.Length == 0 ? FieldMessages.Required : null));
+        if (errors is not null)
+        {
+            return new IncidentChange.Invalid(errors);
+        }
+
+        var transition = new IncidentTransition(incident.Status, request.To!, caller.UserId, clock.GetUtcNow(), note);
+        if (!await store.TransitionAsync(incident, transition, request.To == IncidentPhase.Dismissed ? note : null, cancellationToken).ConfigureAwait(false))
+        {
+            return new IncidentChange.Conflict("The incident changed meanwhile; read it and try again.");
+        }
+
+        await AuditAsync(caller, BuiltInRoles.PlatformTenantId, "incident.transition", incidentId, new() { ["from"] = transition.From, ["to"] = transition.To }, cancellationToken).ConfigureAwait(false);
+        return new IncidentChange.Done(View((await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false))!, caller));
+    }
+
+    /// <summary>
+    /// A notice to every affected tenant: an initial one first (once), updates after it, a final one (once) from the
+    /// post-incident review on. Stored per tenant, then delivered to each tenant's webhook.
+    /// </summary>
+    public async Task<IncidentChange> SendNoticeAsync(string incidentId, NoticeRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(caller);
+        var incident = await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
+        if (incident is null)
+        {
+            return new IncidentChange.NotFound();
+        }
+
+        var errors = Validate.Fields(
+            ("kind", Validate.Required(request.Kind, 16) ?? (!NoticeKinds.Contains(request.Kind) ? FieldMessages.UnknownValue : Allowed(incident, request.Kind!) ? null : "notice-not-allowed")),
+            ("message", Validate.Required(request.Message, 4000)));
+        if (errors is not null)
+        {
+            return new IncidentChange.Invalid(errors);
+        }
+
+        if (incident.AffectedTenantIds.Count == 0)
+        {
+            return new IncidentChange.Conflict("The incident affects no tenant.");
+        }
+
+        var now = clock.GetUtcNow();
+        var notices = incident.AffectedTenantIds.Select(t => new NoticeRecord(Ids.New("n"), t, incidentId, request.Kind!, request.Message!.Trim(), now)).ToList();
+        if (!await store.AddNoticeAsync(incident, notices, now, cancellationToken).ConfigureAwait(false))
+        {
+            return new IncidentChange.Conflict("The incident changed meanwhile; read it and try again.");
+        }
+
+        foreach (var notice in notices)
+        {
+            await webhooks.SendAsync(notice.TenantId, new WebhookNotice(notice.NoticeId, incidentId, notice.Kind, notice.Message), cancellationToken).ConfigureAwait(false);
+            await AuditAsync(caller, notice.TenantId, "incident.notice", incidentId, new() { ["kind"] = notice.Kind, ["noticeId"] = notice.NoticeId }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new IncidentChange.Done(new NoticeSent(request.Kind!, incident.AffectedTenantIds, now));
+    }
+
+    public async Task<List<NoticeView>?> ListNoticesAsync(string tenantId, CancellationToken cancellationToken) =>
+        await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null
+            ? null
+            : [.. (await store.ListNoticesAsync(tenantId, cancellationToken).ConfigureAwait(false)).Select(n => new NoticeView(n.NoticeId, n.IncidentId, n.Kind, n.Message, n.CreatedAt))];
+
+    private static bool Allowed(IncidentRecord incident, string kind)
+    {
+        var inLifecycle = Array.IndexOf(IncidentPhase.Lifecycle, incident.Status) >= 0;
+        var hasInitial = incident.NoticeKinds.Contains(Initial);
+        return kind switch
+        {
+            Initial => inLifecycle && !hasInitial,
+            Update => inLifecycle && hasInitial && !incident.NoticeKinds.Contains(Final),
+            _ => hasInitial && !incident.NoticeKinds.Contains(Final) && IncidentPhase.IsAtOrAfter(incident.Status, IncidentPhase.PostIncident),
+        };
+    }
+
+    private IncidentView View(IncidentRecord incident, Caller caller)
+    {
+        var overdue = incident.InitialNoticeAt is null && incident.DetectedAt is { } detected
+            && incident.Status != IncidentPhase.Closed
+            && clock.GetUtcNow() - detected > options.Incidents.InitialNoticeDeadline;
+        return new IncidentView(
+            incident.IncidentId, incident.Title, incident.Description, incident.Severity, incident.Status, incident.Source,
+            incident.PhaseTimes, incident.NoticeKinds, incident.CreatedAt, incident.DetectedAt, incident.InitialNoticeAt,
+            incident.InitialNoticeAt is { } sent && incident.DetectedAt is { } start ? (sent - start).TotalSeconds : null,
+            overdue, incident.DismissReason,
+            caller.IsPlatform ? incident.AffectedTenantIds : null,
+            caller.IsPlatform ? incident.ReporterTenantId : null,
+            caller.IsPlatform ? [.. incident.Transitions.Select(t => new TransitionView(t.From, t.To, t.ActorId, t.At, t.Note))] : null);
+    }
+
+    private async Task<bool> AllExistAsync(List<string> tenantIds, CancellationToken cancellationToken)
+    {
+        foreach (var tenantId in tenantIds)
+        {
+            if (tenantId == BuiltInRoles.PlatformTenantId || await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private Task AuditAsync(Caller caller, string tenantId, string action, string target, Dictionary<string, string> details, CancellationToken cancellationToken)
+    {
+        details["actorTenantId"] = caller.TenantId;
+        return audit.WriteAsync(new AuditEvent(AuditCategory.Operation, tenantId, caller.UserId, action, target, "success", caller.SourceIp, caller.UserAgent, details), cancellationToken);
+    }
+}

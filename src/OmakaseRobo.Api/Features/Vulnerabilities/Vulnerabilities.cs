@@ -1,0 +1,28 @@
+namespace OmakaseRobo.Api.Features.Vulnerabilities;
+
+public sealed record VulnerabilityRecord(
+    string VulnerabilityId, string Title, string Severity, string? Component, string? Reference, string Status,
+    DateTimeOffset DetectedAt, DateTimeOffset DueAt, string ReportedBy, DateTimeOffset? ClosedAt, string? Resolution, string? ClosedBy)
+{
+    public const string Open = "open";
+    public const string Closed = "closed";
+
+    public bool IsOverdue(DateTimeOffset now) => Status == Open && now > DueAt;
+}
+
+public sealed record CreateVulnerabilityRequest(string? Title, string? Severity, string? Component, string? Reference);
+
+public sealed record ResolveVulnerabilityRequest(string? Note);
+
+public sealed record VulnerabilityView(
+    string VulnerabilityId, string Title, string Severity, string? Component, string? Reference, string Status,
+    DateTimeOffset DetectedAt, DateTimeOffset DueAt, bool Overdue, DateTimeOffset? ClosedAt, string? Resolution)
+{
+    public static VulnerabilityView From(VulnerabilityRecord v, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        return new(v.VulnerabilityId, v.Title, v.Severity, v.Component, v.Reference, v.Status, v.DetectedAt, v.DueAt, v.IsOverdue(now), v.ClosedAt, v.Resolution);
+    }
+}
+
+public sealed record VulnerabilityList(IReadOnlyList<VulnerabilityView> Items);

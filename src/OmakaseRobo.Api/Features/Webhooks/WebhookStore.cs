@@ -1,0 +1,114 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Webhooks;
+
+public sealed record WebhookConfig(string TenantId, string Url, string SealedSecret, DateTimeOffset UpdatedAt);
+
+public sealed record DeliveryRecord(
+    string TenantId, string DeliveryId, string EventType, string Body, string Status, int Attempts, int? LastStatusCode,
+    DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt)
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// A tenant's webhook (TENANT#id / #WEBHOOK, secret envelope-encrypted) and its deliveries (TENANT#id / DELIVERY#id,
+/// kept 30 days). Pending deliveries sit in gsi1 WEBHOOK-RETRY by next attempt time, so the retry sweep reads only them.
+/// </summary>
+public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+{
+    public const string RetryPartition = "WEBHOOK-RETRY";
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    private string Table => options.Tables.Main;
+
+    private static Dictionary<string, AttributeValue> ConfigKey(string tenantId) => Attr.Key(TenantStore.Partition(tenantId), "#WEBHOOK");
+
+    private static Dictionary<string, AttributeValue> DeliveryKey(string tenantId, string deliveryId) => Attr.Key(TenantStore.Partition(tenantId), $"DELIVERY#{deliveryId}");
+
+    public async Task PutAsync(WebhookConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var item = ConfigKey(config.TenantId);
+        item["type"] = Attr.S("webhook");
+        item["url"] = Attr.S(config.Url);
+        item["secret"] = Attr.S(config.SealedSecret);
+        item["updatedAt"] = Attr.N(config.UpdatedAt.ToUnixTimeMilliseconds());
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<WebhookConfig?> GetAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = ConfigKey(tenantId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
+        return response.IsItemSet
+            ? new WebhookConfig(tenantId, response.Item.RequireS("url"), response.Item.RequireS("secret"), DateTimeOffset.FromUnixTimeMilliseconds(response.Item.GetN("updatedAt") ?? 0))
+            : null;
+    }
+
+    public async Task SaveDeliveryAsync(DeliveryRecord delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var item = DeliveryKey(delivery.TenantId, delivery.DeliveryId);
+        item["type"] = Attr.S("webhook-delivery");
+        item["tenantId"] = Attr.S(delivery.TenantId);
+        item["deliveryId"] = Attr.S(delivery.DeliveryId);
+        item["eventType"] = Attr.S(delivery.EventType);
+        item["body"] = Attr.S(delivery.Body);
+        item["status"] = Attr.S(delivery.Status);
+        item["attempts"] = Attr.N(delivery.Attempts);
+        item["createdAt"] = Attr.N(delivery.CreatedAt.ToUnixTimeMilliseconds());
+        item[TableSchema.TimeToLive] = Attr.N((delivery.CreatedAt + Retention).ToUnixTimeSeconds());
+        if (delivery.LastStatusCode is { } code)
+        {
+            item["lastStatusCode"] = Attr.N(code);
+        }
+
+        if (delivery.Status == DeliveryRecord.Pending && delivery.NextAttemptAt is { } next)
+        {
+            item["nextAttemptAt"] = Attr.N(next.ToUnixTimeMilliseconds());
+            item[TableSchema.Index1PartitionKey] = Attr.S(RetryPartition);
+            item[TableSchema.Index1SortKey] = Attr.S($"{next.ToUnixTimeMilliseconds():D15}#{delivery.TenantId}#{delivery.DeliveryId}");
+        }
+
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<List<DeliveryRecord>> ListDeliveriesAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk AND begins_with(sk, :delivery)",
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)), [":delivery"] = Attr.S("DELIVERY#") },
+            ScanIndexForward = false,
+            Limit = 50,
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. response.Items.Select(FromItem)];
+    }
+
+    /// <summary>Pending deliveries whose next attempt is due.</summary>
+    public async Task<List<DeliveryRecord>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = Table,
+            IndexName = TableSchema.Index1,
+            KeyConditionExpression = "gsi1pk = :retry AND gsi1sk <= :now",
+            ExpressionAttributeValues = new() { [":retry"] = Attr.S(RetryPartition), [":now"] = Attr.S($"{now.ToUnixTimeMilliseconds():D15}~") },
+            Limit = 100,
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. response.Items.Select(FromItem)];
+    }
+
+    private static DeliveryRecord FromItem(Dictionary<string, AttributeValue> item) => new(
+        item.RequireS("tenantId"), item.RequireS("deliveryId"), item.RequireS("eventType"), item.RequireS("body"), item.RequireS("status"),
+        (int)(item.GetN("attempts") ?? 0), item.GetN("lastStatusCode") is { } code ? (int)code : null,
+        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
+        item.GetN("nextAttemptAt") is { } next ? DateTimeOffset.FromUnixTimeMilliseconds(next) : null);
+}
