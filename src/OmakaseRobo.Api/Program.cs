@@ -2,6 +2,7 @@ using OmakaseRobo.Api.Features;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Features.Vulnerabilities;
 using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api.Features.Roles;
@@ -14,6 +15,12 @@ var options = builder.AddPlatform();
 var runtime = Runtime.From(builder.Configuration);
 builder.Services.AddIdentity(options, runtime);
 builder.Services.AddIncidents(options, runtime);
+builder.Services.AddJobs();
+var commandLineJob = args is ["job", var name] ? name : null;
+if (commandLineJob is not null)
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:0"); // a job run must not collide with a local server on 5080
+}
 
 var app = builder.Build();
 app.UsePlatform();
@@ -27,6 +34,7 @@ if (options.Serves(Modules.Auth))
 if (options.Serves(Modules.Admin))
 {
     app.MapTenantsApi();
+    app.MapTerminationApi();
     app.MapUsersApi();
     app.MapRolesApi();
     app.MapAccessReviewApi();
@@ -39,7 +47,18 @@ if (options.Serves(Modules.Incidents))
     app.MapWebhooksApi();
 }
 
+if (options.Serves(Modules.Jobs))
+{
+    app.MapEventsApi();
+}
+
+if (commandLineJob is not null)
+{
+    return await JobsSetup.RunFromCommandLineAsync(app, commandLineJob).ConfigureAwait(false);
+}
+
 await app.RunAsync().ConfigureAwait(false);
+return 0;
 
 /// <summary>The entry point, visible to the HTTP tests.</summary>
 public partial class Program;

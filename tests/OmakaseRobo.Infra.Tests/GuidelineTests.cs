@@ -222,9 +222,9 @@ public sealed partial class GuidelineTests(ProdStage stage)
         Assert.Contains("backup:DeleteRecoveryPoint", OneOrMany(deny.GetProperty("Action")).Select(action => action.GetString()));
     }
 
-    // 18.1.3, 12.3.1, CLD.8.1.5, 9.2.3/9.4.4, 16.1.7: the five compliance jobs
+    // 18.1.3, 12.3.1, CLD.8.1.5, 9.2.3/9.4.4, 16.1.7, 16.1.1: the compliance jobs and the webhook retry sweep
     [Fact]
-    public void The_five_schedules_post_an_EventBridge_event_naming_their_job_in_detail_job()
+    public void Every_schedule_posts_an_EventBridge_event_naming_its_job_in_detail_job()
     {
         var jobsFunction = stage.Stack.GetLogicalId((CfnElement)stage.Stack.Functions.Jobs.Node.DefaultChild!);
         var expected = new Dictionary<string, string>
@@ -234,6 +234,7 @@ public sealed partial class GuidelineTests(ProdStage stage)
             ["verify-backups"] = "cron(0 20 * * ? *)",
             ["review-privileged-access"] = "cron(0 0 1 * ? *)",
             ["verify-audit-chain"] = "cron(15 * * * ? *)",
+            ["retry-webhooks"] = "cron(0/5 * * * ? *)",
         };
 
         var scheduled = stage.PropertiesOf("AWS::Events::Rule").Select(rule =>

@@ -29,7 +29,7 @@ public sealed class RouteTableTests(OmakaseAppFixture fixture) : IClassFixture<O
             .ToList();
 
         Assert.All(anonymous, route => Assert.True(
-            route is "/healthz" or "/v1/auth/login" or "/v1/auth/mfa/verify" || route.StartsWith("/openapi", StringComparison.Ordinal) || route.StartsWith("/scalar", StringComparison.Ordinal),
+            route is "/healthz" or "/events" or "/v1/auth/login" or "/v1/auth/mfa/verify" || route.StartsWith("/openapi", StringComparison.Ordinal) || route.StartsWith("/scalar", StringComparison.Ordinal),
             $"{route} is anonymous"));
     }
 }

@@ -15,6 +15,13 @@ public sealed class LocalDynamoDbTests
 
         local.Dispose();
 
+        // The kill is sent at once; the kernel may take a moment to reap Java on a loaded machine.
+        var deadline = Stopwatch.StartNew();
+        while (JavaListeningOn(port) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
         Assert.False(JavaListeningOn(port));
     }
 

@@ -17,6 +17,7 @@ public static class TenantsApi
         var tenants = routes.MapGroup("/v1/tenants").WithTags("Tenants");
         tenants.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformTenantsManage);
         tenants.MapGet("/{tenantId}", Get).RequirePermission(Permissions.TenantRead, Permissions.PlatformRead);
+        tenants.MapGet("/{tenantId}/deletion-certificate", Certificate).RequirePermission(tenant: null, Permissions.PlatformRead);
         return routes;
     }
 
@@ -48,4 +49,8 @@ public static class TenantsApi
 
     public static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> Get(string tenantId, TenantStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(tenantId, cancellationToken) is { } tenant ? TypedResults.Ok(TenantResponse.From(tenant)) : Problems.Of("not-found");
+
+    /// <summary>CLD.8.1.5: what remains of a deleted tenant, for operators.</summary>
+    public static async Task<Results<Ok<DeletionCertificate>, ProblemHttpResult>> Certificate(string tenantId, TenantDeletion deletion, CancellationToken cancellationToken) =>
+        await deletion.GetCertificateAsync(tenantId, cancellationToken) is { } certificate ? TypedResults.Ok(certificate) : Problems.Of("not-found");
 }

@@ -26,6 +26,9 @@ public sealed class OmakaseOptions
     public WebhookOptions Webhooks { get; set; } = new();
 
     public VulnerabilityOptions Vulnerabilities { get; set; } = new();
+
+    /// <summary>CLD.8.1.5: how long a terminated tenant's data is kept before the deletion job removes it.</summary>
+    public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromDays(30);
 }
 
 public sealed class IncidentOptions

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Features.Vulnerabilities;
 using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api.Features.Roles;
@@ -52,6 +53,10 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(ResolveVulnerabilityRequest))]
 [JsonSerializable(typeof(VulnerabilityView))]
 [JsonSerializable(typeof(VulnerabilityList))]
+[JsonSerializable(typeof(TerminationAccepted))]
+[JsonSerializable(typeof(DeletionCertificate))]
+[JsonSerializable(typeof(TenantDeletionReport))]
+[JsonSerializable(typeof(WebhookRetryReport))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -1,0 +1,59 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Jobs;
+
+/// <summary>
+/// One item per EventBridge event id (JOBRUN#id): claimed before a job runs, so a retried event does not run it
+/// twice; it keeps the report to answer the retry. A claim older than the Lambda timeout is stale (the run died)
+/// and may be taken over: the jobs themselves are resumable.
+/// </summary>
+public sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+{
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(16);
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    private static Dictionary<string, AttributeValue> Key(string eventId) => Attr.Key($"JOBRUN#{eventId}", "#RUN");
+
+    /// <summary>True when this caller may run the job; false with the stored report when it already ran or is running.</summary>
+    public async Task<(bool Claimed, string? Report)> ClaimAsync(string eventId, string job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var item = Key(eventId);
+        item["type"] = Attr.S("job-run");
+        item["job"] = Attr.S(job);
+        item["state"] = Attr.S("running");
+        item["startedAt"] = Attr.N(now.ToUnixTimeMilliseconds());
+        item[TableSchema.TimeToLive] = Attr.N((now + Retention).ToUnixTimeSeconds());
+        try
+        {
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = options.Tables.Main,
+                Item = item,
+                ConditionExpression = "attribute_not_exists(pk) OR (#state = :running AND startedAt < :stale)",
+                ExpressionAttributeNames = new() { ["#state"] = "state" },
+                ExpressionAttributeValues = new() { [":running"] = Attr.S("running"), [":stale"] = Attr.N((now - StaleAfter).ToUnixTimeMilliseconds()) },
+            }, cancellationToken).ConfigureAwait(false);
+            return (true, null);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            var existing = await dynamo.GetItemAsync(new GetItemRequest { TableName = options.Tables.Main, Key = Key(eventId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
+            return (false, existing.Item?.GetS("report"));
+        }
+    }
+
+    public async Task CompleteAsync(string eventId, string report, bool ok, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await dynamo.UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = options.Tables.Main,
+            Key = Key(eventId),
+            UpdateExpression = "SET #state = :done, report = :report, ok = :ok, finishedAt = :now",
+            ExpressionAttributeNames = new() { ["#state"] = "state" },
+            ExpressionAttributeValues = new() { [":done"] = Attr.S("done"), [":report"] = Attr.S(report), [":ok"] = Attr.Bool(ok), [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) },
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

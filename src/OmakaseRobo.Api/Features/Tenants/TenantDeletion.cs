@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Features.Jobs;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Json;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Tenants;
+
+/// <summary>What is left of a deleted tenant: when, how many items of each kind, and a SHA-256 over the deleted keys.</summary>
+public sealed record DeletionCertificate(
+    string TenantId, string State, DateTimeOffset ListedAt, DateTimeOffset? DeletedAt, IReadOnlyDictionary<string, int> Counts, int TotalItems, string KeysSha256);
+
+public sealed record TenantDeletionReport(bool Ok, DateTimeOffset RanAt, int TenantsDeleted, IReadOnlyList<DeletionCertificate> Certificates);
+
+/// <summary>
+/// CLD.8.1.5, the job delete-terminated-tenants: every tenant terminated longer ago than the grace period loses
+/// every item (users, unique emails, sessions, roles, notices, incident links, webhook and deliveries). First the
+/// keys are listed and the certificate written (counts, SHA-256 over the sorted key list); then they are deleted;
+/// the tenant item goes last, in one transaction with the certificate's completion, so a run killed half way is
+/// finished by the next one. Incidents themselves are platform records and stay.
+/// </summary>
+public sealed class TenantDeletion(IAmazonDynamoDB dynamo, TenantStore tenants, BatchDeleter deleter, OmakaseOptions options, TimeProvider clock) : IComplianceJob
+{
+    public string Name => "delete-terminated-tenants";
+
+    private string Table => options.Tables.Main;
+
+    public static Dictionary<string, AttributeValue> CertificateKey(string tenantId) => Attr.Key($"CERT#{tenantId}", "#CERT");
+
+    public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var due = (await tenants.ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(t => t.Status == TenantRecord.Terminated && t.DataDeletionAfter <= now)
+            .ToList();
+        var certificates = new List<DeletionCertificate>();
+        foreach (var tenant in due)
+        {
+            certificates.Add(await DeleteTenantAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false));
+        }
+
+        var report = new TenantDeletionReport(true, now, certificates.Count, certificates);
+        return new JobOutcome(true, JsonSerializer.SerializeToElement(report, AppJsonContext.Default.TenantDeletionReport));
+    }
+
+    public async Task<DeletionCertificate?> GetCertificateAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (!Ids.IsWellFormed(tenantId))
+        {
+            return null;
+        }
+
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = CertificateKey(tenantId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
+        return response.IsItemSet ? FromItem(response.Item) : null;
+    }
+
+    private async Task<DeletionCertificate> DeleteTenantAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var keys = await ListKeysAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var certificate = await GetCertificateAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (certificate is null)
+        {
+            // Listed once, before anything is deleted: a resumed run keeps the first list's counts and hash.
+            certificate = new DeletionCertificate(
+                tenantId, "deleting", clock.GetUtcNow(), null,
+                keys.GroupBy(k => k.Kind).ToDictionary(g => g.Key, g => g.Count()),
+                keys.Count,
+                Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', keys.Select(k => k.Line).Order(StringComparer.Ordinal))))).ToLowerInvariant());
+            await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = ToItem(certificate), ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var tenantKey = TenantStore.Key(tenantId);
+        await deleter.DeleteAsync(Table, keys.Where(k => k.Kind != "tenant").Select(k => k.Key), cancellationToken).ConfigureAwait(false);
+        var deletedAt = clock.GetUtcNow();
+        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new TransactWriteItem { Delete = new Delete { TableName = Table, Key = tenantKey } },
+                new TransactWriteItem
+                {
+                    Update = new Update
+                    {
+                        TableName = Table,
+                        Key = CertificateKey(tenantId),
+                        UpdateExpression = "SET #state = :complete, deletedAt = :now",
+                        ExpressionAttributeNames = new() { ["#state"] = "state" },
+                        ExpressionAttributeValues = new() { [":complete"] = Attr.S("complete"), [":now"] = Attr.N(deletedAt.ToUnixTimeMilliseconds()) },
+                    },
+                },
+            ],
+        }, cancellationToken).ConfigureAwait(false);
+        return certificate with { State = "complete", DeletedAt = deletedAt };
+    }
+
+    private sealed record ListedKey(string Kind, string Line, Dictionary<string, AttributeValue> Key);
+
+    /// <summary>Every key of the tenant: its partition, and the sessions of each of its users (found through gsi1).</summary>
+    private async Task<List<ListedKey>> ListKeysAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var keys = new List<ListedKey>();
+        var query = new QueryRequest
+        {
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk",
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)) },
+            ProjectionExpression = "pk, sk, #type, userId",
+            ExpressionAttributeNames = new() { ["#type"] = "type" },
+        };
+        var users = new List<string>();
+        do
+        {
+            var page = await dynamo.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.Items)
+            {
+                var kind = item.GetS("type") ?? (item.RequireS("sk").StartsWith("EMAIL#", StringComparison.Ordinal) ? "email" : "other");
+                keys.Add(Listed(kind, item));
+                if (kind == "user")
+                {
+                    users.Add(item.RequireS("userId"));
+                }
+            }
+
+            query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (query.ExclusiveStartKey is not null);
+
+        foreach (var userId in users)
+        {
+            var sessions = new QueryRequest
+            {
+                TableName = Table,
+                IndexName = TableSchema.Index1,
+                KeyConditionExpression = "gsi1pk = :user",
+                ExpressionAttributeValues = new() { [":user"] = Attr.S($"SESSIONS#{tenantId}#{userId}") },
+            };
+            do
+            {
+                var page = await dynamo.QueryAsync(sessions, cancellationToken).ConfigureAwait(false);
+                keys.AddRange(page.Items.Select(i => Listed("session", i)));
+                sessions.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            }
+            while (sessions.ExclusiveStartKey is not null);
+        }
+
+        return keys;
+    }
+
+    private ListedKey Listed(string kind, Dictionary<string, AttributeValue> item)
+    {
+        var pk = item.RequireS(TableSchema.PartitionKey);
+        var sk = item.RequireS(TableSchema.SortKey);
+        return new ListedKey(kind, $"{Table}|{pk}|{sk}", Attr.Key(pk, sk));
+    }
+
+    private static Dictionary<string, AttributeValue> ToItem(DeletionCertificate c)
+    {
+        var item = CertificateKey(c.TenantId);
+        item["type"] = Attr.S("deletion-certificate");
+        item["tenantId"] = Attr.S(c.TenantId);
+        item["state"] = Attr.S(c.State);
+        item["listedAt"] = Attr.N(c.ListedAt.ToUnixTimeMilliseconds());
+        item["counts"] = new AttributeValue { M = c.Counts.ToDictionary(x => x.Key, x => Attr.N(x.Value)), IsMSet = true };
+        item["totalItems"] = Attr.N(c.TotalItems);
+        item["keysSha256"] = Attr.S(c.KeysSha256);
+        return item;
+    }
+
+    private static DeletionCertificate FromItem(Dictionary<string, AttributeValue> item) => new(
+        item.RequireS("tenantId"), item.RequireS("state"), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("listedAt") ?? 0),
+        item.GetN("deletedAt") is { } deleted ? DateTimeOffset.FromUnixTimeMilliseconds(deleted) : null,
+        item.TryGetValue("counts", out var counts) && counts.M is { } m ? m.ToDictionary(x => x.Key, x => int.Parse(x.Value.N, CultureInfo.InvariantCulture)) : [],
+        (int)(item.GetN("totalItems") ?? 0), item.RequireS("keysSha256"));
+}

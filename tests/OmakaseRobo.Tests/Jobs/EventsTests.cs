@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Tests.Infrastructure;
+
+namespace OmakaseRobo.Tests.Jobs;
+
+public sealed class EventsTests(OmakaseAppFixture fixture) : IClassFixture<OmakaseAppFixture>
+{
+    private readonly OmakaseApp app = fixture.App;
+
+    private Task<HttpResponseMessage> PostEventAsync(string json, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/events") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        configure?.Invoke(request);
+        return app.CreateClient().SendAsync(request);
+    }
+
+    [Fact]
+    public async Task The_sample_event_runs_its_job_and_answers_the_report()
+    {
+        await app.OperatorAsync();
+
+        var report = await ApiClient.ReadAsync(await PostEventAsync(RepositoryFiles.Read("events/review-privileged-access.json")), HttpStatusCode.OK);
+
+        Assert.True(report.GetProperty("accounts").GetArrayLength() >= 1);
+    }
+
+    [Fact]
+    public async Task A_retried_event_does_not_run_the_job_twice()
+    {
+        var json = RepositoryFiles.Read("events/retry-webhooks.json").Replace("\"id\": \"", "\"id\": \"retry-", StringComparison.Ordinal);
+
+        var first = await PostEventAsync(json);
+        var second = await PostEventAsync(json);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        using var dynamo = OmakaseApp.Dynamo();
+        var runs = (await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable })).Items.Count(i => i["action"].S == "job.retry-webhooks");
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public async Task Anything_that_came_through_api_gateway_is_refused()
+    {
+        var response = await PostEventAsync(RepositoryFiles.Read("events/review-privileged-access.json"),
+            r => r.Headers.Add("x-amzn-request-context", """{"requestId":"r","identity":{"sourceIp":"203.0.113.1"}}"""));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"e1","source":"aws.events","detail":{"job":"format-disk"}}""", "detail.job")]
+    [InlineData("""{"id":"e2","source":"customer.app","detail":{"job":"retry-webhooks"}}""", "source")]
+    [InlineData("""{"source":"aws.events","detail":{"job":"retry-webhooks"}}""", "id")]
+    public async Task An_event_that_is_not_a_known_scheduled_job_is_refused(string json, string field)
+    {
+        var problem = await Problem.ReadAsync(await PostEventAsync(json), HttpStatusCode.BadRequest);
+
+        Assert.True(problem.Body.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Malformed_event_json_is_a_400_problem()
+    {
+        await Problem.ReadAsync(await PostEventAsync("{\"id\":"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Only_the_jobs_function_maps_events()
+    {
+        using var auth = new OmakaseApp();
+        auth.Settings["Omakase:Function"] = "auth";
+        using var jobs = new OmakaseApp();
+        jobs.Settings["Omakase:Function"] = "jobs";
+
+        var onAuth = await auth.CreateClient().PostAsync(new Uri("/events", UriKind.Relative), new StringContent(RepositoryFiles.Read("events/retry-webhooks.json"), Encoding.UTF8, "application/json"));
+        var onJobs = await jobs.CreateClient().PostAsync(new Uri("/events", UriKind.Relative), new StringContent(RepositoryFiles.Read("events/retry-webhooks.json"), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.NotFound, onAuth.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, onJobs.StatusCode);
+    }
+}
