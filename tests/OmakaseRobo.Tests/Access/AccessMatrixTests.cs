@@ -33,6 +33,19 @@ public sealed class AccessMatrixTests(OmakaseAppFixture fixture) : IClassFixture
             return name;
         }
 
+        async Task<string> Incident()
+        {
+            var created = await ApiClient.ReadAsync(await api.PostAsync("/v1/incidents", new { title = "T", description = "D", affectedTenantIds = new[] { tenant } }, op.Token), HttpStatusCode.Created);
+            return created.GetProperty("incidentId").GetString()!;
+        }
+
+        async Task<string> Finding() => (await ApiClient.ReadAsync(
+            await api.PostAsync("/v1/vulnerabilities", new { title = "F", severity = "low" }, op.Token), HttpStatusCode.Created)).GetProperty("vulnerabilityId").GetString()!;
+
+        var incident = await Incident();
+        var webhook = new { url = "https://hooks.customer.example/omakase", secret = "a-webhook-secret-of-at-least-32-chars" };
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/webhook", webhook, admin.Token), HttpStatusCode.OK);
+
         var rows = new Row[]
         {
             new("get tenant", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}", null), 401, 403, 404, 200, 200),
@@ -47,6 +60,19 @@ public sealed class AccessMatrixTests(OmakaseAppFixture fixture) : IClassFixture
             new("access review", async () => (HttpMethod.Get, "/v1/access-reviews/privileged", null), 401, 403, 403, 403, 200),
             new("me", async () => (HttpMethod.Get, "/v1/me", null), 401, 200, 200, 200, 200),
             new("my sessions", async () => (HttpMethod.Get, "/v1/me/sessions", null), 401, 200, 200, 200, 200),
+            new("report incident", async () => (HttpMethod.Post, "/v1/incidents", new { title = "T", description = "D", affectedTenantIds = new[] { tenant } }), 401, 403, 201, 201, 201),
+            new("list incidents", async () => (HttpMethod.Get, "/v1/incidents", null), 401, 403, 200, 200, 200),
+            new("get incident", async () => (HttpMethod.Get, $"/v1/incidents/{incident}", null), 401, 403, 404, 200, 200),
+            new("transition", async () => (HttpMethod.Post, $"/v1/incidents/{await Incident()}/transitions", new { to = "initial-response", note = "n" }), 401, 403, 403, 403, 200),
+            new("send notice", async () => (HttpMethod.Post, $"/v1/incidents/{await Incident()}/notices", new { kind = "initial", message = "m" }), 401, 403, 403, 403, 201),
+            new("list notices", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/notices", null), 401, 403, 404, 200, 200),
+            new("put webhook", async () => (HttpMethod.Put, $"/v1/tenants/{tenant}/webhook", webhook), 401, 403, 404, 200, 404),
+            new("get webhook", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/webhook", null), 401, 403, 404, 200, 404),
+            new("record finding", async () => (HttpMethod.Post, "/v1/vulnerabilities", new { title = "F", severity = "high" }), 401, 403, 403, 403, 201),
+            new("list findings", async () => (HttpMethod.Get, "/v1/vulnerabilities", null), 401, 403, 403, 403, 200),
+            new("close finding", async () => (HttpMethod.Post, $"/v1/vulnerabilities/{await Finding()}/resolution", new { note = "fixed" }), 401, 403, 403, 403, 200),
+            new("deletion certificate", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/deletion-certificate", null), 401, 403, 404, 403, 404),
+            new("terminate (last: it ends the tenant)", async () => (HttpMethod.Post, $"/v1/tenants/{tenant}/termination", null), 401, 403, 404, 403, 202),
         };
 
         var failures = new List<string>();
