@@ -1,4 +1,5 @@
 using OmakaseRobo.Api.Features;
+using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -21,6 +22,7 @@ if (options.Serves(Modules.Admin))
 {
     app.MapTenantsApi();
     app.MapUsersApi();
+    app.MapAuditApi();
 }
 
 await app.RunAsync().ConfigureAwait(false);

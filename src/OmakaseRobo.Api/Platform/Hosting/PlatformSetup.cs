@@ -51,7 +51,7 @@ public static class PlatformSetup
         services.AddOpenApi();
         builder.AddStorage(runtime, options);
         services.AddKeys(runtime, options);
-        services.AddSingleton<IAuditTrail, AuditStore>();
+        services.AddAudit();
         return options;
     }
 
@@ -59,6 +59,7 @@ public static class PlatformSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<CorrelationMiddleware>();
+        app.UseMiddleware<AccessRecordMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

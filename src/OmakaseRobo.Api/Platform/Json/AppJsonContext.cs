@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -26,6 +27,8 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(CreatedUser))]
 [JsonSerializable(typeof(UserList))]
+[JsonSerializable(typeof(AuditVerification))]
+[JsonSerializable(typeof(CheckpointReport))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

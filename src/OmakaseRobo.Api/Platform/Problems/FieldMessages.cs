@@ -29,6 +29,8 @@ public static class FieldMessages
             ["password-reused"] = ("The new password must differ from the current one.", "新しいパスワードは現在のものと異なる必要があります。"),
             ["password-incorrect"] = ("The current password is not correct.", "現在のパスワードが正しくありません。"),
             ["code-invalid"] = ("The code is not correct.", "コードが正しくありません。"),
+            ["out-of-range"] = ("This value is out of range.", "この値は範囲外です。"),
+            ["range-invalid"] = ("The end must come after the start.", "終了は開始より後にしてください。"),
         }.ToFrozenDictionary();
 
     public static string Localize(string code, bool japanese) =>
