@@ -17,6 +17,29 @@ public static class AuditQueryValues
             ? time
             : null;
 
+    /// <summary>The listing the query asks for, or its field errors.</summary>
+    public static (AuditListing? Listing, Dictionary<string, string[]>? Errors) Listing(AuditEventsQuery query, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var from = query.From is null ? now - AuditChain.Retention - TimeSpan.FromDays(1) : Time(query.From);
+        var to = query.To is null ? null : Time(query.To);
+        var limit = query.Limit is null ? AuditListing.DefaultLimit
+            : int.TryParse(query.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= AuditListing.MaxLimit ? n : (int?)null;
+        var errors = Validate.Fields(
+            ("category", query.Category is null || AuditCategory.All.Contains(query.Category) ? null : FieldMessages.UnknownValue),
+            ("from", from is null ? FieldMessages.InvalidFormat : null),
+            ("to", query.To is not null && to is null ? FieldMessages.InvalidFormat : from is not null && to <= from ? "range-invalid" : null),
+            ("limit", limit is null ? "out-of-range" : null),
+            ("cursor", query.Cursor is { Length: 0 or > AuditCursor.MaxLength } ? FieldMessages.InvalidFormat : null));
+        if (errors is not null)
+        {
+            return (null, errors);
+        }
+
+        var binding = $"category={query.Category ?? "*"};from={query.From ?? "*"};to={query.To ?? "*"}";
+        return (new AuditListing(query.Category, from!.Value, to, limit!.Value, query.Cursor) { Binding = binding }, null);
+    }
+
     /// <summary>Without a tenant the verifier reads a day index per day, so the days it may be asked to cover are bounded.</summary>
     public static readonly TimeSpan MaxVerificationSpan = TimeSpan.FromDays(366);
 

@@ -11,6 +11,8 @@ public static class AuditSetup
         services.AddSingleton<AuditBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditBuffer>());
         services.AddHostedService<StartupRecord>();
+        services.AddSingleton<AuditCursor>();
+        services.AddSingleton<AuditService>();
         services.AddSingleton<AuditIntegrityService>();
         return services;
     }

@@ -17,6 +17,9 @@ public sealed record ChainHead(AuditChain Chain, long Sequence, string Hash, lon
 /// <summary>Everything stored in one chain's partition, in key order: events by position, then its checkpoints.</summary>
 public sealed record ChainContents(IReadOnlyList<(long Position, StoredEvent Event)> Events, IReadOnlyList<AuditCheckpoint> Checkpoints);
 
+/// <summary>One page of a chain read newest first, how many items it read, and where it stopped when that was early.</summary>
+public sealed record ChainPage(IReadOnlyList<StoredEvent> Events, int Read, long? StoppedAt);
+
 /// <summary>
 /// Audit items in the audit table, mapped by hand here:
 /// events      pk AUDIT#{tenant}#{day}   sk EVENT#{sequence:D10}
@@ -26,6 +29,7 @@ public sealed record ChainContents(IReadOnlyList<(long Position, StoredEvent Eve
 public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, Runtime runtime)
 {
     private const string EventPrefix = "EVENT#";
+    private const long MaxPosition = 9_999_999_999;
 
     private string Table => options.Tables.Audit;
 
@@ -193,6 +197,67 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
         }
         while (start is not null);
         return new ChainContents(events, checkpoints);
+    }
+
+    /// <summary>
+    /// Events of one chain, newest first, below position <paramref name="below"/>, matching the filters; reads at most
+    /// <paramref name="maxRead"/> items, and says where it stopped when that was not the end of the chain.
+    /// </summary>
+    public async Task<ChainPage> ReadNewestFirstAsync(
+        AuditChain chain, long? below, string? category, string fromTime, string toTime, int wanted, int maxRead, CancellationToken cancellationToken)
+    {
+        if (below <= 1)
+        {
+            return new ChainPage([], 0, null);
+        }
+
+        var names = new Dictionary<string, string> { ["#time"] = "time" };
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":pk"] = Attr.S(ChainPartition(chain)),
+            [":first"] = Attr.S(EventSortKey(1)),
+            [":below"] = Attr.S(below is { } b and <= MaxPosition ? EventSortKey(b - 1) : EventPrefix + "~"), // "~" sorts after every digit
+            [":from"] = Attr.S(fromTime),
+            [":to"] = Attr.S(toTime),
+        };
+        var filter = "#time >= :from AND #time < :to";
+        if (category is not null)
+        {
+            names["#category"] = "category";
+            values[":category"] = Attr.S(category);
+            filter += " AND #category = :category";
+        }
+
+        var events = new List<StoredEvent>();
+        var read = 0;
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = Table,
+                KeyConditionExpression = "pk = :pk AND sk BETWEEN :first AND :below",
+                FilterExpression = filter,
+                ExpressionAttributeNames = names,
+                ExpressionAttributeValues = values,
+                ScanIndexForward = false,
+                Limit = Math.Min(maxRead - read, 200),
+                ExclusiveStartKey = start,
+            }, cancellationToken).ConfigureAwait(false);
+            read += page.ScannedCount ?? 0;
+            foreach (var item in page.Items ?? [])
+            {
+                events.Add(EventFromItem(chain, item));
+                if (events.Count == wanted)
+                {
+                    return new ChainPage(events, read, null);
+                }
+            }
+
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null && read < maxRead);
+        return new ChainPage(events, read, start is null ? null : PositionOf(start[TableSchema.SortKey].S));
     }
 
     public static Dictionary<string, AttributeValue> EventToItem(StoredEvent e)

@@ -27,6 +27,7 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(CreatedUser))]
 [JsonSerializable(typeof(UserList))]
+[JsonSerializable(typeof(AuditEventList))]
 [JsonSerializable(typeof(AuditVerification))]
 [JsonSerializable(typeof(CheckpointReport))]
 [JsonSerializable(typeof(ProblemDetails))]
