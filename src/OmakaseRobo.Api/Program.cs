@@ -1,5 +1,6 @@
 using OmakaseRobo.Api.Features;
 using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
@@ -38,6 +39,7 @@ if (options.Serves(Modules.Admin))
     app.MapUsersApi();
     app.MapRolesApi();
     app.MapAccessReviewApi();
+    app.MapAuditApi();
 }
 
 if (options.Serves(Modules.Incidents))

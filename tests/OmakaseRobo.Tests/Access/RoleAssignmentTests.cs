@@ -144,7 +144,7 @@ public sealed class RoleAssignmentTests(OmakaseAppFixture fixture) : IClassFixtu
 
         using var dynamo = OmakaseApp.Dynamo();
         var events = await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable });
-        Assert.Contains(events.Items, e => e["action"].S == "privileged-access" && e["actorId"].S == op.UserId
+        Assert.Contains(events.Items, e => e.TryGetValue("action", out var action) && action.S == "privileged-access" && e["actorId"].S == op.UserId
             && e.TryGetValue("details", out var d) && d.M["tenantId"].S == tenant);
     }
 }

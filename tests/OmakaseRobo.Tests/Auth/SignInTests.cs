@@ -151,6 +151,7 @@ public sealed class SignInTests(OmakaseAppFixture fixture) : IClassFixture<Omaka
             user.Password, "Wrong-Password-123", user.Token, session.GetProperty("accessToken").GetString()!,
             challenge.GetProperty("mfaToken").GetString()!, user.TotpSecret!, user.RecoveryCodes[0],
         };
+        await app.FlushAuditAsync(); // the access records of these requests too
         using var dynamo = OmakaseApp.Dynamo();
         var audit = await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable });
         var stored = string.Join('\n', audit.Items.Select(i => string.Join(';', i.Select(a => a.Key + "=" + (a.Value.S ?? a.Value.N ?? string.Join(',', a.Value.M?.Select(m => m.Value.S) ?? []))))));

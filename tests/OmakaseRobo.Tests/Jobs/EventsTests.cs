@@ -37,7 +37,7 @@ public sealed class EventsTests(OmakaseAppFixture fixture) : IClassFixture<Omaka
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         using var dynamo = OmakaseApp.Dynamo();
-        var runs = (await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable })).Items.Count(i => i["action"].S == "job.retry-webhooks");
+        var runs = (await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable })).Items.Count(i => i.TryGetValue("action", out var action) && action.S == "job.retry-webhooks");
         Assert.Equal(1, runs);
     }
 

@@ -24,4 +24,8 @@ public sealed record AuditEvent(
     string Outcome,
     string? SourceIp,
     string? UserAgent,
-    IReadOnlyDictionary<string, string>? Details = null);
+    IReadOnlyDictionary<string, string>? Details = null)
+{
+    /// <summary>When it happened, for records written after the fact (access records); the trail stamps "now" when absent.</summary>
+    public DateTimeOffset? OccurredAt { get; init; }
+}

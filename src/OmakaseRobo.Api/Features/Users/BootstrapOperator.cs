@@ -45,6 +45,8 @@ internal sealed partial class BootstrapOperator(
         if (email is null || (password is null && runtime.InAws))
         {
             LogNotConfigured(logger);
+            await audit.WriteAsync(new AuditEvent(
+                AuditCategory.System, BuiltInRoles.PlatformTenantId, null, "bootstrap.not-configured", null, "failure", null, null), cancellationToken).ConfigureAwait(false);
             return;
         }
 

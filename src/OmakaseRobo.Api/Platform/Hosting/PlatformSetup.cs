@@ -55,7 +55,7 @@ public static class PlatformSetup
         services.AddOpenApi();
         builder.AddStorage(runtime, options);
         services.AddKeys(runtime, options);
-        services.AddSingleton<IAuditTrail, AuditStore>();
+        services.AddAudit();
         return options;
     }
 
@@ -63,6 +63,7 @@ public static class PlatformSetup
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<CorrelationMiddleware>();
+        app.UseMiddleware<AccessRecordMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
@@ -57,6 +58,9 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(DeletionCertificate))]
 [JsonSerializable(typeof(TenantDeletionReport))]
 [JsonSerializable(typeof(WebhookRetryReport))]
+[JsonSerializable(typeof(AuditEventList))]
+[JsonSerializable(typeof(AuditVerification))]
+[JsonSerializable(typeof(CheckpointReport))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -32,6 +32,9 @@ public static class FieldMessages
             ["transition-not-allowed"] = ("The incident cannot move to this phase from its current one.", "現在のフェーズからこのフェーズへは移行できません。"),
             ["notice-not-allowed"] = ("This kind of notice cannot be sent now.", "この種類の通知は現在送信できません。"),
             ["code-invalid"] = ("The code is not correct.", "コードが正しくありません。"),
+            ["out-of-range"] = ("This value is out of range.", "この値は範囲外です。"),
+            ["range-invalid"] = ("The end must come after the start.", "終了は開始より後にしてください。"),
+            ["cursor-invalid"] = ("This cursor does not belong to this query.", "このカーソルはこの検索には使用できません。"),
         }.ToFrozenDictionary();
 
     public static string Localize(string code, bool japanese) =>

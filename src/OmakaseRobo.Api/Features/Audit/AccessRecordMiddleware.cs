@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
+using OmakaseRobo.Api.Features.Access;
+using OmakaseRobo.Api.Platform.Http;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Audit;
+
+/// <summary>
+/// The access record of every request (18.1.3): caller, tenant, method, route template, status, latency, source IP and
+/// user agent; never a header's value, a query string or a body. It wraps everything after correlation, so requests
+/// refused early (401, 413) or failing (500) are recorded too, and it queues the record so no request waits on storage.
+/// </summary>
+public sealed class AccessRecordMiddleware(RequestDelegate next)
+{
+    public const string Action = "http.request";
+    private const int MaxPathLength = 256;
+
+    public async Task InvokeAsync(HttpContext context, AuditBuffer buffer, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentNullException.ThrowIfNull(clock);
+        var startedAt = clock.GetUtcNow();
+        var started = clock.GetTimestamp();
+        var failed = false;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            failed = true;
+            throw;
+        }
+        finally
+        {
+            await buffer.RecordAsync(Record(context, failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode, startedAt, clock.GetElapsedTime(started)))
+                .ConfigureAwait(false);
+        }
+    }
+
+    private static AuditEvent Record(HttpContext context, int status, DateTimeOffset startedAt, TimeSpan latency)
+    {
+        // After an exception the handler has cleared the endpoint and route values; it keeps them in its feature.
+        var failure = context.Features.Get<IExceptionHandlerFeature>();
+        var endpoint = context.GetEndpoint() ?? failure?.Endpoint;
+        var routeValues = failure?.RouteValues ?? context.Request.RouteValues;
+        var caller = context.Features.Get<Caller>();
+        var origin = RequestOrigin.Of(context);
+        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText;
+        var path = context.Request.Path.Value ?? "/";
+        var details = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["method"] = context.Request.Method,
+            ["route"] = route ?? "(none)",
+            ["status"] = status.ToString(CultureInfo.InvariantCulture),
+            ["latencyMs"] = latency.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture),
+            ["correlationId"] = context.TraceIdentifier,
+        };
+        var tenantId = TenantOf(caller, endpoint?.Metadata.GetMetadata<AccessRule>(), routeValues[AccessMiddleware.TenantRouteValue] as string, status);
+        if (caller is not null)
+        {
+            details["sessionId"] = caller.SessionId;
+            if (caller.TenantId != tenantId)
+            {
+                details["actorTenantId"] = caller.TenantId;
+            }
+        }
+
+        return new AuditEvent(
+            AuditCategory.Access, tenantId, caller?.UserId, Action, path.Length > MaxPathLength ? path[..MaxPathLength] : path,
+            status < 400 ? "success" : "failure", origin.SourceIp, origin.UserAgent, details)
+        {
+            OccurredAt = startedAt,
+        };
+    }
+
+    /// <summary>
+    /// The trail a request belongs to: the caller's tenant; the customer tenant an operator reached with a platform
+    /// permission; the platform trail for anyone unauthenticated, so nobody writes into a tenant by only naming it.
+    /// </summary>
+    public static string TenantOf(Caller? caller, AccessRule? rule, string? routeTenant, int status)
+    {
+        if (caller is null)
+        {
+            return BuiltInRoles.PlatformTenantId;
+        }
+
+        var reached = routeTenant is not null && routeTenant != caller.TenantId && rule is not null && Ids.IsWellFormed(routeTenant)
+            && !caller.IsRestricted && status != StatusCodes.Status404NotFound
+            && AccessMiddleware.Decide(caller, rule, routeTenant) == AccessMiddleware.Decision.Privileged;
+        return reached ? routeTenant! : caller.TenantId;
+    }
+}

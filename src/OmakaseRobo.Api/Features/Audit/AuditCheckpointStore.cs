@@ -1,0 +1,154 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Audit;
+
+/// <summary>
+/// Checkpoint items in the audit table:
+/// checkpoints            pk AUDIT#{tenant}#{day}   sk CHECKPOINT#{sequence:D10}  (in the partition of the chain they sign, same ttl)
+/// tenant's latest one    pk AUDIT-CHAINS#{tenant}  sk CHECKPOINT, gsi1pk AUDIT-TENANTS  (no ttl: a few bytes per tenant)
+/// </summary>
+public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+{
+    private const string CheckpointPrefix = "CHECKPOINT#";
+    private const string LatestSortKey = "CHECKPOINT";
+
+    /// <summary>The gsi1 entry listing every tenant that has checkpoints: a tenant whose chains were all deleted still shows up.</summary>
+    private const string TenantsIndexKey = "AUDIT-TENANTS";
+
+    private string Table => options.Tables.Audit;
+
+    public static string CheckpointSortKey(long sequence) => CheckpointPrefix + sequence.ToString("D10", CultureInfo.InvariantCulture);
+
+    public async Task<CheckpointLink?> ReadLatestAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = Table,
+            Key = Attr.Key(AuditStore.ChainsPartition(tenantId), LatestSortKey),
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return response.IsItemSet ? LinkFromItem(response.Item) : null;
+    }
+
+    public async Task<List<string>> ListTenantsAsync(CancellationToken cancellationToken)
+    {
+        var tenants = new List<string>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = Table,
+                IndexName = TableSchema.Index1,
+                KeyConditionExpression = "gsi1pk = :tenants",
+                ExpressionAttributeValues = new() { [":tenants"] = Attr.S(TenantsIndexKey) },
+                ExclusiveStartKey = start,
+            }, cancellationToken).ConfigureAwait(false);
+            tenants.AddRange((page.Items ?? []).Select(i => i.GetS("tenantId")).OfType<string>());
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return tenants;
+    }
+
+    /// <summary>
+    /// Stores a checkpoint, moves the tenant's latest checkpoint to it (only from <see cref="AuditCheckpoint.Previous"/>,
+    /// so checkpoints never fork) and records on the chain head how far it is signed; all or none.
+    /// </summary>
+    public async Task AddAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var latest = Attr.Key(AuditStore.ChainsPartition(checkpoint.Chain.TenantId), LatestSortKey);
+        latest["tenantId"] = Attr.S(checkpoint.Chain.TenantId);
+        latest["day"] = Attr.S(checkpoint.Chain.DayText);
+        latest["seq"] = Attr.N(checkpoint.Sequence);
+        latest["hash"] = Attr.S(checkpoint.Hash);
+        latest[TableSchema.Index1PartitionKey] = Attr.S(TenantsIndexKey);
+        latest[TableSchema.Index1SortKey] = Attr.S(checkpoint.Chain.TenantId);
+        var latestPut = new Put { TableName = Table, Item = latest };
+        if (checkpoint.Previous is { } previous)
+        {
+            latestPut.ConditionExpression = "#seq = :previous";
+            latestPut.ExpressionAttributeNames = new() { ["#seq"] = "seq" };
+            latestPut.ExpressionAttributeValues = new() { [":previous"] = Attr.N(previous.Sequence) };
+        }
+        else
+        {
+            latestPut.ConditionExpression = "attribute_not_exists(pk)";
+        }
+
+        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new TransactWriteItem { Put = new Put { TableName = Table, Item = ToItem(checkpoint), ConditionExpression = "attribute_not_exists(pk)" } },
+                new TransactWriteItem { Put = latestPut },
+                new TransactWriteItem
+                {
+                    Update = new Update
+                    {
+                        TableName = Table,
+                        Key = AuditStore.HeadKey(checkpoint.Chain),
+                        UpdateExpression = "SET checkpointedSeq = :signed",
+                        ConditionExpression = "attribute_exists(pk) AND checkpointedSeq < :signed",
+                        ExpressionAttributeValues = new() { [":signed"] = Attr.N(checkpoint.HeadSequence) },
+                    },
+                },
+            ],
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static Dictionary<string, AttributeValue> ToItem(AuditCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var item = Attr.Key(AuditStore.ChainPartition(checkpoint.Chain), CheckpointSortKey(checkpoint.Sequence));
+        item["type"] = Attr.S("audit-checkpoint");
+        item["tenantId"] = Attr.S(checkpoint.Chain.TenantId);
+        item["day"] = Attr.S(checkpoint.Chain.DayText);
+        item["seq"] = Attr.N(checkpoint.Sequence);
+        item["headSeq"] = Attr.N(checkpoint.HeadSequence);
+        item["headHash"] = Attr.S(checkpoint.HeadHash);
+        if (checkpoint.Previous is { } previous)
+        {
+            item["prevDay"] = Attr.S(previous.DayText);
+            item["prevSeq"] = Attr.N(previous.Sequence);
+            item["prevHash"] = Attr.S(previous.Hash);
+        }
+
+        item["time"] = Attr.S(checkpoint.Time);
+        item["keyId"] = Attr.S(checkpoint.KeyId);
+        item["signature"] = Attr.S(checkpoint.Signature);
+        item["hash"] = Attr.S(checkpoint.Hash);
+        item[TableSchema.TimeToLive] = AuditStore.Expiry(checkpoint.Chain);
+        return item;
+    }
+
+    /// <summary>Null when the item is not a checkpoint; never throws on a damaged one (its signature check fails instead).</summary>
+    public static AuditCheckpoint? FromItem(AuditChain chain, Dictionary<string, AttributeValue> item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var sortKey = item.GetS(TableSchema.SortKey) ?? string.Empty;
+        if (!sortKey.StartsWith(CheckpointPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var sequence = long.TryParse(sortKey.AsSpan(CheckpointPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+        var previous = AuditChain.ParseDay(item.GetS("prevDay")) is { } prevDay
+            ? new CheckpointLink(prevDay, Number(item, "prevSeq"), item.GetS("prevHash") ?? string.Empty)
+            : null;
+        return new AuditCheckpoint(
+            chain, sequence, Number(item, "headSeq"), item.GetS("headHash") ?? string.Empty, previous, item.GetS("time") ?? string.Empty,
+            item.GetS("keyId") ?? string.Empty, item.GetS("signature") ?? string.Empty, item.GetS("hash") ?? string.Empty);
+    }
+
+    private static CheckpointLink? LinkFromItem(Dictionary<string, AttributeValue> item) =>
+        AuditChain.ParseDay(item.GetS("day")) is { } day ? new CheckpointLink(day, Number(item, "seq"), item.GetS("hash") ?? string.Empty) : null;
+
+    private static long Number(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && long.TryParse(value.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : 0;
+}
