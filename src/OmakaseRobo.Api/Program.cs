@@ -1,6 +1,7 @@
 using OmakaseRobo.Api.Features;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -9,6 +10,10 @@ using OmakaseRobo.Api.Platform.Hosting;
 var builder = WebApplication.CreateSlimBuilder(args);
 var options = builder.AddPlatform();
 builder.Services.AddIdentity(options, Runtime.From(builder.Configuration));
+if (options.Serves(Modules.Jobs))
+{
+    builder.Services.AddBackups(Runtime.From(builder.Configuration), options);
+}
 
 var app = builder.Build();
 app.UsePlatform();

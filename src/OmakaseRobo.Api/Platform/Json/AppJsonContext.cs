@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -34,6 +35,8 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(AssignRolesRequest))]
 [JsonSerializable(typeof(AssignedRoles))]
 [JsonSerializable(typeof(PrivilegedAccessReport))]
+[JsonSerializable(typeof(BackupReport))]
+[JsonSerializable(typeof(LocalBackupManifest))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
