@@ -9,17 +9,21 @@ public static class BackupsSetup
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(options);
-        if (runtime.InAws)
-        {
-            return services; // the AWS verifier comes next
-        }
-
         services.AddSingleton<BackupCanary>();
         services.AddSingleton<RestoreTestStore>();
-        services.AddSingleton<LocalBackupFiles>();
-        services.AddSingleton<LocalBackups>();
-        services.AddSingleton<LocalRestoreTest>();
-        services.AddSingleton<IBackupVerifier, LocalBackupVerifier>();
+        if (runtime.InAws)
+        {
+            services.AddSingleton<AwsRestoreTest>();
+            services.AddSingleton<IBackupVerifier, AwsBackupVerifier>();
+        }
+        else
+        {
+            services.AddSingleton<LocalBackupFiles>();
+            services.AddSingleton<LocalBackups>();
+            services.AddSingleton<LocalRestoreTest>();
+            services.AddSingleton<IBackupVerifier, LocalBackupVerifier>();
+        }
+
         services.AddSingleton<VerifyBackupsJob>();
         return services;
     }
