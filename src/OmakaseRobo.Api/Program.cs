@@ -6,6 +6,7 @@ using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Features.Vulnerabilities;
 using OmakaseRobo.Api.Features.Webhooks;
+using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -21,6 +22,11 @@ var commandLineJob = args is ["job", var name] ? name : null;
 if (commandLineJob is not null)
 {
     builder.WebHost.UseUrls("http://127.0.0.1:0"); // a job run must not collide with a local server on 5080
+}
+
+if (options.Serves(Modules.Jobs))
+{
+    builder.Services.AddBackups(runtime, options);
 }
 
 var app = builder.Build();

@@ -6,10 +6,11 @@ using Amazon.Runtime;
 namespace OmakaseRobo.Tests.Infrastructure;
 
 /// <summary>
-/// Stands where an AWS JSON-protocol service (KMS, SSM) would: records what the real SDK client sent (target,
-/// host, body) and answers with the response body the service documents for that operation.
+/// Stands where an AWS JSON-protocol service (KMS, SSM, DynamoDB) would: records what the real SDK client sent
+/// (target, host, body) and answers with the response body the service documents for that operation, or with an
+/// <see cref="AwsError"/> as the service sends errors.
 /// </summary>
-public sealed class RecordingAwsService(Func<string, JsonElement, object> answer) : HttpMessageHandler
+public sealed class RecordingAwsService(Func<string, JsonElement, object> answer, string contentType = "application/x-amz-json-1.1") : HttpMessageHandler
 {
     public List<string> Targets { get; } = [];
 
@@ -26,9 +27,13 @@ public sealed class RecordingAwsService(Func<string, JsonElement, object> answer
         Targets.Add(target);
         Hosts.Add(request.RequestUri!.Host);
         Bodies.Add(body);
-        return new HttpResponseMessage(HttpStatusCode.OK)
+        var answered = answer(target, body);
+        var (status, payload) = answered is AwsError error
+            ? (error.Status, (object)new Dictionary<string, string> { ["__type"] = error.Type, ["message"] = error.Message })
+            : (HttpStatusCode.OK, answered);
+        return new HttpResponseMessage(status)
         {
-            Content = new StringContent(JsonSerializer.Serialize(answer(target, body)), Encoding.UTF8, "application/x-amz-json-1.1"),
+            Content = new StringContent(JsonSerializer.Serialize(payload), Encoding.UTF8, contentType),
         };
     }
 
@@ -37,3 +42,6 @@ public sealed class RecordingAwsService(Func<string, JsonElement, object> answer
         public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler, disposeHandler: false);
     }
 }
+
+/// <summary>An error as AWS JSON services answer it: the status and a body naming the exception type.</summary>
+public sealed record AwsError(string Type, string Message, HttpStatusCode Status = HttpStatusCode.BadRequest);

@@ -27,6 +27,17 @@ public sealed class EventsTests(OmakaseAppFixture fixture) : IClassFixture<Omaka
     }
 
     [Fact]
+    public async Task The_backup_sample_event_takes_verifies_and_restore_tests_the_local_backup()
+    {
+        await app.OperatorAsync();
+
+        var report = await ApiClient.ReadAsync(await PostEventAsync(RepositoryFiles.Read("events/verify-backups.json")), HttpStatusCode.OK);
+
+        Assert.True(report.GetProperty("ok").GetBoolean());
+        Assert.Equal(2, report.GetProperty("tables").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_retried_event_does_not_run_the_job_twice()
     {
         var json = RepositoryFiles.Read("events/retry-webhooks.json").Replace("\"id\": \"", "\"id\": \"retry-", StringComparison.Ordinal);

@@ -15,6 +15,13 @@ public static class LocalPaths
         return options.DataDir ?? Path.Combine(Root(), ".local");
     }
 
+    /// <summary>Local mode's own daily backups (DynamoDB Local has no backup API).</summary>
+    public static string BackupDir(OmakaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Backups.LocalDir ?? Path.Combine(DataDir(options.Local), "backups");
+    }
+
     /// <summary>The repository root (the folder holding OmakaseRobo.sln), else a folder in the user's home.</summary>
     private static string Root()
     {

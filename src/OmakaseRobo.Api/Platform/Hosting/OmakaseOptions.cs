@@ -21,6 +21,8 @@ public sealed class OmakaseOptions
 
     public SecurityOptions Security { get; set; } = new();
 
+    public BackupOptions Backups { get; set; } = new();
+
     public IncidentOptions Incidents { get; set; } = new();
 
     public WebhookOptions Webhooks { get; set; } = new();
@@ -103,4 +105,23 @@ public sealed class SecurityOptions
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     public TimeSpan SessionAbsoluteTimeout { get; set; } = TimeSpan.FromHours(12);
+}
+
+/// <summary>12.3.1: what the verify-backups job checks and where the restore test puts its scratch tables.</summary>
+public sealed class BackupOptions
+{
+    /// <summary>The AWS Backup vault of the daily plan (AWS only; named in the report, the job reads backups through DynamoDB).</summary>
+    public string? VaultName { get; set; }
+
+    /// <summary>Restore tests create <c>{prefix}{table}-{yyyyMMddHHmmss}</c>; in AWS the jobs role may only touch tables with this prefix.</summary>
+    public string RestoreTablePrefix { get; set; } = "restore-test-";
+
+    /// <summary>How often a backup is actually restored into a scratch table; the other checks run on every run.</summary>
+    public TimeSpan RestoreTestEvery { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long backups are kept; an older one is a failed verification (and, locally, deleted by the job).</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Local mode: the folder of the encrypted backup files; defaults to backups/ in the local data folder.</summary>
+    public string? LocalDir { get; set; }
 }

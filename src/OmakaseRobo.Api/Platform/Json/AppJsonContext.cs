@@ -8,6 +8,7 @@ using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Features.Vulnerabilities;
 using OmakaseRobo.Api.Features.Webhooks;
+using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -61,6 +62,8 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(AuditEventList))]
 [JsonSerializable(typeof(AuditVerification))]
 [JsonSerializable(typeof(CheckpointReport))]
+[JsonSerializable(typeof(BackupReport))]
+[JsonSerializable(typeof(LocalBackupManifest))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -1,0 +1,39 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Backups;
+
+/// <summary>
+/// A known item in every backed-up table (pk CANARY, sk #CANARY) holding the time it was written. The job refreshes
+/// it before a backup is taken, so a restore test can show the restored table holds what the source held then.
+/// </summary>
+public sealed class BackupCanary(IAmazonDynamoDB dynamo)
+{
+    public const string PartitionKey = "CANARY";
+    public const string SortKey = "#CANARY";
+    public const string ItemType = "backup-canary";
+
+    public async Task<DateTimeOffset> WriteAsync(string tableName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Millisecond precision: the time read back from a restored table must equal the time recorded with the backup.
+        var writtenAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        var item = Attr.Key(PartitionKey, SortKey);
+        item["type"] = Attr.S(ItemType);
+        item["writtenAt"] = Attr.N(writtenAt.ToUnixTimeMilliseconds());
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = item }, cancellationToken).ConfigureAwait(false);
+        return writtenAt;
+    }
+
+    /// <summary>When the canary in the table was written; null when the table has none.</summary>
+    public async Task<DateTimeOffset?> ReadAsync(string tableName, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = tableName,
+            Key = Attr.Key(PartitionKey, SortKey),
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item && item.GetN("writtenAt") is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+}

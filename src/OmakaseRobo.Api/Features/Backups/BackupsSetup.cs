@@ -1,0 +1,39 @@
+using OmakaseRobo.Api.Features.Jobs;
+using OmakaseRobo.Api.Platform.Hosting;
+
+namespace OmakaseRobo.Api.Features.Backups;
+
+/// <summary>The verify-backups job and what it needs; registered by the functions that serve the jobs module.</summary>
+public static class BackupsSetup
+{
+    public static IServiceCollection AddBackups(this IServiceCollection services, Runtime runtime, OmakaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton<BackupCanary>();
+        services.AddSingleton<RestoreTestStore>();
+        if (runtime.InAws)
+        {
+            services.AddSingleton<AwsRestoreTest>();
+            services.AddSingleton<IBackupVerifier, AwsBackupVerifier>();
+        }
+        else
+        {
+            services.AddSingleton<LocalBackupFiles>();
+            services.AddSingleton<LocalBackups>();
+            services.AddSingleton<LocalRestoreTest>();
+            services.AddSingleton<IBackupVerifier, LocalBackupVerifier>();
+        }
+
+        services.AddSingleton<VerifyBackupsJob>();
+        services.AddSingleton<IComplianceJob>(sp => sp.GetRequiredService<VerifyBackupsJob>());
+        return services;
+    }
+
+    /// <summary>The tables whose backups are verified: every table of the service.</summary>
+    public static IReadOnlyList<string> Tables(OmakaseOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return [options.Tables.Main, options.Tables.Audit];
+    }
+}
