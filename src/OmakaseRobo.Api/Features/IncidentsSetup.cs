@@ -17,6 +17,8 @@ public static class IncidentsSetup
         services.AddSingleton(policy);
         services.AddSingleton<IncidentStore>();
         services.AddSingleton<IncidentsService>();
+        services.AddSingleton<LegalHoldStore>();
+        services.AddSingleton<LegalHoldService>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<VulnerabilityStore>();
         services.AddSingleton(sp => new WebhookDispatcher(

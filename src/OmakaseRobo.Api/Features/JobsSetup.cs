@@ -16,6 +16,7 @@ public static class JobsSetup
         services.AddSingleton<IComplianceJob>(sp => sp.GetRequiredService<TenantDeletion>());
         services.AddSingleton<IComplianceJob, ReviewPrivilegedAccessJob>();
         services.AddSingleton<IComplianceJob, RetryWebhooksJob>();
+        services.AddSingleton<IComplianceJob, VerifyAuditChainJob>();
         return services;
     }
 

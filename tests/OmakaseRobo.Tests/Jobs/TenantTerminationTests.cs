@@ -16,7 +16,7 @@ public sealed class TenantTerminationTests
     {
         using var dynamo = OmakaseApp.Dynamo();
         var all = (await dynamo.ScanAsync(new ScanRequest { TableName = app.MainTable })).Items;
-        return [.. all.Where(i => i["pk"].S == $"TENANT#{tenant}" || (i.TryGetValue("tenantId", out var t) && t.S == tenant && !i["pk"].S.StartsWith("CERT#", StringComparison.Ordinal)))];
+        return [.. all.Where(i => i["pk"].S == $"TENANT#{tenant}" || (i.TryGetValue("tenantId", out var t) && t.S == tenant && !i["pk"].S.StartsWith("CERT#", StringComparison.Ordinal) && !i["pk"].S.StartsWith("INCIDENT#", StringComparison.Ordinal)))]; // incidents and their holds are platform records
     }
 
     [Fact]
@@ -55,6 +55,14 @@ public sealed class TenantTerminationTests
         Assert.Equal("complete", certificate.GetProperty("state").GetString());
         Assert.Equal(2, certificate.GetProperty("counts").GetProperty("user").GetInt32());
         Assert.Equal(1, certificate.GetProperty("counts").GetProperty("tenant").GetInt32());
+        Assert.True(certificate.GetProperty("counts").GetProperty("audit-record").GetInt32() > 0);
+        using (var dynamo = OmakaseApp.Dynamo())
+        {
+            var audit = (await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable })).Items;
+            Assert.DoesNotContain(audit, i => i["pk"].S.StartsWith($"AUDIT#{tenant}#", StringComparison.Ordinal) || i["pk"].S == $"AUDIT-CHAINS#{tenant}");
+            Assert.Contains(audit, i => i["pk"].S.StartsWith($"AUDIT#{other}#", StringComparison.Ordinal));
+        }
+
         Assert.Matches("^[0-9a-f]{64}$", certificate.GetProperty("keysSha256").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/v1/tenants/{tenant}", token)).StatusCode);
         await app.LoginAsync(other, neighbour.Email, neighbour.Password);
@@ -107,5 +115,28 @@ public sealed class TenantTerminationTests
         Assert.Empty(await ItemsOfAsync(again, tenant2));
         Assert.Equal("complete", resumed["state"].S);
         Assert.Equal("first-run-hash", resumed["keysSha256"].S);
+    }
+
+    [Fact]
+    public async Task Audit_records_under_a_legal_hold_outlive_the_deletion_of_their_tenant()
+    {
+        using var app = new OmakaseApp();
+        var api = app.Api();
+        var op = await app.OperatorAsync();
+        var tenant = await app.CreateTenantAsync();
+        await app.NewUserAsync(tenant, []);
+        var incident = (await ApiClient.ReadAsync(await api.PostAsync("/v1/incidents", new { title = "T", description = "D", affectedTenantIds = new[] { tenant } }, op.Token), HttpStatusCode.Created)).GetProperty("incidentId").GetString();
+        await app.FlushAuditAsync();
+        await ApiClient.ReadAsync(await api.PostAsync($"/v1/incidents/{incident}/legal-holds", new { tenantId = tenant, from = OmakaseApp.Start, to = OmakaseApp.Start.AddDays(1) }, op.Token), HttpStatusCode.Created);
+        var held = (await app.StoredEventsAsync(tenant, app.Today())).Count;
+        await ApiClient.ReadAsync(await api.PostAsync($"/v1/tenants/{tenant}/termination", null, op.Token), HttpStatusCode.Accepted);
+        app.Clock.Advance(TimeSpan.FromDays(31));
+
+        await ApiClient.ReadAsync(await RunDeletionJobAsync(app), HttpStatusCode.OK);
+
+        Assert.Empty(await ItemsOfAsync(app, tenant));
+        Assert.True(held > 0);
+        // The held day is kept whole: what was held, and what was appended to it later (the termination itself).
+        Assert.True((await app.StoredEventsAsync(tenant, DateOnly.FromDateTime(OmakaseApp.Start.UtcDateTime))).Count >= held);
     }
 }

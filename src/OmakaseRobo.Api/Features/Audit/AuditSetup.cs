@@ -14,6 +14,7 @@ public static class AuditSetup
         services.AddSingleton<AuditCursor>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<AuditIntegrityService>();
+        services.AddSingleton<AuditRetention>();
         return services;
     }
 }

@@ -109,7 +109,7 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
 
         items.AddRange(events.Select(e => new TransactWriteItem
         {
-            Put = new Put { TableName = Table, Item = EventToItem(e), ConditionExpression = "attribute_not_exists(pk)" },
+            Put = new Put { TableName = Table, Item = head.Held ? WithoutExpiry(EventToItem(e)) : EventToItem(e), ConditionExpression = "attribute_not_exists(pk)" },
         }));
         await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
     }
@@ -258,6 +258,13 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
         }
         while (start is not null && read < maxRead);
         return new ChainPage(events, read, start is null ? null : PositionOf(start[TableSchema.SortKey].S));
+    }
+
+    /// <summary>An event appended to a chain under legal hold is held too: it carries no ttl.</summary>
+    private static Dictionary<string, AttributeValue> WithoutExpiry(Dictionary<string, AttributeValue> item)
+    {
+        item.Remove(TableSchema.TimeToLive);
+        return item;
     }
 
     public static Dictionary<string, AttributeValue> EventToItem(StoredEvent e)

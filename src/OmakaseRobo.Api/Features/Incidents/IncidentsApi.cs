@@ -16,6 +16,10 @@ public static class IncidentsApi
         incidents.MapGet("/{incidentId}", Get).RequirePermission(Permissions.IncidentsRead, Permissions.PlatformRead);
         incidents.MapPost("/{incidentId}/transitions", Transition).RequirePermission(tenant: null, Permissions.PlatformIncidentsManage);
         incidents.MapPost("/{incidentId}/notices", Notice).RequirePermission(tenant: null, Permissions.PlatformIncidentsManage);
+        incidents.MapPost("/{incidentId}/legal-holds", CreateHold).RequirePermission(tenant: null, Permissions.PlatformEvidence);
+        incidents.MapGet("/{incidentId}/legal-holds", ListHolds).RequirePermission(tenant: null, Permissions.PlatformEvidence);
+        incidents.MapDelete("/{incidentId}/legal-holds/{holdId}", ReleaseHold).RequirePermission(tenant: null, Permissions.PlatformEvidence);
+        incidents.MapGet("/{incidentId}/evidence", Evidence).RequirePermission(tenant: null, Permissions.PlatformEvidence);
         routes.MapGet("/v1/tenants/{tenantId}/notices", Notices).WithTags("Incidents").RequirePermission(Permissions.NoticesRead, Permissions.PlatformRead);
         return routes;
     }
@@ -52,6 +56,25 @@ public static class IncidentsApi
 
     public static async Task<Results<Ok<NoticeList>, ProblemHttpResult>> Notices(string tenantId, IncidentsService incidents, CancellationToken cancellationToken) =>
         await incidents.ListNoticesAsync(tenantId, cancellationToken) is { } notices ? TypedResults.Ok(new NoticeList(notices)) : Problems.Of("not-found");
+
+    public static async Task<Results<Created<HoldView>, ValidationProblem, ProblemHttpResult>> CreateHold(
+        string incidentId, CreateHoldRequest request, Caller caller, LegalHoldService holds, CancellationToken cancellationToken) =>
+        await holds.CreateAsync(incidentId, request, caller, cancellationToken) switch
+        {
+            IncidentChange.Done { Value: HoldView hold } => TypedResults.Created($"/v1/incidents/{incidentId}/legal-holds/{hold.HoldId}", hold),
+            var other => Answer<Created<HoldView>>(other),
+        };
+
+    public static async Task<Results<Ok<HoldList>, ProblemHttpResult>> ListHolds(string incidentId, LegalHoldService holds, CancellationToken cancellationToken) =>
+        await holds.ListAsync(incidentId, cancellationToken) is { } items ? TypedResults.Ok(new HoldList(items)) : Problems.Of("not-found");
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> ReleaseHold(
+        string incidentId, string holdId, Caller caller, LegalHoldService holds, CancellationToken cancellationToken) =>
+        await holds.ReleaseAsync(incidentId, holdId, caller, cancellationToken) ? TypedResults.NoContent() : Problems.Of("not-found");
+
+    public static async Task<Results<Ok<EvidenceExport>, ProblemHttpResult>> Evidence(
+        string incidentId, Caller caller, LegalHoldService holds, CancellationToken cancellationToken) =>
+        await holds.ExportAsync(incidentId, caller, cancellationToken) is { } export ? TypedResults.Ok(export) : Problems.Of("not-found");
 
     private static Results<TOk, ValidationProblem, ProblemHttpResult> Answer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] TOk>(IncidentChange change)
         where TOk : IResult => change switch

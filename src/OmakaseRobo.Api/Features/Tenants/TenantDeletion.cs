@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Json;
@@ -19,12 +20,14 @@ public sealed record TenantDeletionReport(bool Ok, DateTimeOffset RanAt, int Ten
 
 /// <summary>
 /// CLD.8.1.5, the job delete-terminated-tenants: every tenant terminated longer ago than the grace period loses
-/// every item (users, unique emails, sessions, roles, notices, incident links, webhook and deliveries). First the
+/// every item (users, unique emails, sessions, roles, notices, incident links, webhook and deliveries, and its audit
+/// records except chains under a legal hold, which stay until released). First the
 /// keys are listed and the certificate written (counts, SHA-256 over the sorted key list); then they are deleted;
 /// the tenant item goes last, in one transaction with the certificate's completion, so a run killed half way is
 /// finished by the next one. Incidents themselves are platform records and stay.
 /// </summary>
-public sealed class TenantDeletion(IAmazonDynamoDB dynamo, TenantStore tenants, BatchDeleter deleter, OmakaseOptions options, TimeProvider clock) : IComplianceJob
+public sealed class TenantDeletion(
+    IAmazonDynamoDB dynamo, TenantStore tenants, AuditStore audit, BatchDeleter deleter, OmakaseOptions options, TimeProvider clock) : IComplianceJob
 {
     public string Name => "delete-terminated-tenants";
 
@@ -75,7 +78,12 @@ public sealed class TenantDeletion(IAmazonDynamoDB dynamo, TenantStore tenants, 
         }
 
         var tenantKey = TenantStore.Key(tenantId);
-        await deleter.DeleteAsync(Table, keys.Where(k => k.Kind != "tenant").Select(k => k.Key), cancellationToken).ConfigureAwait(false);
+        foreach (var table in keys.Where(k => k.Kind != "tenant").GroupBy(k => k.Table))
+        {
+            // Audit heads go after their chain's records, so a killed run still finds the chain to finish.
+            await deleter.DeleteAsync(table.Key, table.OrderBy(k => k.Kind == "audit-chain").Select(k => k.Key), cancellationToken).ConfigureAwait(false);
+        }
+
         var deletedAt = clock.GetUtcNow();
         await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
         {
@@ -98,7 +106,7 @@ public sealed class TenantDeletion(IAmazonDynamoDB dynamo, TenantStore tenants, 
         return certificate with { State = "complete", DeletedAt = deletedAt };
     }
 
-    private sealed record ListedKey(string Kind, string Line, Dictionary<string, AttributeValue> Key);
+    private sealed record ListedKey(string Kind, string Table, string Line, Dictionary<string, AttributeValue> Key);
 
     /// <summary>Every key of the tenant: its partition, and the sessions of each of its users (found through gsi1).</summary>
     private async Task<List<ListedKey>> ListKeysAsync(string tenantId, CancellationToken cancellationToken)
@@ -148,14 +156,54 @@ public sealed class TenantDeletion(IAmazonDynamoDB dynamo, TenantStore tenants, 
             while (sessions.ExclusiveStartKey is not null);
         }
 
+        keys.AddRange(await ListAuditKeysAsync(tenantId, cancellationToken).ConfigureAwait(false));
         return keys;
     }
 
-    private ListedKey Listed(string kind, Dictionary<string, AttributeValue> item)
+    /// <summary>The tenant's audit chains not under a legal hold, whole; the checkpoint pointer too when nothing is held.</summary>
+    private async Task<List<ListedKey>> ListAuditKeysAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var keys = new List<ListedKey>();
+        var chains = await audit.ListChainsAsync(tenantId, DateOnly.MinValue, DateOnly.MaxValue, newestFirst: false, cancellationToken).ConfigureAwait(false);
+        foreach (var head in chains.Where(h => !h.Held))
+        {
+            var query = new QueryRequest
+            {
+                TableName = options.Tables.Audit,
+                KeyConditionExpression = "pk = :pk",
+                ExpressionAttributeValues = new() { [":pk"] = Attr.S(AuditStore.ChainPartition(head.Chain)) },
+                ProjectionExpression = "pk, sk",
+            };
+            do
+            {
+                var page = await dynamo.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+                keys.AddRange((page.Items ?? []).Select(i => Listed("audit-record", options.Tables.Audit, i)));
+                query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            }
+            while (query.ExclusiveStartKey is not null);
+            keys.Add(Listed("audit-chain", options.Tables.Audit, AuditStore.HeadKey(head.Chain)));
+        }
+
+        if (chains.All(h => !h.Held))
+        {
+            var pointer = Attr.Key(AuditStore.ChainsPartition(tenantId), "CHECKPOINT");
+            var exists = await dynamo.GetItemAsync(new GetItemRequest { TableName = options.Tables.Audit, Key = pointer }, cancellationToken).ConfigureAwait(false);
+            if (exists.IsItemSet)
+            {
+                keys.Add(Listed("audit-chain", options.Tables.Audit, pointer));
+            }
+        }
+
+        return keys;
+    }
+
+    private ListedKey Listed(string kind, Dictionary<string, AttributeValue> item) => Listed(kind, Table, item);
+
+    private static ListedKey Listed(string kind, string table, Dictionary<string, AttributeValue> item)
     {
         var pk = item.RequireS(TableSchema.PartitionKey);
         var sk = item.RequireS(TableSchema.SortKey);
-        return new ListedKey(kind, $"{Table}|{pk}|{sk}", Attr.Key(pk, sk));
+        return new ListedKey(kind, table, $"{table}|{pk}|{sk}", Attr.Key(pk, sk));
     }
 
     private static Dictionary<string, AttributeValue> ToItem(DeletionCertificate c)

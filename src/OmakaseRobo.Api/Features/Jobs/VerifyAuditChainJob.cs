@@ -1,0 +1,27 @@
+using System.Text.Json;
+using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Platform.Json;
+
+namespace OmakaseRobo.Api.Features.Jobs;
+
+public sealed record AuditChainReport(bool Ok, int HeldItemsReapplied, CheckpointReport Checkpoint, AuditVerification Verification);
+
+/// <summary>
+/// verify-audit-chain (16.1.7), hourly: signs every chain head that grew, keeps legal holds whole (records and
+/// checkpoints appended since are held too), then verifies the whole retained trail. A broken trail fails the job, which raises the alarm.
+/// </summary>
+public sealed class VerifyAuditChainJob(LegalHoldService holds, AuditIntegrityService integrity) : IComplianceJob
+{
+    public string Name => "verify-audit-chain";
+
+    public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var checkpoint = await integrity.CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        // After the checkpoint, so the checkpoints just written to held chains are held too.
+        var reapplied = await holds.ReapplyAsync(cancellationToken).ConfigureAwait(false);
+        var verification = await integrity.VerifyAsync(null, null, null, cancellationToken).ConfigureAwait(false);
+        var report = new AuditChainReport(verification.Intact, reapplied, checkpoint, verification);
+        return new JobOutcome(report.Ok, JsonSerializer.SerializeToElement(report, AppJsonContext.Default.AuditChainReport));
+    }
+}
