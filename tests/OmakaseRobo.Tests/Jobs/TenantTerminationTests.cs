@@ -46,22 +46,24 @@ public sealed class TenantTerminationTests
         Assert.NotEmpty(await ItemsOfAsync(app, tenant));
 
         app.Clock.Advance(TimeSpan.FromDays(2));
+        await app.FlushAuditAsync();
         var report = await ApiClient.ReadAsync(await RunDeletionJobAsync(app), HttpStatusCode.OK);
 
         Assert.Equal(1, report.GetProperty("tenantsDeleted").GetInt32());
         Assert.Empty(await ItemsOfAsync(app, tenant));
-        var token = await app.SignInWithMfaAsync(op);
-        var certificate = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/deletion-certificate", token), HttpStatusCode.OK);
-        Assert.Equal("complete", certificate.GetProperty("state").GetString());
-        Assert.Equal(2, certificate.GetProperty("counts").GetProperty("user").GetInt32());
-        Assert.Equal(1, certificate.GetProperty("counts").GetProperty("tenant").GetInt32());
-        Assert.True(certificate.GetProperty("counts").GetProperty("audit-record").GetInt32() > 0);
+        await app.FlushAuditAsync();
         using (var dynamo = OmakaseApp.Dynamo())
         {
             var audit = (await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable })).Items;
             Assert.DoesNotContain(audit, i => i["pk"].S.StartsWith($"AUDIT#{tenant}#", StringComparison.Ordinal) || i["pk"].S == $"AUDIT-CHAINS#{tenant}");
             Assert.Contains(audit, i => i["pk"].S.StartsWith($"AUDIT#{other}#", StringComparison.Ordinal));
         }
+        var token = await app.SignInWithMfaAsync(op);
+        var certificate = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/deletion-certificate", token), HttpStatusCode.OK);
+        Assert.Equal("complete", certificate.GetProperty("state").GetString());
+        Assert.Equal(2, certificate.GetProperty("counts").GetProperty("user").GetInt32());
+        Assert.Equal(1, certificate.GetProperty("counts").GetProperty("tenant").GetInt32());
+        Assert.True(certificate.GetProperty("counts").GetProperty("audit-record").GetInt32() > 0);
 
         Assert.Matches("^[0-9a-f]{64}$", certificate.GetProperty("keysSha256").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/v1/tenants/{tenant}", token)).StatusCode);
