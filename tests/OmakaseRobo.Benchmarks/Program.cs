@@ -8,6 +8,12 @@ using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Storage;
 
+if (args is ["bcrypt", ..])
+{
+    BareBcrypt.Run(args);
+    return;
+}
+
 // What the audit trail costs under load, against DynamoDB Local (started here, in memory):
 //   dotnet run -c Release --project tests/OmakaseRobo.Benchmarks [-- seconds]
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
