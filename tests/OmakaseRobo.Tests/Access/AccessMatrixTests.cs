@@ -71,6 +71,11 @@ public sealed class AccessMatrixTests(OmakaseAppFixture fixture) : IClassFixture
             new("record finding", async () => (HttpMethod.Post, "/v1/vulnerabilities", new { title = "F", severity = "high" }), 401, 403, 403, 403, 201),
             new("list findings", async () => (HttpMethod.Get, "/v1/vulnerabilities", null), 401, 403, 403, 403, 200),
             new("close finding", async () => (HttpMethod.Post, $"/v1/vulnerabilities/{await Finding()}/resolution", new { note = "fixed" }), 401, 403, 403, 403, 200),
+            new("audit events", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/audit-events", null), 401, 403, 404, 200, 200),
+            new("audit verification", async () => (HttpMethod.Get, $"/v1/audit/verification?tenantId={tenant}", null), 401, 403, 403, 403, 200),
+            new("legal hold", async () => (HttpMethod.Post, $"/v1/incidents/{incident}/legal-holds", new { tenantId = tenant, from = OmakaseApp.Start, to = OmakaseApp.Start.AddDays(1) }), 401, 403, 403, 403, 201),
+            new("list holds", async () => (HttpMethod.Get, $"/v1/incidents/{incident}/legal-holds", null), 401, 403, 403, 403, 200),
+            new("evidence", async () => (HttpMethod.Get, $"/v1/incidents/{incident}/evidence", null), 401, 403, 403, 403, 200),
             new("deletion certificate", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/deletion-certificate", null), 401, 403, 404, 403, 404),
             new("terminate (last: it ends the tenant)", async () => (HttpMethod.Post, $"/v1/tenants/{tenant}/termination", null), 401, 403, 404, 403, 202),
         };
