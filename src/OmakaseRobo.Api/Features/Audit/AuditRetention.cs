@@ -49,17 +49,10 @@ public sealed class AuditRetention(IAmazonDynamoDB dynamo, OmakaseOptions option
             FilterExpression = onlyWithExpiry ? "attribute_exists(#ttl)" : null,
             ExpressionAttributeNames = onlyWithExpiry ? new() { ["#ttl"] = TableSchema.TimeToLive } : null,
         };
-        do
+        await foreach (var item in dynamo.QueryItemsAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var page = await dynamo.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.Items ?? [])
-            {
-                yield return Attr.Key(item.RequireS(TableSchema.PartitionKey), item.RequireS(TableSchema.SortKey));
-            }
-
-            query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            yield return Attr.Key(item.RequireS(TableSchema.PartitionKey), item.RequireS(TableSchema.SortKey));
         }
-        while (query.ExclusiveStartKey is not null);
     }
 
     private async Task<bool> RemoveExpiryAsync(Dictionary<string, AttributeValue> key, CancellationToken cancellationToken)

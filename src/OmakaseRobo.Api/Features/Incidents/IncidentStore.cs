@@ -56,7 +56,7 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, OmakaseOptions options
 
     public async Task<List<IncidentRecord>> ListAllAsync(CancellationToken cancellationToken)
     {
-        var items = await QueryAllAsync(new QueryRequest
+        var items = await dynamo.QueryAllAsync(new QueryRequest
         {
             TableName = Table,
             IndexName = TableSchema.Index1,
@@ -69,7 +69,7 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, OmakaseOptions options
 
     public async Task<List<IncidentRecord>> ListForTenantAsync(string tenantId, CancellationToken cancellationToken)
     {
-        var links = await QueryAllAsync(new QueryRequest
+        var links = await dynamo.QueryAllAsync(new QueryRequest
         {
             TableName = Table,
             KeyConditionExpression = "pk = :pk AND begins_with(sk, :incident)",
@@ -190,7 +190,7 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, OmakaseOptions options
 
     public async Task<List<NoticeRecord>> ListNoticesAsync(string tenantId, CancellationToken cancellationToken)
     {
-        var items = await QueryAllAsync(new QueryRequest
+        var items = await dynamo.QueryAllAsync(new QueryRequest
         {
             TableName = Table,
             KeyConditionExpression = "pk = :pk AND begins_with(sk, :notice)",
@@ -203,19 +203,6 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, OmakaseOptions options
 
     private static IEnumerable<string> Concerned(IncidentRecord incident) =>
         incident.AffectedTenantIds.Append(incident.ReporterTenantId ?? string.Empty).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal);
-
-    private async Task<List<Dictionary<string, AttributeValue>>> QueryAllAsync(QueryRequest query, CancellationToken cancellationToken)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        do
-        {
-            var page = await dynamo.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            items.AddRange(page.Items);
-            query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (query.ExclusiveStartKey is not null);
-        return items;
-    }
 
     /// <summary>Sorted by time, then by the notice's place in its incident, so a tenant reads them in the order sent.</summary>
     private static Dictionary<string, AttributeValue> NoticeItem(NoticeRecord notice, int sequence)

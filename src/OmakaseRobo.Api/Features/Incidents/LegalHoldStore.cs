@@ -68,18 +68,8 @@ public sealed class LegalHoldStore(IAmazonDynamoDB dynamo, OmakaseOptions option
                 : new() { [":all"] = Attr.S(ListPartition), [":tenant"] = Attr.S(tenantId + "#") },
         }, cancellationToken).ConfigureAwait(false);
 
-    private async Task<List<LegalHold>> QueryAsync(QueryRequest query, CancellationToken cancellationToken)
-    {
-        var holds = new List<LegalHold>();
-        do
-        {
-            var page = await dynamo.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            holds.AddRange((page.Items ?? []).Select(FromItem));
-            query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (query.ExclusiveStartKey is not null);
-        return holds;
-    }
+    private async Task<List<LegalHold>> QueryAsync(QueryRequest query, CancellationToken cancellationToken) =>
+        [.. (await dynamo.QueryAllAsync(query, cancellationToken).ConfigureAwait(false)).Select(FromItem)];
 
     private static LegalHold FromItem(Dictionary<string, AttributeValue> item) => new(
         item.RequireS("holdId"), item.RequireS("incidentId"), item.RequireS("tenantId"),

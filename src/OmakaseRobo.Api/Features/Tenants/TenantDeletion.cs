@@ -121,22 +121,15 @@ public sealed class TenantDeletion(
             ExpressionAttributeNames = new() { ["#type"] = "type" },
         };
         var users = new List<string>();
-        do
+        await foreach (var item in dynamo.QueryItemsAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var page = await dynamo.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.Items)
+            var kind = item.GetS("type") ?? (item.RequireS("sk").StartsWith("EMAIL#", StringComparison.Ordinal) ? "email" : "other");
+            keys.Add(Listed(kind, item));
+            if (kind == "user")
             {
-                var kind = item.GetS("type") ?? (item.RequireS("sk").StartsWith("EMAIL#", StringComparison.Ordinal) ? "email" : "other");
-                keys.Add(Listed(kind, item));
-                if (kind == "user")
-                {
-                    users.Add(item.RequireS("userId"));
-                }
+                users.Add(item.RequireS("userId"));
             }
-
-            query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
-        while (query.ExclusiveStartKey is not null);
 
         foreach (var userId in users)
         {
@@ -147,13 +140,7 @@ public sealed class TenantDeletion(
                 KeyConditionExpression = "gsi1pk = :user",
                 ExpressionAttributeValues = new() { [":user"] = Attr.S($"SESSIONS#{tenantId}#{userId}") },
             };
-            do
-            {
-                var page = await dynamo.QueryAsync(sessions, cancellationToken).ConfigureAwait(false);
-                keys.AddRange(page.Items.Select(i => Listed("session", i)));
-                sessions.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-            }
-            while (sessions.ExclusiveStartKey is not null);
+            keys.AddRange((await dynamo.QueryAllAsync(sessions, cancellationToken).ConfigureAwait(false)).Select(i => Listed("session", i)));
         }
 
         keys.AddRange(await ListAuditKeysAsync(tenantId, cancellationToken).ConfigureAwait(false));
@@ -174,13 +161,7 @@ public sealed class TenantDeletion(
                 ExpressionAttributeValues = new() { [":pk"] = Attr.S(AuditStore.ChainPartition(head.Chain)) },
                 ProjectionExpression = "pk, sk",
             };
-            do
-            {
-                var page = await dynamo.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-                keys.AddRange((page.Items ?? []).Select(i => Listed("audit-record", options.Tables.Audit, i)));
-                query.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-            }
-            while (query.ExclusiveStartKey is not null);
+            keys.AddRange((await dynamo.QueryAllAsync(query, cancellationToken).ConfigureAwait(false)).Select(i => Listed("audit-record", options.Tables.Audit, i)));
             keys.Add(Listed("audit-chain", options.Tables.Audit, AuditStore.HeadKey(head.Chain)));
         }
 

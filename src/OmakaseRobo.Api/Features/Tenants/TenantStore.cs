@@ -52,23 +52,14 @@ public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 
     public async Task<List<TenantRecord>> ListAsync(CancellationToken cancellationToken)
     {
-        var tenants = new List<TenantRecord>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var items = await dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = options.Tables.Main,
-                IndexName = TableSchema.Index1,
-                KeyConditionExpression = "gsi1pk = :all",
-                ExpressionAttributeValues = new() { [":all"] = Attr.S(ListPartition) },
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            tenants.AddRange(page.Items.Select(FromItem));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return tenants;
+            TableName = options.Tables.Main,
+            IndexName = TableSchema.Index1,
+            KeyConditionExpression = "gsi1pk = :all",
+            ExpressionAttributeValues = new() { [":all"] = Attr.S(ListPartition) },
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(FromItem)];
     }
 
     /// <summary>The Put of a new tenant, for a transaction or on its own; fails if the id exists.</summary>

@@ -102,22 +102,13 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 
     public async Task<List<UserRecord>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
-        var users = new List<UserRecord>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var items = await dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = Table,
-                KeyConditionExpression = "pk = :pk AND begins_with(sk, :user)",
-                ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)), [":user"] = Attr.S("USER#") },
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            users.AddRange(page.Items.Select(FromItem));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return users;
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk AND begins_with(sk, :user)",
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)), [":user"] = Attr.S("USER#") },
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(FromItem)];
     }
 
     /// <summary>
