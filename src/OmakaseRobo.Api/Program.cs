@@ -46,13 +46,13 @@ if (options.Serves(Modules.Admin))
     app.MapRolesApi();
     app.MapAccessReviewApi();
     app.MapAuditApi();
+    app.MapWebhooksApi(); // API Gateway routes /v1/tenants/{tenantId}/* (but notices) to the admin function
 }
 
 if (options.Serves(Modules.Incidents))
 {
     app.MapIncidentsApi();
     app.MapVulnerabilitiesApi();
-    app.MapWebhooksApi();
 }
 
 if (options.Serves(Modules.Jobs))
