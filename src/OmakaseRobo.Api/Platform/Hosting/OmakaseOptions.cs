@@ -29,6 +29,8 @@ public sealed class OmakaseOptions
 
     public VulnerabilityOptions Vulnerabilities { get; set; } = new();
 
+    public PurgeOptions Purge { get; set; } = new();
+
     /// <summary>CLD.8.1.5: how long a terminated tenant's data is kept before the deletion job removes it.</summary>
     public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromDays(30);
 }
@@ -105,6 +107,19 @@ public sealed class SecurityOptions
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     public TimeSpan SessionAbsoluteTimeout { get; set; } = TimeSpan.FromHours(12);
+}
+
+/// <summary>18.1.3: how the purge-records job reads and how long one run may take.</summary>
+public sealed class PurgeOptions
+{
+    /// <summary>Items read per Query page (then deleted 25 at a time): what the job holds in memory, whatever the volume.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>The first run (no cursor yet) looks this far back for anything expired.</summary>
+    public TimeSpan FirstRunLookBack { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>A run stops at a clean point after this long, below the jobs function's 15-minute timeout; the next run resumes.</summary>
+    public TimeSpan TimeBudget { get; set; } = TimeSpan.FromMinutes(12);
 }
 
 /// <summary>12.3.1: what the verify-backups job checks and where the restore test puts its scratch tables.</summary>
