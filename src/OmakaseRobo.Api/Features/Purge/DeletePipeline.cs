@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Purge;
@@ -7,10 +8,11 @@ namespace OmakaseRobo.Api.Features.Purge;
 public sealed record ExpiredPage(List<(Dictionary<string, AttributeValue> Key, PurgedKind Kind)> Items);
 
 /// <summary>
-/// Deletes pages of keys while the next page is being read: one read and one page of batch deletes in flight at a time,
-/// so reading costs little on top of deleting, and memory holds two pages whatever the volume.
+/// Deletes pages of keys while the next page is being read: one read and one page of batch deletes (up to
+/// <see cref="PurgeOptions.DeleteConcurrency"/> requests) in flight at a time, so reading costs little on top of deleting,
+/// and memory holds two pages whatever the volume.
 /// </summary>
-public sealed class DeletePipeline(BatchDeleter deleter)
+public sealed class DeletePipeline(BatchDeleter deleter, OmakaseOptions options)
 {
     public async Task RunAsync(string table, IAsyncEnumerable<ExpiredPage> pages, PurgeRun run, CancellationToken cancellationToken)
     {
@@ -29,7 +31,7 @@ public sealed class DeletePipeline(BatchDeleter deleter)
                 }
 
                 inFlight = page;
-                deleting = deleter.DeleteAsync(table, page.Items.Select(i => i.Key), cancellationToken);
+                deleting = deleter.DeleteAsync(table, page.Items.Select(i => i.Key), options.Purge.DeleteConcurrency, cancellationToken);
             }
 
             if (deleting is not null)

@@ -115,6 +115,9 @@ public sealed class PurgeOptions
     /// <summary>Items read per Query page (then deleted 25 at a time): what the job holds in memory, whatever the volume.</summary>
     public int PageSize { get; set; } = 500;
 
+    /// <summary>BatchWriteItem requests in flight at once while deleting a page (1: one after another).</summary>
+    public int DeleteConcurrency { get; set; } = 4;
+
     /// <summary>The first run (no cursor yet) looks this far back for anything expired.</summary>
     public TimeSpan FirstRunLookBack { get; set; } = TimeSpan.FromDays(400);
 
