@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Purge;
 using OmakaseRobo.Api.Features.Webhooks;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Tests.Infrastructure;
 
@@ -12,6 +13,17 @@ public static class PurgeSteps
     /// <summary>Bookkeeping the purge job itself writes (its cursor, its ledger of chains), not records.</summary>
     public static bool IsPurgeBookkeeping(Dictionary<string, AttributeValue> item) =>
         item["pk"].S.StartsWith("JOB#purge-records", StringComparison.Ordinal) || item["pk"].S.StartsWith("AUDIT-PURGE#", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Creates the app's tables before it starts, as it would but with TTL off: DynamoDB Local 1.11 deletes some expired
+    /// items itself (about 20 every 10 seconds, by the real clock), and these tests count what the job alone removes.
+    /// </summary>
+    public static async Task WithoutDynamoDbTtlAsync(this OmakaseApp app)
+    {
+        using var dynamo = OmakaseApp.Dynamo();
+        await dynamo.CreateTableAsync(TableSchema.CreateRequest(app.MainTable));
+        await dynamo.CreateTableAsync(TableSchema.CreateRequest(app.AuditTable));
+    }
 
     public static Task<PurgeReport> PurgeAsync(this OmakaseApp app, Action<long>? afterDeleted = null, CancellationToken cancellationToken = default) =>
         app.Services.GetRequiredService<PurgeRecordsJob>().PurgeAsync(afterDeleted, cancellationToken);

@@ -64,6 +64,7 @@ public sealed class PurgeRecordsTests
     public async Task The_purge_removes_exactly_the_expired_records_keeps_younger_and_held_ones_and_is_idempotent()
     {
         using var app = new OmakaseApp();
+        await app.WithoutDynamoDbTtlAsync();
         var seeded = await SeedAsync(app);
         var before = await app.AllItemsAsync();
         var expired = before.Where(i => PurgeSteps.ExpiredAt(i.Value, ThirtyOneDaysLater)).ToDictionary();
@@ -114,6 +115,10 @@ public sealed class PurgeRecordsTests
         Assert.True(third.Ok, third.Problem);
         Assert.Empty(await app.StoredEventsAsync(seeded.Customer, seeded.Day2));
         Assert.NotEmpty(await app.StoredEventsAsync(seeded.Held, seeded.Day0));
+
+        // What is left, the held chain included, is still a provably intact trail.
+        var verification = await app.VerifyAuditAsync(await app.SignInAgainAsync(await app.OperatorAsync()));
+        Assert.True(verification.GetProperty("intact").GetBoolean(), verification.ToString());
     }
 
     [Fact]
@@ -121,6 +126,8 @@ public sealed class PurgeRecordsTests
     {
         using var app = new OmakaseApp();
         app.Settings["Omakase:Purge:PageSize"] = "2";
+        app.Settings["Omakase:Purge:DeleteConcurrency"] = "1";
+        await app.WithoutDynamoDbTtlAsync();
         await SeedAsync(app);
         var before = await app.AllItemsAsync();
         var expired = before.Where(i => PurgeSteps.ExpiredAt(i.Value, ThirtyOneDaysLater)).Select(i => i.Key).ToHashSet();
@@ -149,6 +156,7 @@ public sealed class PurgeRecordsTests
     public async Task A_chain_held_past_its_expiry_is_kept_and_purged_by_the_first_run_after_its_release()
     {
         using var app = new OmakaseApp();
+        await app.WithoutDynamoDbTtlAsync();
         var seeded = await SeedAsync(app);
         var held = await app.PurgeAsync();
 
@@ -166,6 +174,7 @@ public sealed class PurgeRecordsTests
     public async Task Expired_records_are_found_even_when_dynamodb_ttl_deleted_their_chain_head_first()
     {
         using var app = new OmakaseApp();
+        await app.WithoutDynamoDbTtlAsync();
         var tenant = await app.CreateTenantAsync();
         await app.NewUserAsync(tenant, []);
         var day0 = app.Today();
