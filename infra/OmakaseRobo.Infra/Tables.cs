@@ -8,11 +8,14 @@ namespace OmakaseRobo.Infra;
 
 /// <summary>
 /// The main table (tenants, users, sessions, incidents...) and the audit table (hash-chained trail), both keyed
-/// pk/sk with one overloaded index gsi1, encrypted with the data key, with PITR and TTL on `ttl` (guideline 18.1.3).
+/// pk/sk with the overloaded index gsi1 and the expiry index gsi2 (what the purge job reads, 18.1.3), encrypted with
+/// the data key, with PITR and TTL on `ttl` (guideline 18.1.3). The app's TableSchema declares the same for local mode.
 /// </summary>
 public sealed class Tables : Construct
 {
     public const string IndexName = "gsi1";
+
+    public const string ExpiryIndexName = "gsi2";
 
     public const string TimeToLiveAttribute = "ttl";
 
@@ -53,6 +56,15 @@ public sealed class Tables : Construct
             PartitionKey = new Attribute { Name = "gsi1pk", Type = AttributeType.STRING },
             SortKey = new Attribute { Name = "gsi1sk", Type = AttributeType.STRING },
             ProjectionType = ProjectionType.ALL,
+        });
+
+        // Added to tables that already exist as an online backfill; CloudFormation adds one index per table per update.
+        table.AddGlobalSecondaryIndex(new GlobalSecondaryIndexProps
+        {
+            IndexName = ExpiryIndexName,
+            PartitionKey = new Attribute { Name = "gsi2pk", Type = AttributeType.STRING },
+            SortKey = new Attribute { Name = "gsi2sk", Type = AttributeType.STRING },
+            ProjectionType = ProjectionType.KEYS_ONLY,
         });
 
         return table;

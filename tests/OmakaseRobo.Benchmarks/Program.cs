@@ -16,14 +16,24 @@ if (args is ["bcrypt", ..])
 
 // What the audit trail costs under load, against DynamoDB Local (started here, in memory):
 //   dotnet run -c Release --project tests/OmakaseRobo.Benchmarks [-- seconds]
-var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-const int Writers = 32;
-
+// The purge-records job against a bare BatchWriteItem loop (see PurgeBenchmark.cs):
+//   dotnet run -c Release --project tests/OmakaseRobo.Benchmarks -- purge 50000 [rounds] [mixed|audit|sessions]
 using var local = await LocalDynamoDb.StartAsync(LocalPaths.CacheDir(new LocalOptions()), dataDir: null, CancellationToken.None);
 using var dynamo = new AmazonDynamoDBClient(
     new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig { ServiceURL = local.Endpoint.ToString(), AuthenticationRegion = "ap-northeast-1" });
+if (args is ["purge", var count, .. var rest])
+{
+    await PurgeBenchmark.RunAsync(
+        dynamo, local.Endpoint, int.Parse(count, CultureInfo.InvariantCulture),
+        rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 2, rest.Length > 1 ? rest[1] : "mixed");
+    return;
+}
+
+var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
+const int Writers = 32;
+
 var options = new OmakaseOptions { Tables = { Audit = "bench-audit" } };
-await TableSchema.EnsureCreatedAsync(dynamo, options.Tables.Audit, CancellationToken.None);
+await TableSchema.EnsureCreatedAsync(dynamo, options.Tables.Audit, timeToLive: false, CancellationToken.None);
 var store = new AuditStore(dynamo, options, new Runtime(InAws: false, Region: null, FunctionName: null));
 var trail = new AuditTrail(store, TimeProvider.System);
 Console.WriteLine($"DynamoDB Local at {local.Endpoint}; {Writers} writers, {seconds} s per run, {store.MaxEventsPerAppend} events per transaction at most");

@@ -116,6 +116,25 @@ public sealed class LeastPrivilegeTests(ProdStage stage)
         }
     }
 
+    // 18.1.3: the purge job reads what expired through the indexes of both tables and deletes it in batches.
+    [Fact]
+    public void The_jobs_function_may_query_the_indexes_and_batch_delete_in_both_tables()
+    {
+        var role = stage.Stack.GetLogicalId((Amazon.CDK.CfnElement)stage.Stack.Functions.Jobs.Role!.Node.DefaultChild!);
+        var statements = RoleStatements(role).ToList();
+        foreach (var table in stage.Stack.Tables.All)
+        {
+            var arn = $"{{{stage.Stack.GetLogicalId((Amazon.CDK.CfnElement)table.Node.DefaultChild!)}}}";
+            bool Allows(string action, string resource) => statements.Any(statement =>
+                OneOrMany(statement.GetProperty("Action")).Any(a => a.GetString() == action)
+                && OneOrMany(statement.GetProperty("Resource")).Any(r => Render(r) == resource));
+
+            Assert.True(Allows("dynamodb:Query", $"{arn}/index/*"), $"Query on the indexes of {arn}");
+            Assert.True(Allows("dynamodb:BatchGetItem", arn), $"BatchGetItem on {arn}");
+            Assert.True(Allows("dynamodb:BatchWriteItem", arn), $"BatchWriteItem on {arn}");
+        }
+    }
+
     private static List<string> KeyActions(HashSet<string> actions) =>
         [.. actions.Where(action => action.StartsWith("kms:", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 

@@ -1,4 +1,5 @@
 using OmakaseRobo.Api.Features.Jobs;
+using OmakaseRobo.Api.Features.Purge;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -17,6 +18,14 @@ public static class JobsSetup
         services.AddSingleton<IComplianceJob, ReviewPrivilegedAccessJob>();
         services.AddSingleton<IComplianceJob, RetryWebhooksJob>();
         services.AddSingleton<IComplianceJob, VerifyAuditChainJob>();
+        services.AddSingleton<BatchReader>();
+        services.AddSingleton<DeletePipeline>();
+        services.AddSingleton<PurgeCursorStore>();
+        services.AddSingleton<AuditPurgeLedger>();
+        services.AddSingleton<AuditChainPurge>();
+        services.AddSingleton<ExpiredItemsPurge>();
+        services.AddSingleton<PurgeRecordsJob>();
+        services.AddSingleton<IComplianceJob>(sp => sp.GetRequiredService<PurgeRecordsJob>());
         return services;
     }
 

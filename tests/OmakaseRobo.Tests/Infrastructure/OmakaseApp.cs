@@ -47,6 +47,8 @@ public sealed class OmakaseApp : WebApplicationFactory<Program>
         builder.UseSetting("Omakase:Tables:Audit", AuditTable);
         builder.UseSetting("Omakase:Local:DataDir", dataDir);
         builder.UseSetting("Omakase:Security:BcryptCost", "10");
+        // DynamoDB Local's TTL sweeper deletes expired items by the real clock; the tests' clock is fake.
+        builder.UseSetting("Omakase:Local:TimeToLive", "false");
         builder.UseSetting("Omakase:Bootstrap:OperatorEmail", TestUsers.OperatorEmail);
         builder.UseSetting("Omakase:Bootstrap:OperatorPassword", TestUsers.OperatorPassword);
         foreach (var (key, value) in Settings)

@@ -38,6 +38,21 @@ public sealed class EventsTests(OmakaseAppFixture fixture) : IClassFixture<Omaka
     }
 
     [Fact]
+    public async Task The_purge_sample_event_runs_the_purge_and_answers_what_it_removed()
+    {
+        var report = await ApiClient.ReadAsync(await PostEventAsync(RepositoryFiles.Read("events/purge-records.json")), HttpStatusCode.OK);
+
+        Assert.True(report.GetProperty("ok").GetBoolean(), report.ToString());
+        Assert.True(report.GetProperty("complete").GetBoolean());
+        foreach (var kind in new[] { "access", "operation", "auth", "system", "sessions", "mfaChallenges", "webhookDeliveries", "jobRuns", "auditChains", "total" })
+        {
+            Assert.True(report.GetProperty("deleted").TryGetProperty(kind, out _), kind);
+        }
+
+        Assert.Equal(0, report.GetProperty("held").GetProperty("chains").GetInt32());
+    }
+
+    [Fact]
     public async Task A_retried_event_does_not_run_the_job_twice()
     {
         var json = RepositoryFiles.Read("events/retry-webhooks.json").Replace("\"id\": \"", "\"id\": \"retry-", StringComparison.Ordinal);

@@ -28,7 +28,7 @@ public sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
         item["stamp"] = Attr.S(securityStamp);
         item["attempts"] = Attr.N(0);
         item["expiresAt"] = Attr.N((now + Lifetime).ToUnixTimeMilliseconds());
-        item[TableSchema.TimeToLive] = Attr.N((now + Lifetime).ToUnixTimeSeconds());
+        ExpiryIndex.Stamp(item, now + Lifetime);
         await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item }, cancellationToken).ConfigureAwait(false);
     }
 

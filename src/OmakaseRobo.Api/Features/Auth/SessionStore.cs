@@ -23,8 +23,8 @@ public sealed record SessionRecord(
 public sealed record SessionView(SessionRecord Session, UserRecord User, TenantRecord Tenant);
 
 /// <summary>
-/// Session items (pk SESSION#sha256(token)), listed per user through gsi1 (SESSIONS#tenant#user); DynamoDB TTL
-/// removes them after their absolute expiry, and every read checks expiry itself since TTL lags.
+/// Session items (pk SESSION#sha256(token)), listed per user through gsi1 (SESSIONS#tenant#user) and by expiry through
+/// gsi2; the purge job and DynamoDB TTL remove them after their absolute expiry, and every read checks expiry itself.
 /// </summary>
 public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
@@ -48,7 +48,8 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         item["createdAt"] = Attr.N(session.CreatedAt.ToUnixTimeMilliseconds());
         item["lastSeenAt"] = Attr.N(session.LastSeenAt.ToUnixTimeMilliseconds());
         item["absoluteExpiresAt"] = Attr.N(session.AbsoluteExpiresAt.ToUnixTimeMilliseconds());
-        item[TableSchema.TimeToLive] = Attr.N(session.AbsoluteExpiresAt.ToUnixTimeSeconds());
+        // The absolute expiry: a session that idled out earlier is already refused by every read, so it can wait for this.
+        ExpiryIndex.Stamp(item, session.AbsoluteExpiresAt);
         item[TableSchema.Index1PartitionKey] = Attr.S(UserIndexKey(session.TenantId, session.UserId));
         item[TableSchema.Index1SortKey] = Attr.S(session.SessionId);
         if (session.SourceIp is not null)

@@ -25,7 +25,7 @@ public sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         item["job"] = Attr.S(job);
         item["state"] = Attr.S("running");
         item["startedAt"] = Attr.N(now.ToUnixTimeMilliseconds());
-        item[TableSchema.TimeToLive] = Attr.N((now + Retention).ToUnixTimeSeconds());
+        ExpiryIndex.Stamp(item, now + Retention);
         try
         {
             await dynamo.PutItemAsync(new PutItemRequest

@@ -63,7 +63,7 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         item["status"] = Attr.S(delivery.Status);
         item["attempts"] = Attr.N(delivery.Attempts);
         item["createdAt"] = Attr.N(delivery.CreatedAt.ToUnixTimeMilliseconds());
-        item[TableSchema.TimeToLive] = Attr.N((delivery.CreatedAt + Retention).ToUnixTimeSeconds());
+        ExpiryIndex.Stamp(item, delivery.CreatedAt + Retention);
         if (delivery.LastStatusCode is { } code)
         {
             item["lastStatusCode"] = Attr.N(code);

@@ -29,6 +29,8 @@ public sealed class OmakaseOptions
 
     public VulnerabilityOptions Vulnerabilities { get; set; } = new();
 
+    public PurgeOptions Purge { get; set; } = new();
+
     /// <summary>CLD.8.1.5: how long a terminated tenant's data is kept before the deletion job removes it.</summary>
     public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromDays(30);
 }
@@ -85,6 +87,9 @@ public sealed class LocalOptions
 
     /// <summary>Keep DynamoDB Local in memory instead of on disk.</summary>
     public bool InMemory { get; set; }
+
+    /// <summary>Turn on DynamoDB TTL for the local tables (the tests turn it off: they run on a fake clock).</summary>
+    public bool TimeToLive { get; set; } = true;
 }
 
 public sealed class BootstrapOptions
@@ -105,6 +110,22 @@ public sealed class SecurityOptions
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     public TimeSpan SessionAbsoluteTimeout { get; set; } = TimeSpan.FromHours(12);
+}
+
+/// <summary>18.1.3: how the purge-records job reads and how long one run may take.</summary>
+public sealed class PurgeOptions
+{
+    /// <summary>Items read per Query page (then deleted 25 at a time): what the job holds in memory, whatever the volume.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>BatchWriteItem requests in flight at once while deleting a page (1: one after another).</summary>
+    public int DeleteConcurrency { get; set; } = 4;
+
+    /// <summary>The first run (no cursor yet) looks this far back for anything expired.</summary>
+    public TimeSpan FirstRunLookBack { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>A run stops at a clean point after this long, below the jobs function's 15-minute timeout; the next run resumes.</summary>
+    public TimeSpan TimeBudget { get; set; } = TimeSpan.FromMinutes(12);
 }
 
 /// <summary>12.3.1: what the verify-backups job checks and where the restore test puts its scratch tables.</summary>

@@ -6,6 +6,7 @@ using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
+using OmakaseRobo.Api.Features.Purge;
 using OmakaseRobo.Api.Features.Vulnerabilities;
 using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api.Features.Backups;
@@ -65,6 +66,7 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(EvidenceRecordData))]
 [JsonSerializable(typeof(EvidenceExport))]
 [JsonSerializable(typeof(AuditChainReport))]
+[JsonSerializable(typeof(PurgeReport))]
 [JsonSerializable(typeof(AuditEventList))]
 [JsonSerializable(typeof(AuditVerification))]
 [JsonSerializable(typeof(CheckpointReport))]

@@ -53,8 +53,8 @@ internal sealed class LocalTablesInitializer(IAmazonDynamoDB dynamo, OmakaseOpti
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await TableSchema.EnsureCreatedAsync(dynamo, options.Tables.Main, cancellationToken).ConfigureAwait(false);
-        await TableSchema.EnsureCreatedAsync(dynamo, options.Tables.Audit, cancellationToken).ConfigureAwait(false);
+        await TableSchema.EnsureCreatedAsync(dynamo, options.Tables.Main, options.Local.TimeToLive, cancellationToken).ConfigureAwait(false);
+        await TableSchema.EnsureCreatedAsync(dynamo, options.Tables.Audit, options.Local.TimeToLive, cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

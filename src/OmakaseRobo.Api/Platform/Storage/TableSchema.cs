@@ -4,8 +4,8 @@ using Amazon.DynamoDBv2.Model;
 namespace OmakaseRobo.Api.Platform.Storage;
 
 /// <summary>
-/// The key shape both tables share (the CDK stack declares the same): pk/sk, one GSI gsi1 (gsi1pk/gsi1sk),
-/// and the TTL attribute ttl in epoch seconds.
+/// The key shape both tables share (the CDK stack declares the same): pk/sk, the overloaded GSI gsi1 (gsi1pk/gsi1sk),
+/// the expiry index gsi2 (gsi2pk/gsi2sk, keys only, see <see cref="ExpiryIndex"/>), and the TTL attribute ttl in epoch seconds.
 /// </summary>
 public static class TableSchema
 {
@@ -14,6 +14,9 @@ public static class TableSchema
     public const string Index1 = "gsi1";
     public const string Index1PartitionKey = "gsi1pk";
     public const string Index1SortKey = "gsi1sk";
+    public const string Index2 = "gsi2";
+    public const string Index2PartitionKey = "gsi2pk";
+    public const string Index2SortKey = "gsi2sk";
     public const string TimeToLive = "ttl";
 
     public static CreateTableRequest CreateRequest(string tableName) => new()
@@ -26,6 +29,8 @@ public static class TableSchema
             new AttributeDefinition(SortKey, ScalarAttributeType.S),
             new AttributeDefinition(Index1PartitionKey, ScalarAttributeType.S),
             new AttributeDefinition(Index1SortKey, ScalarAttributeType.S),
+            new AttributeDefinition(Index2PartitionKey, ScalarAttributeType.S),
+            new AttributeDefinition(Index2SortKey, ScalarAttributeType.S),
         ],
         KeySchema = [new KeySchemaElement(PartitionKey, KeyType.HASH), new KeySchemaElement(SortKey, KeyType.RANGE)],
         GlobalSecondaryIndexes =
@@ -36,11 +41,19 @@ public static class TableSchema
                 KeySchema = [new KeySchemaElement(Index1PartitionKey, KeyType.HASH), new KeySchemaElement(Index1SortKey, KeyType.RANGE)],
                 Projection = new Projection { ProjectionType = ProjectionType.ALL },
             },
+            new GlobalSecondaryIndex
+            {
+                IndexName = Index2,
+                KeySchema = [new KeySchemaElement(Index2PartitionKey, KeyType.HASH), new KeySchemaElement(Index2SortKey, KeyType.RANGE)],
+                // The ttl is in the sort key and the purge re-reads each item anyway: the keys are all it needs.
+                Projection = new Projection { ProjectionType = ProjectionType.KEYS_ONLY },
+            },
         ],
     };
 
     /// <summary>Local mode only: in AWS the tables come from CDK and the app never creates them.</summary>
-    public static async Task EnsureCreatedAsync(IAmazonDynamoDB dynamo, string tableName, CancellationToken cancellationToken)
+    /// <param name="timeToLive">Turn DynamoDB TTL on; tests turn it off, since DynamoDB Local's sweeper runs on the real clock.</param>
+    public static async Task EnsureCreatedAsync(IAmazonDynamoDB dynamo, string tableName, bool timeToLive, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dynamo);
         try
@@ -50,6 +63,11 @@ public static class TableSchema
         catch (ResourceInUseException)
         {
             return; // already there: creation is idempotent
+        }
+
+        if (!timeToLive)
+        {
+            return;
         }
 
         await dynamo.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
