@@ -123,4 +123,31 @@ public sealed class LegalHoldTests
         Assert.True(backwards.Body.GetProperty("errors").TryGetProperty("to", out _));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
+
+    [Fact]
+    public async Task Held_records_survive_the_purge_job_past_thirty_days_and_the_evidence_still_verifies()
+    {
+        var (app, op, tenant, _, incident) = await IncidentWithRecordsAsync();
+        using var owned = app;
+        var api = app.Api();
+        var other = await app.CreateTenantAsync();
+        await app.NewUserAsync(other, []);
+        await ApiClient.ReadAsync(await api.PostAsync($"/v1/incidents/{incident}/legal-holds", new { tenantId = tenant, from = OmakaseApp.Start, to = OmakaseApp.Start.AddDays(1) }, op.Token), HttpStatusCode.Created);
+        await app.FlushAuditAsync();
+        var day = app.Today();
+        var held = (await app.StoredEventsAsync(tenant, day)).Count;
+        Assert.NotEmpty(await app.StoredEventsAsync(other, day));
+
+        app.Clock.Advance(TimeSpan.FromDays(32));
+        var purge = await ApiClient.ReadAsync(await app.CreateClient().PostAsync(new Uri("/events", UriKind.Relative),
+            new StringContent(RepositoryFiles.Read("events/purge-records.json"), Encoding.UTF8, "application/json")), HttpStatusCode.OK);
+        var token = await app.SignInWithMfaAsync(op);
+        var export = await ApiClient.ReadAsync(await api.GetAsync($"/v1/incidents/{incident}/evidence", token), HttpStatusCode.OK);
+
+        Assert.True(purge.GetProperty("held").GetProperty("chains").GetInt32() >= 1);
+        Assert.Equal(held, (await app.StoredEventsAsync(tenant, day)).Count);
+        Assert.Empty(await app.StoredEventsAsync(other, day)); // not held: purged
+        Assert.Equal(held, export.GetProperty("records").GetArrayLength());
+        Assert.True(export.GetProperty("verifications")[0].GetProperty("verification").GetProperty("intact").GetBoolean());
+    }
 }
