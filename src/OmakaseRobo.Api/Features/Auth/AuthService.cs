@@ -176,11 +176,9 @@ public sealed class AuthService(
             return new() { ["newPassword"] = [.. problems] };
         }
 
-        var session = (await sessions.ListForUserAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false))
-            .Single(s => s.SessionId == caller.SessionId);
         var stamp = UserStore.NewStamp();
-        await users.ChangePasswordAsync(user, hasher.Hash(newPassword), sessions.KeepUnderNewStamp(session, stamp), stamp, cancellationToken).ConfigureAwait(false);
-        await EndOtherSessionsAsync(caller, cancellationToken).ConfigureAwait(false);
+        await users.ChangePasswordAsync(user, hasher.Hash(newPassword), sessions.KeepUnderNewStamp(caller.TokenHash, stamp), stamp, cancellationToken).ConfigureAwait(false);
+        await DeleteSessionsAsync(caller.TenantId, caller.UserId, keep: caller.SessionId, cancellationToken).ConfigureAwait(false);
         await AuditAsync(caller, "password.change", caller.UserId, cancellationToken).ConfigureAwait(false);
         return null;
     }
@@ -260,12 +258,18 @@ public sealed class AuthService(
         return true;
     }
 
-    /// <summary>Removes the items of every session of a user (the security stamp has already made them invalid).</summary>
-    public async Task DeleteAllSessionsAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the items of a user's sessions but <paramref name="keep"/> (the new security stamp has already made them
+    /// invalid; this only tidies up before TTL does).
+    /// </summary>
+    public async Task DeleteSessionsAsync(string tenantId, string userId, string? keep, CancellationToken cancellationToken)
     {
         foreach (var session in await sessions.ListForUserAsync(tenantId, userId, cancellationToken).ConfigureAwait(false))
         {
-            await sessions.DeleteAsync(session.TokenHash, cancellationToken).ConfigureAwait(false);
+            if (session.SessionId != keep)
+            {
+                await sessions.DeleteAsync(session.TokenHash, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -320,17 +324,6 @@ public sealed class AuthService(
         var exponent = Math.Min(failures - FreeFailures, 20);
         var lockout = TimeSpan.FromSeconds(Math.Pow(2, exponent));
         return lockout < MaxLockout ? lockout : MaxLockout;
-    }
-
-    private async Task EndOtherSessionsAsync(Caller caller, CancellationToken cancellationToken)
-    {
-        foreach (var session in await sessions.ListForUserAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false))
-        {
-            if (session.SessionId != caller.SessionId)
-            {
-                await sessions.DeleteAsync(session.TokenHash, cancellationToken).ConfigureAwait(false);
-            }
-        }
     }
 
     private bool IsLive(SessionRecord session, UserRecord? user, DateTimeOffset now) =>

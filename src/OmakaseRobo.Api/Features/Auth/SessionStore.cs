@@ -127,18 +127,15 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
     }
 
     /// <summary>The update that moves one session to a new security stamp, for the password-change transaction.</summary>
-    public Update KeepUnderNewStamp(SessionRecord session, string newStamp)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return new Update
+    public Update KeepUnderNewStamp(string tokenHash, string newStamp) =>
+        new()
         {
             TableName = Table,
-            Key = Key(session.TokenHash),
+            Key = Key(tokenHash),
             UpdateExpression = "SET stamp = :stamp",
             ConditionExpression = "attribute_exists(pk)",
             ExpressionAttributeValues = new() { [":stamp"] = Attr.S(newStamp) },
         };
-    }
 
     public async Task DeleteAsync(string tokenHash, CancellationToken cancellationToken) =>
         await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = Key(tokenHash) }, cancellationToken).ConfigureAwait(false);

@@ -96,7 +96,7 @@ public sealed class UsersService(UserStore users, TenantStore tenants, AuthServi
             return DeleteOutcome.NotFound;
         }
 
-        await auth.DeleteAllSessionsAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+        await auth.DeleteSessionsAsync(tenantId, userId, keep: null, cancellationToken).ConfigureAwait(false);
         await audit.WriteAsync(new AuditEvent(
             AuditCategory.Operation, tenantId, actor.UserId, "user.delete", userId, "success", actor.SourceIp, actor.UserAgent,
             new Dictionary<string, string> { ["actorTenantId"] = actor.TenantId }), cancellationToken).ConfigureAwait(false);
