@@ -19,14 +19,18 @@ public sealed class CorrelationMiddleware(RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         var headers = context.Request.Headers;
-        var correlationId = ReadJsonString(headers[RequestContextHeader], "requestId")
+        // The adapter's request context is parsed once: it gives the correlation id and, for audit, the client's IP.
+        using var requestContext = ParseHeader(headers[RequestContextHeader]);
+        using var lambdaContext = ParseHeader(headers[LambdaContextHeader]);
+        var correlationId = WellFormed(StringAt(requestContext, "requestId"))
             ?? WellFormed(headers[CorrelationHeader])
             ?? Guid.NewGuid().ToString("N");
         context.TraceIdentifier = correlationId;
         context.Response.Headers[CorrelationHeader] = correlationId;
+        RequestOrigin.Remember(context, StringAt(requestContext, "identity", "sourceIp"));
         RequestLogContext.Current = new RequestLogContext(
             correlationId,
-            ReadJsonString(headers[LambdaContextHeader], "request_id"),
+            WellFormed(StringAt(lambdaContext, "request_id")),
             WellFormed(headers["x-amzn-trace-id"]),
             Interlocked.Exchange(ref coldStart, 0) == 1);
         return next(context);
@@ -38,7 +42,7 @@ public sealed class CorrelationMiddleware(RequestDelegate next)
             ? value
             : null;
 
-    private static string? ReadJsonString(string? json, string property)
+    private static JsonDocument? ParseHeader(string? json)
     {
         if (string.IsNullOrEmpty(json) || json.Length > 16_384)
         {
@@ -47,16 +51,31 @@ public sealed class CorrelationMiddleware(RequestDelegate next)
 
         try
         {
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty(property, out var value)
-                && value.ValueKind == JsonValueKind.String
-                ? WellFormed(value.GetString())
-                : null;
+            return JsonDocument.Parse(json);
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>The string at a path of nested objects, or null when any step is missing or of another kind.</summary>
+    private static string? StringAt(JsonDocument? document, params string[] path)
+    {
+        if (document is null)
+        {
+            return null;
+        }
+
+        var element = document.RootElement;
+        foreach (var name in path)
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
+            {
+                return null;
+            }
+        }
+
+        return element.ValueKind == JsonValueKind.String ? element.GetString() : null;
     }
 }
