@@ -13,8 +13,7 @@ using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Hosting;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-var options = builder.AddPlatform();
-var runtime = Runtime.From(builder.Configuration);
+var (options, runtime) = builder.AddPlatform();
 builder.Services.AddIdentity(options, runtime);
 builder.Services.AddIncidents(options, runtime);
 builder.Services.AddJobs();
@@ -32,7 +31,7 @@ if (options.Serves(Modules.Jobs))
 var app = builder.Build();
 app.UsePlatform();
 app.UseAccessControl();
-app.MapPlatformApi(app.Services.GetRequiredService<Runtime>());
+app.MapPlatformApi(runtime);
 if (options.Serves(Modules.Auth))
 {
     app.MapAuthApi();

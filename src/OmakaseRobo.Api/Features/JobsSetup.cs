@@ -10,7 +10,6 @@ public static class JobsSetup
 {
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
-        services.AddSingleton<BatchDeleter>();
         services.AddSingleton<JobRunStore>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<TenantDeletion>();
@@ -18,7 +17,6 @@ public static class JobsSetup
         services.AddSingleton<IComplianceJob, ReviewPrivilegedAccessJob>();
         services.AddSingleton<IComplianceJob, RetryWebhooksJob>();
         services.AddSingleton<IComplianceJob, VerifyAuditChainJob>();
-        services.AddSingleton<BatchReader>();
         services.AddSingleton<DeletePipeline>();
         services.AddSingleton<PurgeCursorStore>();
         services.AddSingleton<AuditPurgeLedger>();

@@ -36,23 +36,14 @@ public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions 
 
     public async Task<List<string>> ListTenantsAsync(CancellationToken cancellationToken)
     {
-        var tenants = new List<string>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var items = await dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = Table,
-                IndexName = TableSchema.Index1,
-                KeyConditionExpression = "gsi1pk = :tenants",
-                ExpressionAttributeValues = new() { [":tenants"] = Attr.S(TenantsIndexKey) },
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            tenants.AddRange((page.Items ?? []).Select(i => i.GetS("tenantId")).OfType<string>());
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return tenants;
+            TableName = Table,
+            IndexName = TableSchema.Index1,
+            KeyConditionExpression = "gsi1pk = :tenants",
+            ExpressionAttributeValues = new() { [":tenants"] = Attr.S(TenantsIndexKey) },
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(i => i.GetS("tenantId")).OfType<string>()];
     }
 
     /// <summary>

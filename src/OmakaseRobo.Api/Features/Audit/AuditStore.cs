@@ -117,51 +117,33 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
     /// <summary>A tenant's chains from <paramref name="from"/> to <paramref name="to"/> (days, inclusive).</summary>
     public async Task<List<ChainHead>> ListChainsAsync(string tenantId, DateOnly from, DateOnly to, bool newestFirst, CancellationToken cancellationToken)
     {
-        var heads = new List<ChainHead>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var items = await dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk AND sk BETWEEN :from AND :to",
+            ExpressionAttributeValues = new()
             {
-                TableName = Table,
-                KeyConditionExpression = "pk = :pk AND sk BETWEEN :from AND :to",
-                ExpressionAttributeValues = new()
-                {
-                    [":pk"] = Attr.S(ChainsPartition(tenantId)),
-                    [":from"] = Attr.S(ChainSortKey(from)),
-                    [":to"] = Attr.S(ChainSortKey(to)),
-                },
-                ScanIndexForward = !newestFirst,
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            heads.AddRange((page.Items ?? []).Select(HeadFromItem).OfType<ChainHead>());
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return heads;
+                [":pk"] = Attr.S(ChainsPartition(tenantId)),
+                [":from"] = Attr.S(ChainSortKey(from)),
+                [":to"] = Attr.S(ChainSortKey(to)),
+            },
+            ScanIndexForward = !newestFirst,
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(HeadFromItem).OfType<ChainHead>()];
     }
 
     /// <summary>Every tenant's chain of one day, through the day index (gsi1).</summary>
     public async Task<List<ChainHead>> ListChainsOfDayAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        var heads = new List<ChainHead>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var items = await dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = Table,
-                IndexName = TableSchema.Index1,
-                KeyConditionExpression = "gsi1pk = :day",
-                ExpressionAttributeValues = new() { [":day"] = Attr.S(DayIndexKey(day)) },
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            heads.AddRange((page.Items ?? []).Select(HeadFromItem).OfType<ChainHead>());
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return heads;
+            TableName = Table,
+            IndexName = TableSchema.Index1,
+            KeyConditionExpression = "gsi1pk = :day",
+            ExpressionAttributeValues = new() { [":day"] = Attr.S(DayIndexKey(day)) },
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(HeadFromItem).OfType<ChainHead>()];
     }
 
     /// <summary>The whole partition of a chain, for the verifier; read consistently, and tolerant of items someone altered.</summary>
@@ -169,33 +151,26 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
     {
         var events = new List<(long, StoredEvent)>();
         var checkpoints = new List<AuditCheckpoint>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var partition = new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk",
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(ChainPartition(chain)) },
+            ConsistentRead = true,
+        };
+        await foreach (var item in dynamo.QueryItemsAsync(partition, cancellationToken).ConfigureAwait(false))
+        {
+            var sortKey = item.GetS(TableSchema.SortKey) ?? string.Empty;
+            if (sortKey.StartsWith(EventPrefix, StringComparison.Ordinal))
             {
-                TableName = Table,
-                KeyConditionExpression = "pk = :pk",
-                ExpressionAttributeValues = new() { [":pk"] = Attr.S(ChainPartition(chain)) },
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.Items ?? [])
-            {
-                var sortKey = item.GetS(TableSchema.SortKey) ?? string.Empty;
-                if (sortKey.StartsWith(EventPrefix, StringComparison.Ordinal))
-                {
-                    events.Add((PositionOf(sortKey), EventFromItem(chain, item)));
-                }
-                else if (AuditCheckpointStore.FromItem(chain, item) is { } checkpoint)
-                {
-                    checkpoints.Add(checkpoint);
-                }
+                events.Add((PositionOf(sortKey), EventFromItem(chain, item)));
             }
-
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            else if (AuditCheckpointStore.FromItem(chain, item) is { } checkpoint)
+            {
+                checkpoints.Add(checkpoint);
+            }
         }
-        while (start is not null);
+
         return new ChainContents(events, checkpoints);
     }
 

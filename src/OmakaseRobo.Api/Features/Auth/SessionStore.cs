@@ -142,23 +142,14 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 
     public async Task<List<SessionRecord>> ListForUserAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
-        var sessions = new List<SessionRecord>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var items = await dynamo.QueryAllAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = Table,
-                IndexName = TableSchema.Index1,
-                KeyConditionExpression = "gsi1pk = :user",
-                ExpressionAttributeValues = new() { [":user"] = Attr.S(UserIndexKey(tenantId, userId)) },
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            sessions.AddRange(page.Items.Select(FromItem));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return sessions;
+            TableName = Table,
+            IndexName = TableSchema.Index1,
+            KeyConditionExpression = "gsi1pk = :user",
+            ExpressionAttributeValues = new() { [":user"] = Attr.S(UserIndexKey(tenantId, userId)) },
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(FromItem)];
     }
 
     private static SessionRecord FromItem(Dictionary<string, AttributeValue> item) => new(

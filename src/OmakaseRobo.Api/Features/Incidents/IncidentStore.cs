@@ -14,7 +14,7 @@ public sealed record NoticeRecord(string NoticeId, string TenantId, string Incid
 /// (TENANT#id / INCIDENT#id) so customers list theirs without a scan, and notices per tenant
 /// (TENANT#id / NOTICE#time#id). Every change that spans items is one transaction.
 /// </summary>
-public sealed class IncidentStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, OmakaseOptions options)
 {
     public const int MaxAffectedTenants = 20;
     private const string ListPartition = "INCIDENTS";
@@ -75,25 +75,8 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, OmakaseOptions options
             KeyConditionExpression = "pk = :pk AND begins_with(sk, :incident)",
             ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)), [":incident"] = Attr.S("INCIDENT#") },
         }, cancellationToken).ConfigureAwait(false);
-        var incidents = new List<IncidentRecord>();
-        foreach (var chunk in links.Select(l => l.RequireS("incidentId")).Chunk(100))
-        {
-            var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
-            {
-                RequestItems = new() { [Table] = new KeysAndAttributes { Keys = [.. chunk.Select(Key)] } },
-            }, cancellationToken).ConfigureAwait(false);
-            incidents.AddRange(response.Responses[Table].Select(FromItem));
-            foreach (var key in response.UnprocessedKeys.TryGetValue(Table, out var left) ? left.Keys : [])
-            {
-                var single = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = key }, cancellationToken).ConfigureAwait(false);
-                if (single.IsItemSet)
-                {
-                    incidents.Add(FromItem(single.Item));
-                }
-            }
-        }
-
-        return [.. incidents.OrderByDescending(i => i.CreatedAt)];
+        var incidents = await reader.ReadAsync(Table, links.Select(l => Key(l.RequireS("incidentId"))), projection: null, names: null, cancellationToken).ConfigureAwait(false);
+        return [.. incidents.Select(FromItem).OrderByDescending(i => i.CreatedAt)];
     }
 
     /// <summary>Moves an incident from the phase it is in; false when another change got there first.</summary>

@@ -237,30 +237,22 @@ public sealed class AuditChainPurge(
     /// <summary>The tenants with a chain head on a day, through the day index, page by page.</summary>
     private async IAsyncEnumerable<string> TenantsWithHeadAsync(DateOnly day, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var heads = new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
+            TableName = Table,
+            IndexName = TableSchema.Index1,
+            KeyConditionExpression = "gsi1pk = :day",
+            ExpressionAttributeValues = new() { [":day"] = Attr.S(AuditStore.DayIndexKey(day)) },
+            ProjectionExpression = "tenantId",
+            Limit = PageSize,
+        };
+        await foreach (var item in dynamo.QueryItemsAsync(heads, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.GetS("tenantId") is { } tenantId)
             {
-                TableName = Table,
-                IndexName = TableSchema.Index1,
-                KeyConditionExpression = "gsi1pk = :day",
-                ExpressionAttributeValues = new() { [":day"] = Attr.S(AuditStore.DayIndexKey(day)) },
-                ProjectionExpression = "tenantId",
-                Limit = PageSize,
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.Items ?? [])
-            {
-                if (item.GetS("tenantId") is { } tenantId)
-                {
-                    yield return tenantId;
-                }
+                yield return tenantId;
             }
-
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
-        while (start is not null);
     }
 
     private static PurgedKind KindOf(string? category) => category switch

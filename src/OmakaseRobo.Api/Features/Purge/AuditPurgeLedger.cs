@@ -70,29 +70,15 @@ public sealed class AuditPurgeLedger(IAmazonDynamoDB dynamo, OmakaseOptions opti
         }
     }
 
-    private async IAsyncEnumerable<Dictionary<string, AttributeValue>> QueryAsync(string partition, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        Dictionary<string, AttributeValue>? start = null;
-        do
+    private IAsyncEnumerable<Dictionary<string, AttributeValue>> QueryAsync(string partition, int pageSize, CancellationToken cancellationToken) =>
+        dynamo.QueryItemsAsync(new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = Table,
-                KeyConditionExpression = "pk = :pk",
-                ExpressionAttributeValues = new() { [":pk"] = Attr.S(partition) },
-                ProjectionExpression = "tenantId, #day",
-                ExpressionAttributeNames = new() { ["#day"] = "day" },
-                ConsistentRead = true,
-                Limit = pageSize,
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            foreach (var item in page.Items ?? [])
-            {
-                yield return item;
-            }
-
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-    }
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk",
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(partition) },
+            ProjectionExpression = "tenantId, #day",
+            ExpressionAttributeNames = new() { ["#day"] = "day" },
+            ConsistentRead = true,
+            Limit = pageSize,
+        }, cancellationToken);
 }

@@ -16,7 +16,7 @@ public static class PlatformSetup
 {
     public const string LocalUrl = "http://127.0.0.1:5080";
 
-    public static OmakaseOptions AddPlatform(this WebApplicationBuilder builder)
+    public static (OmakaseOptions Options, Runtime Runtime) AddPlatform(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var runtime = Runtime.From(builder.Configuration);
@@ -54,9 +54,11 @@ public static class PlatformSetup
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         builder.AddStorage(runtime, options);
+        services.AddSingleton<BatchReader>();
+        services.AddSingleton<BatchDeleter>();
         services.AddKeys(runtime, options);
         services.AddAudit();
-        return options;
+        return (options, runtime);
     }
 
     public static WebApplication UsePlatform(this WebApplication app)

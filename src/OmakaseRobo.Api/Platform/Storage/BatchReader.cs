@@ -14,7 +14,7 @@ public sealed class BatchReader(IAmazonDynamoDB dynamo)
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
     public async Task<List<Dictionary<string, AttributeValue>>> ReadAsync(
-        string table, IEnumerable<Dictionary<string, AttributeValue>> keys, string projection, Dictionary<string, string>? names, CancellationToken cancellationToken)
+        string table, IEnumerable<Dictionary<string, AttributeValue>> keys, string? projection, Dictionary<string, string>? names, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var items = new List<Dictionary<string, AttributeValue>>();
