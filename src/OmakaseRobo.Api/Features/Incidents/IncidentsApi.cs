@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Problems;
@@ -28,8 +27,8 @@ public static class IncidentsApi
         CreateIncidentRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
         await incidents.CreateAsync(request, caller, cancellationToken) switch
         {
-            IncidentChange.Done { Value: CreatedIncident created } => TypedResults.Created($"/v1/incidents/{created.IncidentId}", created),
-            var other => Answer<Created<CreatedIncident>>(other),
+            Outcome.Done { Value: CreatedIncident created } => TypedResults.Created($"/v1/incidents/{created.IncidentId}", created),
+            var other => Outcome.Failure<Created<CreatedIncident>>(other),
         };
 
     public static async Task<Ok<IncidentList>> List(Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
@@ -42,16 +41,16 @@ public static class IncidentsApi
         string incidentId, TransitionRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
         await incidents.TransitionAsync(incidentId, request, caller, cancellationToken) switch
         {
-            IncidentChange.Done { Value: IncidentView view } => TypedResults.Ok(view),
-            var other => Answer<Ok<IncidentView>>(other),
+            Outcome.Done { Value: IncidentView view } => TypedResults.Ok(view),
+            var other => Outcome.Failure<Ok<IncidentView>>(other),
         };
 
     public static async Task<Results<Created<NoticeSent>, ValidationProblem, ProblemHttpResult>> Notice(
         string incidentId, NoticeRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
         await incidents.SendNoticeAsync(incidentId, request, caller, cancellationToken) switch
         {
-            IncidentChange.Done { Value: NoticeSent sent } => TypedResults.Created($"/v1/incidents/{incidentId}", sent),
-            var other => Answer<Created<NoticeSent>>(other),
+            Outcome.Done { Value: NoticeSent sent } => TypedResults.Created($"/v1/incidents/{incidentId}", sent),
+            var other => Outcome.Failure<Created<NoticeSent>>(other),
         };
 
     public static async Task<Results<Ok<NoticeList>, ProblemHttpResult>> Notices(string tenantId, IncidentsService incidents, CancellationToken cancellationToken) =>
@@ -61,8 +60,8 @@ public static class IncidentsApi
         string incidentId, CreateHoldRequest request, Caller caller, LegalHoldService holds, CancellationToken cancellationToken) =>
         await holds.CreateAsync(incidentId, request, caller, cancellationToken) switch
         {
-            IncidentChange.Done { Value: HoldView hold } => TypedResults.Created($"/v1/incidents/{incidentId}/legal-holds/{hold.HoldId}", hold),
-            var other => Answer<Created<HoldView>>(other),
+            Outcome.Done { Value: HoldView hold } => TypedResults.Created($"/v1/incidents/{incidentId}/legal-holds/{hold.HoldId}", hold),
+            var other => Outcome.Failure<Created<HoldView>>(other),
         };
 
     public static async Task<Results<Ok<HoldList>, ProblemHttpResult>> ListHolds(string incidentId, LegalHoldService holds, CancellationToken cancellationToken) =>
@@ -75,12 +74,4 @@ public static class IncidentsApi
     public static async Task<Results<Ok<EvidenceExport>, ProblemHttpResult>> Evidence(
         string incidentId, Caller caller, LegalHoldService holds, CancellationToken cancellationToken) =>
         await holds.ExportAsync(incidentId, caller, cancellationToken) is { } export ? TypedResults.Ok(export) : Problems.Of("not-found");
-
-    private static Results<TOk, ValidationProblem, ProblemHttpResult> Answer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] TOk>(IncidentChange change)
-        where TOk : IResult => change switch
-        {
-            IncidentChange.Invalid invalid => Problems.Validation(invalid.Errors),
-            IncidentChange.Conflict conflict => Problems.Of("conflict", conflict.Reason),
-            _ => Problems.Of("not-found"),
-        };
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Problems;
@@ -25,33 +24,23 @@ public static class RolesApi
         string tenantId, string roleName, PutRoleRequest request, Caller caller, RolesService roles, CancellationToken cancellationToken) =>
         await roles.PutAsync(tenantId, roleName, request.Permissions, caller, cancellationToken) switch
         {
-            RoleChange.Done { Value: RoleItem role } => TypedResults.Ok(role),
-            var other => Answer<Ok<RoleItem>>(other),
+            Outcome.Done { Value: RoleItem role } => TypedResults.Ok(role),
+            var other => Outcome.Failure<Ok<RoleItem>>(other),
         };
 
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
         string tenantId, string roleName, Caller caller, RolesService roles, CancellationToken cancellationToken) =>
         await roles.DeleteAsync(tenantId, roleName, caller, cancellationToken) switch
         {
-            RoleChange.Done => TypedResults.NoContent(),
-            var other => Answer<NoContent>(other),
+            Outcome.Done => TypedResults.NoContent(),
+            var other => Outcome.Failure<NoContent>(other),
         };
 
     public static async Task<Results<Ok<AssignedRoles>, ValidationProblem, ProblemHttpResult>> Assign(
         string tenantId, string userId, AssignRolesRequest request, Caller caller, RolesService roles, CancellationToken cancellationToken) =>
         await roles.AssignAsync(tenantId, userId, request.Roles, caller, cancellationToken) switch
         {
-            RoleChange.Done { Value: AssignedRoles assigned } => TypedResults.Ok(assigned),
-            var other => Answer<Ok<AssignedRoles>>(other),
+            Outcome.Done { Value: AssignedRoles assigned } => TypedResults.Ok(assigned),
+            var other => Outcome.Failure<Ok<AssignedRoles>>(other),
         };
-
-    /// <summary>The failures every role change shares.</summary>
-    private static Results<TOk, ValidationProblem, ProblemHttpResult> Answer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] TOk>(RoleChange change)
-        where TOk : IResult => change switch
-    {
-        RoleChange.Invalid invalid => Problems.Validation(invalid.Errors),
-        RoleChange.Forbidden => Problems.Of("forbidden"),
-        RoleChange.Conflict conflict => Problems.Of("conflict", conflict.Reason),
-        _ => Problems.Of("not-found"),
-    };
 }

@@ -6,24 +6,6 @@ using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Roles;
 
-/// <summary>What a role or assignment change ended in.</summary>
-public abstract record RoleChange
-{
-    private RoleChange()
-    {
-    }
-
-    public sealed record Done(object? Value = null) : RoleChange;
-
-    public sealed record Invalid(Dictionary<string, string[]> Errors) : RoleChange;
-
-    public sealed record Forbidden : RoleChange;
-
-    public sealed record NotFound : RoleChange;
-
-    public sealed record Conflict(string Reason) : RoleChange;
-}
-
 /// <summary>
 /// 9.2.2 per-tenant roles and their assignment. No route lets a user raise their own privileges: nobody
 /// assigns roles to themselves, edits a role they hold, or grants permissions they do not hold.
@@ -52,18 +34,18 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
         ];
     }
 
-    public async Task<RoleChange> PutAsync(string tenantId, string roleName, List<string>? permissions, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome> PutAsync(string tenantId, string roleName, List<string>? permissions, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (tenant is null)
         {
-            return new RoleChange.NotFound();
+            return new Outcome.NotFound();
         }
 
         if (tenant.TenantId == BuiltInRoles.PlatformTenantId || roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
         {
-            return new RoleChange.Conflict("Built-in roles cannot be changed.");
+            return new Outcome.Conflict("Built-in roles cannot be changed.");
         }
 
         var errors = Validate.Fields(
@@ -73,24 +55,24 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
                 : null));
         if (errors is not null)
         {
-            return new RoleChange.Invalid(errors);
+            return new Outcome.Invalid(errors);
         }
 
         if (!tenant.Roles.ContainsKey(roleName) && tenant.Roles.Count >= MaxRolesPerTenant)
         {
-            return new RoleChange.Conflict("The tenant has too many roles.");
+            return new Outcome.Conflict("The tenant has too many roles.");
         }
 
         // Self-escalation: a customer cannot edit a role they hold, nor grant what they do not have.
         if (!caller.IsPlatform && (caller.Roles.Contains(roleName) || permissions!.Any(p => !caller.Has(p))))
         {
-            return new RoleChange.Forbidden();
+            return new Outcome.Forbidden();
         }
 
         var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (!await roles.PutAsync(tenantId, roleName, granted, cancellationToken).ConfigureAwait(false))
         {
-            return new RoleChange.Conflict("The tenant is not active.");
+            return new Outcome.Conflict("The tenant is not active.");
         }
 
         await AuditAsync(caller, tenantId, "role.put", roleName, new()
@@ -98,47 +80,47 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
             ["permissions"] = string.Join(',', granted),
             ["previous"] = tenant.Roles.TryGetValue(roleName, out var previous) ? string.Join(',', previous) : "(new)",
         }, cancellationToken).ConfigureAwait(false);
-        return new RoleChange.Done(new RoleItem(roleName, granted, false));
+        return new Outcome.Done(new RoleItem(roleName, granted, false));
     }
 
-    public async Task<RoleChange> DeleteAsync(string tenantId, string roleName, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome> DeleteAsync(string tenantId, string roleName, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
         {
-            return new RoleChange.Conflict("Built-in roles cannot be deleted.");
+            return new Outcome.Conflict("Built-in roles cannot be deleted.");
         }
 
         if (!IsValidName(roleName))
         {
-            return new RoleChange.NotFound();
+            return new Outcome.NotFound();
         }
 
         switch (await roles.DeleteAsync(tenantId, roleName, cancellationToken).ConfigureAwait(false))
         {
             case RoleStore.DeleteOutcome.Assigned:
-                return new RoleChange.Conflict("The role is assigned to users.");
+                return new Outcome.Conflict("The role is assigned to users.");
             case RoleStore.DeleteOutcome.NotFound:
-                return new RoleChange.NotFound();
+                return new Outcome.NotFound();
         }
 
         await AuditAsync(caller, tenantId, "role.delete", roleName, [], cancellationToken).ConfigureAwait(false);
-        return new RoleChange.Done();
+        return new Outcome.Done();
     }
 
-    public async Task<RoleChange> AssignAsync(string tenantId, string userId, List<string>? requested, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome> AssignAsync(string tenantId, string userId, List<string>? requested, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
         if (tenant is null || user is null || !user.IsActive)
         {
-            return new RoleChange.NotFound();
+            return new Outcome.NotFound();
         }
 
         if (requested is null || requested.Count > UsersService.MaxRoles || requested.Any(r => !UsersService.IsKnownRole(tenant, r)))
         {
-            return new RoleChange.Invalid(new() { ["roles"] = [requested is null ? FieldMessages.Required : FieldMessages.UnknownValue] });
+            return new Outcome.Invalid(new() { ["roles"] = [requested is null ? FieldMessages.Required : FieldMessages.UnknownValue] });
         }
 
         // Nobody changes their own roles, and a customer cannot hand out permissions they lack.
@@ -146,19 +128,19 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
         var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles);
         if (caller.UserId == userId || (!caller.IsPlatform && grants.Any(p => !caller.Has(p))))
         {
-            return new RoleChange.Forbidden();
+            return new Outcome.Forbidden();
         }
 
         switch (await users.AssignRolesAsync(user, newRoles, cancellationToken).ConfigureAwait(false))
         {
             case AssignRolesOutcome.AdminLimitReached:
-                return new RoleChange.Conflict("The tenant has reached its admin limit.");
+                return new Outcome.Conflict("The tenant has reached its admin limit.");
             case AssignRolesOutcome.LastAdmin:
-                return new RoleChange.Conflict("The tenant would lose its last admin.");
+                return new Outcome.Conflict("The tenant would lose its last admin.");
             case AssignRolesOutcome.RoleNotDefined:
-                return new RoleChange.Conflict("A role was deleted meanwhile.");
+                return new Outcome.Conflict("A role was deleted meanwhile.");
             case AssignRolesOutcome.Changed:
-                return new RoleChange.Conflict("The user's roles changed meanwhile; read them and try again.");
+                return new Outcome.Conflict("The user's roles changed meanwhile; read them and try again.");
         }
 
         await AuditAsync(caller, tenantId, "user.roles.assign", userId, new()
@@ -166,7 +148,7 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
             ["roles"] = string.Join(',', newRoles),
             ["previous"] = string.Join(',', user.Roles),
         }, cancellationToken).ConfigureAwait(false);
-        return new RoleChange.Done(new AssignedRoles(userId, newRoles));
+        return new Outcome.Done(new AssignedRoles(userId, newRoles));
     }
 
     /// <summary>Role names: lower-case letters, digits and dashes, 2 to 32 characters, starting with a letter.</summary>
