@@ -20,10 +20,8 @@ public static class UsersApi
         string tenantId, CreateUserRequest request, Caller caller, UsersService users, CancellationToken cancellationToken) =>
         await users.CreateAsync(tenantId, request, caller, cancellationToken) switch
         {
-            CreateUserResult.Created created => TypedResults.Created($"/v1/tenants/{tenantId}/users/{created.User.UserId}", created.User),
-            CreateUserResult.Invalid invalid => Problems.Validation(invalid.Errors),
-            CreateUserResult.Conflict conflict => Problems.Of("conflict", conflict.Reason),
-            _ => Problems.Of("not-found"),
+            Outcome.Done { Value: CreatedUser user } => TypedResults.Created($"/v1/tenants/{tenantId}/users/{user.UserId}", user),
+            var other => Outcome.Failure<Created<CreatedUser>>(other),
         };
 
     public static async Task<Results<Ok<UserList>, ProblemHttpResult>> List(string tenantId, UsersService users, CancellationToken cancellationToken) =>

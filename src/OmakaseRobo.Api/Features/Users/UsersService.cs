@@ -8,35 +8,19 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Users;
 
-/// <summary>What creating a user ended in: the user, or field errors, or a conflict.</summary>
-public abstract record CreateUserResult
-{
-    private CreateUserResult()
-    {
-    }
-
-    public sealed record Created(CreatedUser User) : CreateUserResult;
-
-    public sealed record Invalid(Dictionary<string, string[]> Errors) : CreateUserResult;
-
-    public sealed record Conflict(string Reason) : CreateUserResult;
-
-    public sealed record TenantNotFound : CreateUserResult;
-}
-
 /// <summary>9.2.1: operators register and delete customer users; a user stores only email, display name, roles and credentials.</summary>
 public sealed class UsersService(UserStore users, TenantStore tenants, AuthService auth, PasswordHasher hasher, IAuditTrail audit, TimeProvider clock)
 {
     public const int MaxRoles = 10;
     private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-    public async Task<CreateUserResult> CreateAsync(string tenantId, CreateUserRequest request, Caller? actor, CancellationToken cancellationToken)
+    public async Task<Outcome> CreateAsync(string tenantId, CreateUserRequest request, Caller? actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (tenant is null)
         {
-            return new CreateUserResult.TenantNotFound();
+            return new Outcome.NotFound();
         }
 
         var roles = request.Roles ?? [];
@@ -46,7 +30,7 @@ public sealed class UsersService(UserStore users, TenantStore tenants, AuthServi
             ("roles", roles.Count > MaxRoles || roles.Any(r => !IsKnownRole(tenant, r)) ? FieldMessages.UnknownValue : null));
         if (errors is not null)
         {
-            return new CreateUserResult.Invalid(errors);
+            return new Outcome.Invalid(errors);
         }
 
         var email = Validate.NormalizeEmail(request.Email!);
@@ -59,19 +43,19 @@ public sealed class UsersService(UserStore users, TenantStore tenants, AuthServi
         switch (outcome)
         {
             case CreateUserOutcome.EmailTaken:
-                return new CreateUserResult.Conflict("A user with this email exists in the tenant.");
+                return new Outcome.Conflict("A user with this email exists in the tenant.");
             case CreateUserOutcome.AdminLimitReached:
-                return new CreateUserResult.Conflict("The tenant has reached its admin limit.");
+                return new Outcome.Conflict("The tenant has reached its admin limit.");
             case CreateUserOutcome.TenantNotActive:
-                return new CreateUserResult.Conflict("The tenant is not active.");
+                return new Outcome.Conflict("The tenant is not active.");
             case CreateUserOutcome.RoleNotDefined:
-                return new CreateUserResult.Conflict("A role was deleted meanwhile.");
+                return new Outcome.Conflict("A role was deleted meanwhile.");
         }
 
         await audit.WriteAsync(new AuditEvent(
             AuditCategory.Operation, tenantId, actor?.UserId, "user.create", user.UserId, "success", actor?.SourceIp, actor?.UserAgent,
             new Dictionary<string, string> { ["roles"] = string.Join(',', user.Roles), ["actorTenantId"] = actor?.TenantId ?? "system" }), cancellationToken).ConfigureAwait(false);
-        return new CreateUserResult.Created(new CreatedUser(user.UserId, temporaryPassword));
+        return new Outcome.Done(new CreatedUser(user.UserId, temporaryPassword));
     }
 
     public enum DeleteOutcome
