@@ -1,3 +1,4 @@
+using OmakaseRobo.Api;
 using OmakaseRobo.Api.Features;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
@@ -11,9 +12,12 @@ using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-var (options, runtime) = builder.AddPlatform();
+var (options, runtime) = builder.AddPlatform(AppJsonContext.Default);
+builder.Services.AddAudit();
 builder.Services.AddIdentity(options, runtime);
 builder.Services.AddIncidents(options, runtime);
 builder.Services.AddJobs();
@@ -29,6 +33,8 @@ if (options.Serves(Modules.Jobs))
 }
 
 var app = builder.Build();
+app.UseCorrelation();
+app.UseAccessRecords();
 app.UsePlatform();
 app.UseAccessControl();
 app.MapPlatformApi(runtime);

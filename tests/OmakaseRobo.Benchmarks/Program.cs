@@ -7,6 +7,7 @@ using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Auditing;
 
 if (args is ["bcrypt", ..])
 {

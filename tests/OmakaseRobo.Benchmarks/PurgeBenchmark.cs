@@ -7,6 +7,7 @@ using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Purge;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Auditing;
 
 /// <summary>
 /// The purge-records job against a bare BatchWriteItem loop deleting the same keys, on DynamoDB Local:

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Tests.Infrastructure;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Tests.Audit;
 

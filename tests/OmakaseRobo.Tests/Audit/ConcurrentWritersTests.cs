@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Tests.Infrastructure;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Tests.Audit;
 

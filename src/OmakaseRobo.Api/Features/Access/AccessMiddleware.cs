@@ -3,6 +3,8 @@ using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Access;
 

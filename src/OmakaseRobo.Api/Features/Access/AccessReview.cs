@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Access;
 

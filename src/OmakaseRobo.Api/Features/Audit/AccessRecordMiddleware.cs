@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Diagnostics;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

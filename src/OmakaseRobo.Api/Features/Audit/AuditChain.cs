@@ -1,4 +1,5 @@
 using System.Globalization;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

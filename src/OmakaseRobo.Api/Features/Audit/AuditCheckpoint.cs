@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Auditing;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>

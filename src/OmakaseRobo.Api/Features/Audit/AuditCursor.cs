@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

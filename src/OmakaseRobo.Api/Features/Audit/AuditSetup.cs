@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Auditing;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>The audit trail: every function writes to it, so it comes with the platform.</summary>
@@ -16,5 +17,12 @@ public static class AuditSetup
         services.AddSingleton<AuditIntegrityService>();
         services.AddSingleton<AuditRetention>();
         return services;
+    }
+
+    /// <summary>The access record wraps everything after correlation, so requests refused early are recorded too.</summary>
+    public static WebApplication UseAccessRecords(this WebApplication app)
+    {
+        app.UseMiddleware<AccessRecordMiddleware>();
+        return app;
     }
 }

@@ -1,4 +1,5 @@
 using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

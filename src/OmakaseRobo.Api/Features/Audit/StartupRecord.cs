@@ -1,5 +1,7 @@
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

@@ -6,6 +6,8 @@ using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Auth;
 

@@ -7,9 +7,10 @@ using System.Text.RegularExpressions;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Hosting;
-using OmakaseRobo.Api.Platform.Json;
 using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Backups;
 

@@ -2,7 +2,9 @@ using System.Text.Json;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Jobs;
-using OmakaseRobo.Api.Platform.Json;
+using OmakaseRobo.Api;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Backups;
 

@@ -1,4 +1,5 @@
 using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Incidents;
 

@@ -3,9 +3,11 @@ using System.Text;
 using System.Text.Json;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Api.Platform.Json;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Incidents;
 

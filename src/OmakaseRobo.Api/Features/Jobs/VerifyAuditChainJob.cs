@@ -1,7 +1,8 @@
 using System.Text.Json;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Incidents;
-using OmakaseRobo.Api.Platform.Json;
+using OmakaseRobo.Api;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Jobs;
 

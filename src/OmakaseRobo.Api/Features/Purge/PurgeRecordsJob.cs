@@ -2,8 +2,8 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Platform.Hosting;
-using OmakaseRobo.Api.Platform.Json;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api;
 
 namespace OmakaseRobo.Api.Features.Purge;
 

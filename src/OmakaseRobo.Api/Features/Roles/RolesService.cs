@@ -3,6 +3,8 @@ using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Roles;
 

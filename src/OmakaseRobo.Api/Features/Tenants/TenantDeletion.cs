@@ -7,8 +7,9 @@ using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Platform.Hosting;
-using OmakaseRobo.Api.Platform.Json;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Tenants;
 

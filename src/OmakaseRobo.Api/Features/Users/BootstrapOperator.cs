@@ -4,6 +4,8 @@ using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Users;
 

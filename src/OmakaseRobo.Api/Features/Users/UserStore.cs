@@ -7,6 +7,7 @@ using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Users;
 

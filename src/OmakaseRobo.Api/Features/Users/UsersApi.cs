@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Users;
 

@@ -5,6 +5,8 @@ using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Users;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using OmakaseRobo.Api.Platform.Json;
 using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api;
 
 namespace OmakaseRobo.Api.Features.Webhooks;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OmakaseRobo.Api.Features.Access;
-using OmakaseRobo.Api.Platform.Json;
 using Scalar.AspNetCore;
+using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Platform.Hosting;
 
@@ -25,3 +24,5 @@ public static class PlatformApi
     /// <summary>The Lambda Web Adapter's readiness check: never touches storage.</summary>
     private static Ok<HealthResponse> Health() => TypedResults.Ok(new HealthResponse("ok"));
 }
+
+public sealed record HealthResponse(string Status);

@@ -1,22 +1,22 @@
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
-using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Platform.Http;
-using OmakaseRobo.Api.Platform.Json;
 using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Logging;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Platform.Hosting;
 
-/// <summary>What every module shares: options, clock, JSON, problems, logging, headers, storage, keys, audit.</summary>
+/// <summary>What every module shares: options, clock, JSON, problems, logging, headers, storage, keys.</summary>
 public static class PlatformSetup
 {
     public const string LocalUrl = "http://127.0.0.1:5080";
 
-    public static (OmakaseOptions Options, Runtime Runtime) AddPlatform(this WebApplicationBuilder builder)
+    public static (OmakaseOptions Options, Runtime Runtime) AddPlatform(this WebApplicationBuilder builder, IJsonTypeInfoResolver jsonContext)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var runtime = Runtime.From(builder.Configuration);
@@ -46,7 +46,7 @@ public static class PlatformSetup
         services.AddSingleton(TimeProvider.System);
         services.Configure<JsonOptions>(json =>
         {
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, jsonContext);
             json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -57,15 +57,19 @@ public static class PlatformSetup
         services.AddSingleton<BatchReader>();
         services.AddSingleton<BatchDeleter>();
         services.AddKeys(runtime, options);
-        services.AddAudit();
         return (options, runtime);
+    }
+
+    /// <summary>The correlation id comes first, so everything after it (the access record included) logs with it.</summary>
+    public static WebApplication UseCorrelation(this WebApplication app)
+    {
+        app.UseMiddleware<CorrelationMiddleware>();
+        return app;
     }
 
     public static WebApplication UsePlatform(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseMiddleware<CorrelationMiddleware>();
-        app.UseMiddleware<AccessRecordMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

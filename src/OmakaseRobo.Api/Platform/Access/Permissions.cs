@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace OmakaseRobo.Api.Features.Access;
+namespace OmakaseRobo.Api.Platform.Access;
 
 /// <summary>
 /// The permission catalogue (9.2.2). Tenant permissions are granted by tenant roles inside one tenant;

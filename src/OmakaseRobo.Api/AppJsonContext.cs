@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
@@ -13,8 +15,9 @@ using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Platform.Auditing;
 
-namespace OmakaseRobo.Api.Platform.Json;
+namespace OmakaseRobo.Api;
 
 /// <summary>The one source-generated JSON context of the app (Native AOT: no reflection).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -77,4 +80,3 @@ namespace OmakaseRobo.Api.Platform.Json;
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 public sealed partial class AppJsonContext : JsonSerializerContext;
 
-public sealed record HealthResponse(string Status);

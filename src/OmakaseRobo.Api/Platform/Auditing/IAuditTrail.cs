@@ -1,4 +1,4 @@
-namespace OmakaseRobo.Api.Features.Audit;
+namespace OmakaseRobo.Api.Platform.Auditing;
 
 /// <summary>The one way every area writes an audit event; the trail stamps id and time from the injected clock.</summary>
 public interface IAuditTrail

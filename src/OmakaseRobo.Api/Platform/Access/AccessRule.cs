@@ -1,4 +1,4 @@
-namespace OmakaseRobo.Api.Features.Access;
+namespace OmakaseRobo.Api.Platform.Access;
 
 /// <summary>
 /// What an endpoint requires, declared where it is mapped and checked in one place (AccessMiddleware).

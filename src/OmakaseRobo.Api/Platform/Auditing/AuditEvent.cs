@@ -1,4 +1,4 @@
-namespace OmakaseRobo.Api.Features.Audit;
+namespace OmakaseRobo.Api.Platform.Auditing;
 
 /// <summary>The four record kinds of guideline 18.1.3.</summary>
 public static class AuditCategory

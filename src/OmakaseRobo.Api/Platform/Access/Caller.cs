@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Reflection;
 
-namespace OmakaseRobo.Api.Features.Access;
+namespace OmakaseRobo.Api.Platform.Access;
 
 /// <summary>The signed-in user behind a request, as resolved from their session on this very request.</summary>
 public sealed record Caller(
