@@ -12,8 +12,6 @@ using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Hosting;
-using OmakaseRobo.Api.Platform.Auditing;
-using OmakaseRobo.Api.Platform.Access;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 var (options, runtime) = builder.AddPlatform(AppJsonContext.Default);

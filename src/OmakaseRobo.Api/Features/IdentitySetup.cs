@@ -6,7 +6,6 @@ using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Hosting;
-using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features;
 

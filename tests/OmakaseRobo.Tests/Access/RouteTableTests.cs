@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Access;
 

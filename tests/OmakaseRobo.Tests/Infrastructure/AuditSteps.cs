@@ -3,7 +3,6 @@ using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Tests.Infrastructure;
 

@@ -3,7 +3,6 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Purge;
 using OmakaseRobo.Api.Features.Webhooks;
-using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Tests.Infrastructure;
 

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
-using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Audit;

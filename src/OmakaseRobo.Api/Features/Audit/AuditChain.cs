@@ -1,5 +1,4 @@
 using System.Globalization;
-using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

@@ -1,4 +1,3 @@
-using OmakaseRobo.Api.Platform.Auditing;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>

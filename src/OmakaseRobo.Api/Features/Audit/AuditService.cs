@@ -1,4 +1,3 @@
-using OmakaseRobo.Api.Platform.Auditing;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>Reading a tenant's trail (18.1.3): newest first, page by page, with cursors bound to the tenant and the filters.</summary>

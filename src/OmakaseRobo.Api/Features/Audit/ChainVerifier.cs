@@ -1,5 +1,4 @@
 using OmakaseRobo.Api.Platform.Keys;
-using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

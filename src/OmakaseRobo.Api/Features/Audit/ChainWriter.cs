@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

@@ -1,4 +1,3 @@
-using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api;

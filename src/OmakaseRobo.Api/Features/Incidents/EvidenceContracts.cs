@@ -1,5 +1,4 @@
 using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Incidents;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;

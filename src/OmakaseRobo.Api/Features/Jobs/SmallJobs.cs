@@ -2,7 +2,6 @@ using System.Text.Json;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api;
-using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Jobs;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api;
-using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Jobs;
 

@@ -4,7 +4,6 @@ using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
-using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Purge;
 

@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Access;

@@ -7,7 +7,6 @@ using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Logging;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
-using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Platform.Hosting;
 
