@@ -7,13 +7,13 @@ using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
-using OmakaseRobo.Api.Features.Purge;
 using OmakaseRobo.Api.Features.Vulnerabilities;
 using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Platform.Retention;
 
 namespace OmakaseRobo.Api;
 

@@ -1,33 +1,44 @@
 using OmakaseRobo.Api;
-using OmakaseRobo.Api.Features;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
-using OmakaseRobo.Api.Features.Vulnerabilities;
-using OmakaseRobo.Api.Features.Webhooks;
-using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Roles;
+using OmakaseRobo.Api.Features.Sessions;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Features.Vulnerabilities;
+using OmakaseRobo.Api.Features.Webhooks;
+using OmakaseRobo.Api.Platform.Credentials;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Features;
 
+// Composition only: every function is this one app; Omakase:Function picks the routes it maps.
 var builder = WebApplication.CreateSlimBuilder(args);
 var (options, runtime) = builder.AddPlatform(AppJsonContext.Default);
-builder.Services.AddAudit();
-builder.Services.AddIdentity(options, runtime);
-builder.Services.AddIncidents(options, runtime);
-builder.Services.AddJobs();
+builder.Services
+    .AddAudit()
+    .AddTenants()
+    .AddSessions()
+    .AddRoles()
+    .AddUsers(options, runtime)
+    .AddAuth()
+    .AddAccess()
+    .AddWebhooks(options, runtime)
+    .AddIncidents()
+    .AddVulnerabilities()
+    .AddJobs(servesJobs: options.Serves(Modules.Jobs));
+if (options.Serves(Modules.Jobs))
+{
+    builder.Services.AddBackups(runtime, options);
+}
+
 var commandLineJob = args is ["job", var name] ? name : null;
 if (commandLineJob is not null)
 {
     builder.WebHost.UseUrls("http://127.0.0.1:0"); // a job run must not collide with a local server on 5080
-}
-
-if (options.Serves(Modules.Jobs))
-{
-    builder.Services.AddBackups(runtime, options);
 }
 
 var app = builder.Build();
@@ -35,6 +46,11 @@ app.UseCorrelation();
 app.UseAccessRecords();
 app.UsePlatform();
 app.UseAccessControl();
+if (options.Serves(Modules.Auth))
+{
+    app.Services.GetRequiredService<PasswordHasher>().Warm(); // the dummy hash unknown users are verified against
+}
+
 app.MapPlatformApi(runtime);
 if (options.Serves(Modules.Auth))
 {
@@ -44,7 +60,6 @@ if (options.Serves(Modules.Auth))
 if (options.Serves(Modules.Admin))
 {
     app.MapTenantsApi();
-    app.MapTerminationApi();
     app.MapUsersApi();
     app.MapRolesApi();
     app.MapAccessReviewApi();

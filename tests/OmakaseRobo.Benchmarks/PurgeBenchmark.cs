@@ -4,10 +4,11 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Api.Features.Purge;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Features.Jobs;
+using OmakaseRobo.Api.Platform.Retention;
 
 /// <summary>
 /// The purge-records job against a bare BatchWriteItem loop deleting the same keys, on DynamoDB Local:
@@ -267,7 +268,7 @@ internal static class PurgeBenchmark
                 var chain = new AuditChain($"t_bench{c:D6}", chainDay);
                 for (var seq = 1; seq <= ChainLength; seq++)
                 {
-                    yield return (options.Tables.Audit, AuditStore.EventToItem(new StoredEvent(
+                    yield return (options.Tables.Audit, AuditItemMapping.EventToItem(new StoredEvent(
                         chain, seq, chain.EventId(seq), AuditChain.FormatTime(now.AddDays(-40)), AuditCategory.All[seq % AuditCategory.All.Length],
                         "u_bench", "GET /v1/me", "/v1/me", "success", "203.0.113.7", "bench/1.0", details, new string('0', 64), new string('1', 64))));
                 }
@@ -279,7 +280,7 @@ internal static class PurgeBenchmark
                 head["seq"] = Attr.N(ChainLength);
                 head["hash"] = Attr.S(new string('1', 64));
                 head["checkpointedSeq"] = Attr.N(0);
-                head[TableSchema.Index1PartitionKey] = Attr.S(AuditStore.DayIndexKey(chain.Day));
+                head[TableSchema.Index1PartitionKey] = Attr.S(AuditItems.ChainHead.DayIndex(chain.DayText));
                 head[TableSchema.Index1SortKey] = Attr.S(chain.TenantId);
                 head[TableSchema.TimeToLive] = AuditStore.Expiry(chain);
                 yield return (options.Tables.Audit, head);

@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Hosting;
 using static OmakaseRobo.Infra.Tests.TemplateJson;
 
 namespace OmakaseRobo.Infra.Tests;

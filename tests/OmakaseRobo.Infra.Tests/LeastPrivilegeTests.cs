@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OmakaseRobo.Api.Platform.Keys;
 using static OmakaseRobo.Infra.Tests.TemplateJson;
 
 namespace OmakaseRobo.Infra.Tests;

@@ -1,4 +1,6 @@
 using System.Net;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Access;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Access;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Audit;
 

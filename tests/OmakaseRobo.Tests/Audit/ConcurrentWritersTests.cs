@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Audit;
 

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Audit;

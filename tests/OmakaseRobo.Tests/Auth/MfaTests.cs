@@ -1,7 +1,9 @@
 using System.Net;
 using Amazon.DynamoDBv2.Model;
-using OmakaseRobo.Tests.Infrastructure;
 using OtpNet;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Auth;
 

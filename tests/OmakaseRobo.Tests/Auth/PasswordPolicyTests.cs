@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Platform.Credentials;
 
 namespace OmakaseRobo.Tests.Auth;
 

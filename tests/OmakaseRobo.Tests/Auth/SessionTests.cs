@@ -1,5 +1,7 @@
 using System.Net;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Auth;

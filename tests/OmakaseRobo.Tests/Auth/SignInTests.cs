@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Auth;
@@ -95,9 +98,9 @@ public sealed class SignInTests(OmakaseAppFixture fixture) : IClassFixture<Omaka
     [Fact]
     public void Back_off_doubles_from_one_second_up_to_fifteen_minutes()
     {
-        Assert.Equal(TimeSpan.FromSeconds(1), OmakaseRobo.Api.Features.Auth.AuthService.LockoutFor(5));
-        Assert.Equal(TimeSpan.FromSeconds(8), OmakaseRobo.Api.Features.Auth.AuthService.LockoutFor(8));
-        Assert.Equal(TimeSpan.FromMinutes(15), OmakaseRobo.Api.Features.Auth.AuthService.LockoutFor(40));
+        Assert.Equal(TimeSpan.FromSeconds(1), OmakaseRobo.Api.Features.Auth.SignInService.LockoutFor(5));
+        Assert.Equal(TimeSpan.FromSeconds(8), OmakaseRobo.Api.Features.Auth.SignInService.LockoutFor(8));
+        Assert.Equal(TimeSpan.FromMinutes(15), OmakaseRobo.Api.Features.Auth.SignInService.LockoutFor(40));
     }
 
     [Fact]

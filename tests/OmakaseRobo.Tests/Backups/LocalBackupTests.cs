@@ -5,8 +5,8 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Platform.Storage;
-using OmakaseRobo.Tests.Infrastructure;
 using Xunit.Abstractions;
+using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Backups;
 

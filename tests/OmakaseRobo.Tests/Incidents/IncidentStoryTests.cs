@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Webhooks;
+using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Incidents;

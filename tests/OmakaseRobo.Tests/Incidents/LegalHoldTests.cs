@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Incidents;

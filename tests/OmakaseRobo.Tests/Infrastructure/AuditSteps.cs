@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Tests.Infrastructure;
 

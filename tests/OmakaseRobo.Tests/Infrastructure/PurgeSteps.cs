@@ -1,8 +1,9 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
-using OmakaseRobo.Api.Features.Purge;
 using OmakaseRobo.Api.Features.Webhooks;
+using OmakaseRobo.Api.Features.Jobs;
+using OmakaseRobo.Api.Platform.Retention;
 
 namespace OmakaseRobo.Tests.Infrastructure;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using OtpNet;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Jobs;

@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Amazon.KeyManagementService;
 using Amazon.Runtime;
-using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Platform;
 

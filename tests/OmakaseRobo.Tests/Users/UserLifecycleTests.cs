@@ -1,5 +1,6 @@
 using System.Net;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Users;

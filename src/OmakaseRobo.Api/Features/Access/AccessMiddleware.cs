@@ -1,10 +1,10 @@
-using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Features.Sessions;
 
 namespace OmakaseRobo.Api.Features.Access;
 
@@ -14,12 +14,9 @@ namespace OmakaseRobo.Api.Features.Access;
 /// </summary>
 public sealed class AccessMiddleware(RequestDelegate next)
 {
-    public const string TenantRouteValue = "tenantId";
-
-    public async Task InvokeAsync(HttpContext context, AuthService auth, IAuditTrail audit, UserStore users, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext context, CallerResolver callers, IAuditTrail audit, UserStore users, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(auth);
         ArgumentNullException.ThrowIfNull(audit);
         var endpoint = context.GetEndpoint();
         if (endpoint is not RouteEndpoint)
@@ -41,7 +38,7 @@ public sealed class AccessMiddleware(RequestDelegate next)
         }
 
         var token = BearerToken.FromAuthorizationHeader(context.Request.Headers.Authorization);
-        var caller = token is null ? null : await auth.ResolveCallerAsync(token, RequestOrigin.Of(context), context.RequestAborted).ConfigureAwait(false);
+        var caller = token is null ? null : await callers.ResolveAsync(token, RequestOrigin.Of(context), context.RequestAborted).ConfigureAwait(false);
         if (caller is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -56,7 +53,7 @@ public sealed class AccessMiddleware(RequestDelegate next)
             return;
         }
 
-        var decision = Decide(caller, rule, context.Request.RouteValues[TenantRouteValue] as string);
+        var decision = Decide(caller, rule, context.Request.RouteValues[AccessRule.TenantRouteValue] as string);
         if (decision == Decision.Privileged)
         {
             await audit.WriteAsync(new AuditEvent(
@@ -66,7 +63,7 @@ public sealed class AccessMiddleware(RequestDelegate next)
                 {
                     ["method"] = context.Request.Method,
                     ["route"] = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? string.Empty,
-                    ["tenantId"] = context.Request.RouteValues[TenantRouteValue] as string ?? string.Empty,
+                    ["tenantId"] = context.Request.RouteValues[AccessRule.TenantRouteValue] as string ?? string.Empty,
                 }), context.RequestAborted).ConfigureAwait(false);
         }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Access;
 

@@ -60,7 +60,7 @@ public sealed class AccessRecordMiddleware(RequestDelegate next)
             ["latencyMs"] = latency.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture),
             ["correlationId"] = context.TraceIdentifier,
         };
-        var tenantId = TenantOf(caller, endpoint?.Metadata.GetMetadata<AccessRule>(), routeValues[AccessMiddleware.TenantRouteValue] as string, status);
+        var tenantId = TenantOf(caller, endpoint?.Metadata.GetMetadata<AccessRule>(), routeValues[AccessRule.TenantRouteValue] as string, status);
         if (caller is not null)
         {
             details["sessionId"] = caller.SessionId;

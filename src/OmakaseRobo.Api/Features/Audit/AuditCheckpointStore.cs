@@ -13,22 +13,14 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// </summary>
 public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
-    private const string CheckpointPrefix = "CHECKPOINT#";
-    private const string LatestSortKey = "CHECKPOINT";
-
-    /// <summary>The gsi1 entry listing every tenant that has checkpoints: a tenant whose chains were all deleted still shows up.</summary>
-    private const string TenantsIndexKey = "AUDIT-TENANTS";
-
     private string Table => options.Tables.Audit;
-
-    public static string CheckpointSortKey(long sequence) => CheckpointPrefix + sequence.ToString("D10", CultureInfo.InvariantCulture);
 
     public async Task<CheckpointLink?> ReadLatestAsync(string tenantId, CancellationToken cancellationToken)
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest
         {
             TableName = Table,
-            Key = Attr.Key(AuditStore.ChainsPartition(tenantId), LatestSortKey),
+            Key = AuditItems.LatestCheckpoint.Key(tenantId),
             ConsistentRead = true,
         }, cancellationToken).ConfigureAwait(false);
         return response.IsItemSet ? LinkFromItem(response.Item) : null;
@@ -41,7 +33,7 @@ public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions 
             TableName = Table,
             IndexName = TableSchema.Index1,
             KeyConditionExpression = "gsi1pk = :tenants",
-            ExpressionAttributeValues = new() { [":tenants"] = Attr.S(TenantsIndexKey) },
+            ExpressionAttributeValues = new() { [":tenants"] = Attr.S(AuditItems.LatestCheckpoint.TenantsIndex) },
         }, cancellationToken).ConfigureAwait(false);
         return [.. items.Select(i => i.GetS("tenantId")).OfType<string>()];
     }
@@ -53,12 +45,13 @@ public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions 
     public async Task AddAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var latest = Attr.Key(AuditStore.ChainsPartition(checkpoint.Chain.TenantId), LatestSortKey);
+        var latest = AuditItems.LatestCheckpoint.Key(checkpoint.Chain.TenantId);
+        latest[TableSchema.Type] = Attr.S(AuditItems.LatestCheckpoint.Type);
         latest["tenantId"] = Attr.S(checkpoint.Chain.TenantId);
         latest["day"] = Attr.S(checkpoint.Chain.DayText);
         latest["seq"] = Attr.N(checkpoint.Sequence);
         latest["hash"] = Attr.S(checkpoint.Hash);
-        latest[TableSchema.Index1PartitionKey] = Attr.S(TenantsIndexKey);
+        latest[TableSchema.Index1PartitionKey] = Attr.S(AuditItems.LatestCheckpoint.TenantsIndex);
         latest[TableSchema.Index1SortKey] = Attr.S(checkpoint.Chain.TenantId);
         var latestPut = new Put { TableName = Table, Item = latest };
         if (checkpoint.Previous is { } previous)
@@ -96,8 +89,8 @@ public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions 
     public static Dictionary<string, AttributeValue> ToItem(AuditCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var item = Attr.Key(AuditStore.ChainPartition(checkpoint.Chain), CheckpointSortKey(checkpoint.Sequence));
-        item["type"] = Attr.S("audit-checkpoint");
+        var item = Attr.Key(AuditStore.ChainPartition(checkpoint.Chain), AuditItems.Checkpoint.SortKey(checkpoint.Sequence));
+        item[TableSchema.Type] = Attr.S(AuditItems.Checkpoint.Type);
         item["tenantId"] = Attr.S(checkpoint.Chain.TenantId);
         item["day"] = Attr.S(checkpoint.Chain.DayText);
         item["seq"] = Attr.N(checkpoint.Sequence);
@@ -123,12 +116,12 @@ public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions 
     {
         ArgumentNullException.ThrowIfNull(item);
         var sortKey = item.GetS(TableSchema.SortKey) ?? string.Empty;
-        if (!sortKey.StartsWith(CheckpointPrefix, StringComparison.Ordinal))
+        if (!sortKey.StartsWith(AuditItems.Checkpoint.SortPrefix, StringComparison.Ordinal))
         {
             return null;
         }
 
-        var sequence = long.TryParse(sortKey.AsSpan(CheckpointPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+        var sequence = long.TryParse(sortKey.AsSpan(AuditItems.Checkpoint.SortPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
         var previous = AuditChain.ParseDay(item.GetS("prevDay")) is { } prevDay
             ? new CheckpointLink(prevDay, Number(item, "prevSeq"), item.GetS("prevHash") ?? string.Empty)
             : null;

@@ -16,6 +16,9 @@ public static class AuditSetup
         services.AddSingleton<AuditService>();
         services.AddSingleton<AuditIntegrityService>();
         services.AddSingleton<AuditRetention>();
+        services.AddSingleton<LegalHoldStore>();
+        services.AddSingleton<AuditPurgeLedger>();
+        services.AddSingleton<AuditChainPurge>();
         return services;
     }
 

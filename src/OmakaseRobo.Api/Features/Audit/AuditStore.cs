@@ -28,7 +28,6 @@ public sealed record ChainPage(IReadOnlyList<StoredEvent> Events, int Read, long
 /// </summary>
 public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, Runtime runtime)
 {
-    private const string EventPrefix = "EVENT#";
     private const long MaxPosition = 9_999_999_999;
 
     private string Table => options.Tables.Audit;
@@ -42,22 +41,13 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
     public static string ChainPartition(AuditChain chain)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        return $"AUDIT#{chain.TenantId}#{chain.DayText}";
+        return AuditItems.Record.ChainPartition(chain.TenantId, chain.DayText);
     }
-
-    public static string EventSortKey(long sequence) => EventPrefix + sequence.ToString("D10", CultureInfo.InvariantCulture);
-
-    public static string ChainsPartition(string tenantId) => $"AUDIT-CHAINS#{tenantId}";
-
-    public static string ChainSortKey(DateOnly day) => "DAY#" + AuditChain.Format(day);
-
-    /// <summary>The gsi1 entry that lists every chain of a day: how the purge job finds expired chains without reading live ones.</summary>
-    public static string DayIndexKey(DateOnly day) => "AUDIT-DAY#" + AuditChain.Format(day);
 
     public static Dictionary<string, AttributeValue> HeadKey(AuditChain chain)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        return Attr.Key(ChainsPartition(chain.TenantId), ChainSortKey(chain.Day));
+        return AuditItems.ChainHead.Key(chain.TenantId, chain.DayText);
     }
 
     public static AttributeValue Expiry(AuditChain chain)
@@ -70,7 +60,7 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = HeadKey(chain), ConsistentRead = true }, cancellationToken)
             .ConfigureAwait(false);
-        return response.IsItemSet ? HeadFromItem(response.Item) ?? ChainHead.Empty(chain) : ChainHead.Empty(chain);
+        return response.IsItemSet ? AuditItemMapping.HeadFromItem(response.Item) ?? ChainHead.Empty(chain) : ChainHead.Empty(chain);
     }
 
     /// <summary>
@@ -103,13 +93,13 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
         {
             items.Add(new TransactWriteItem
             {
-                Put = new Put { TableName = Table, Item = HeadToItem(head.Chain, last), ConditionExpression = "attribute_not_exists(pk)" },
+                Put = new Put { TableName = Table, Item = AuditItemMapping.HeadToItem(head.Chain, last), ConditionExpression = "attribute_not_exists(pk)" },
             });
         }
 
         items.AddRange(events.Select(e => new TransactWriteItem
         {
-            Put = new Put { TableName = Table, Item = head.Held ? WithoutExpiry(EventToItem(e)) : EventToItem(e), ConditionExpression = "attribute_not_exists(pk)" },
+            Put = new Put { TableName = Table, Item = head.Held ? AuditItemMapping.WithoutExpiry(AuditItemMapping.EventToItem(e)) : AuditItemMapping.EventToItem(e), ConditionExpression = "attribute_not_exists(pk)" },
         }));
         await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
     }
@@ -123,14 +113,14 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
             KeyConditionExpression = "pk = :pk AND sk BETWEEN :from AND :to",
             ExpressionAttributeValues = new()
             {
-                [":pk"] = Attr.S(ChainsPartition(tenantId)),
-                [":from"] = Attr.S(ChainSortKey(from)),
-                [":to"] = Attr.S(ChainSortKey(to)),
+                [":pk"] = Attr.S(AuditItems.ChainHead.TenantPartition(tenantId)),
+                [":from"] = Attr.S(AuditItems.ChainHead.SortKey(AuditChain.Format(from))),
+                [":to"] = Attr.S(AuditItems.ChainHead.SortKey(AuditChain.Format(to))),
             },
             ScanIndexForward = !newestFirst,
             ConsistentRead = true,
         }, cancellationToken).ConfigureAwait(false);
-        return [.. items.Select(HeadFromItem).OfType<ChainHead>()];
+        return [.. items.Select(AuditItemMapping.HeadFromItem).OfType<ChainHead>()];
     }
 
     /// <summary>Every tenant's chain of one day, through the day index (gsi1).</summary>
@@ -141,9 +131,9 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
             TableName = Table,
             IndexName = TableSchema.Index1,
             KeyConditionExpression = "gsi1pk = :day",
-            ExpressionAttributeValues = new() { [":day"] = Attr.S(DayIndexKey(day)) },
+            ExpressionAttributeValues = new() { [":day"] = Attr.S(AuditItems.ChainHead.DayIndex(AuditChain.Format(day))) },
         }, cancellationToken).ConfigureAwait(false);
-        return [.. items.Select(HeadFromItem).OfType<ChainHead>()];
+        return [.. items.Select(AuditItemMapping.HeadFromItem).OfType<ChainHead>()];
     }
 
     /// <summary>The whole partition of a chain, for the verifier; read consistently, and tolerant of items someone altered.</summary>
@@ -161,9 +151,9 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
         await foreach (var item in dynamo.QueryItemsAsync(partition, cancellationToken).ConfigureAwait(false))
         {
             var sortKey = item.GetS(TableSchema.SortKey) ?? string.Empty;
-            if (sortKey.StartsWith(EventPrefix, StringComparison.Ordinal))
+            if (AuditItems.Record.IsEvent(sortKey))
             {
-                events.Add((PositionOf(sortKey), EventFromItem(chain, item)));
+                events.Add((AuditItemMapping.PositionOf(sortKey), AuditItemMapping.EventFromItem(chain, item)));
             }
             else if (AuditCheckpointStore.FromItem(chain, item) is { } checkpoint)
             {
@@ -190,8 +180,8 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
         var values = new Dictionary<string, AttributeValue>
         {
             [":pk"] = Attr.S(ChainPartition(chain)),
-            [":first"] = Attr.S(EventSortKey(1)),
-            [":below"] = Attr.S(below is { } b and <= MaxPosition ? EventSortKey(b - 1) : EventPrefix + "~"), // "~" sorts after every digit
+            [":first"] = Attr.S(AuditItems.Record.SortKey(1)),
+            [":below"] = Attr.S(below is { } b and <= MaxPosition ? AuditItems.Record.SortKey(b - 1) : AuditItems.Record.SortPrefix + "~"), // "~" sorts after every digit
             [":from"] = Attr.S(fromTime),
             [":to"] = Attr.S(toTime),
         };
@@ -222,7 +212,7 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
             read += page.ScannedCount ?? 0;
             foreach (var item in page.Items ?? [])
             {
-                events.Add(EventFromItem(chain, item));
+                events.Add(AuditItemMapping.EventFromItem(chain, item));
                 if (events.Count == wanted)
                 {
                     return new ChainPage(events, read, null);
@@ -232,113 +222,8 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
             start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }
         while (start is not null && read < maxRead);
-        return new ChainPage(events, read, start is null ? null : PositionOf(start[TableSchema.SortKey].S));
+        return new ChainPage(events, read, start is null ? null : AuditItemMapping.PositionOf(start[TableSchema.SortKey].S));
     }
 
     /// <summary>An event appended to a chain under legal hold is held too: it carries no ttl.</summary>
-    private static Dictionary<string, AttributeValue> WithoutExpiry(Dictionary<string, AttributeValue> item)
-    {
-        item.Remove(TableSchema.TimeToLive);
-        return item;
-    }
-
-    public static Dictionary<string, AttributeValue> EventToItem(StoredEvent e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        var item = Attr.Key(ChainPartition(e.Chain), EventSortKey(e.Sequence));
-        item["type"] = Attr.S("audit-event");
-        item["tenantId"] = Attr.S(e.Chain.TenantId);
-        item["day"] = Attr.S(e.Chain.DayText);
-        item["seq"] = Attr.N(e.Sequence);
-        item["eventId"] = Attr.S(e.EventId);
-        item["time"] = Attr.S(e.Time);
-        item["category"] = Attr.S(e.Category);
-        item["action"] = Attr.S(e.Action);
-        item["outcome"] = Attr.S(e.Outcome);
-        AddIfPresent(item, "actorId", e.ActorId);
-        AddIfPresent(item, "target", e.Target);
-        AddIfPresent(item, "sourceIp", e.SourceIp);
-        AddIfPresent(item, "userAgent", e.UserAgent);
-        if (e.Details.Count > 0)
-        {
-            // An empty value is stored as NULL: DynamoDB Local refuses empty strings outside keys.
-            item["details"] = new AttributeValue
-            {
-                M = e.Details.ToDictionary(d => d.Key, d => d.Value.Length == 0 ? new AttributeValue { NULL = true } : Attr.S(d.Value)),
-            };
-        }
-
-        item["prevHash"] = Attr.S(e.PrevHash);
-        item["hash"] = Attr.S(e.Hash);
-        item[TableSchema.TimeToLive] = Expiry(e.Chain);
-        return item;
-    }
-
-    /// <summary>Never throws on a damaged item: what is missing reads as empty, and the hash check fails instead.</summary>
-    public static StoredEvent EventFromItem(AuditChain chain, Dictionary<string, AttributeValue> item)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        var details = item.TryGetValue("details", out var map) && map.M is { } m
-            ? m.ToDictionary(d => d.Key, d => d.Value.S ?? string.Empty, StringComparer.Ordinal)
-            : new Dictionary<string, string>(StringComparer.Ordinal);
-        return new StoredEvent(
-            chain,
-            TryGetN(item, "seq") ?? 0,
-            item.GetS("eventId") ?? string.Empty,
-            item.GetS("time") ?? string.Empty,
-            item.GetS("category") ?? string.Empty,
-            item.GetS("actorId"),
-            item.GetS("action") ?? string.Empty,
-            item.GetS("target"),
-            item.GetS("outcome") ?? string.Empty,
-            item.GetS("sourceIp"),
-            item.GetS("userAgent"),
-            details,
-            item.GetS("prevHash") ?? string.Empty,
-            item.GetS("hash") ?? string.Empty);
-    }
-
-    private static Dictionary<string, AttributeValue> HeadToItem(AuditChain chain, StoredEvent last)
-    {
-        var item = HeadKey(chain);
-        item["type"] = Attr.S("audit-chain");
-        item["tenantId"] = Attr.S(chain.TenantId);
-        item["day"] = Attr.S(chain.DayText);
-        item["seq"] = Attr.N(last.Sequence);
-        item["hash"] = Attr.S(last.Hash);
-        item["checkpointedSeq"] = Attr.N(0);
-        item[TableSchema.Index1PartitionKey] = Attr.S(DayIndexKey(chain.Day));
-        item[TableSchema.Index1SortKey] = Attr.S(chain.TenantId);
-        item[TableSchema.TimeToLive] = Expiry(chain);
-        return item;
-    }
-
-    private static ChainHead? HeadFromItem(Dictionary<string, AttributeValue> item)
-    {
-        if (item.GetS("tenantId") is not { } tenantId || AuditChain.ParseDay(item.GetS("day")) is not { } day)
-        {
-            return null;
-        }
-
-        return new ChainHead(
-            new AuditChain(tenantId, day),
-            TryGetN(item, "seq") ?? 0,
-            item.GetS("hash") ?? string.Empty,
-            TryGetN(item, "checkpointedSeq") ?? 0,
-            Held: !item.ContainsKey(TableSchema.TimeToLive));
-    }
-
-    private static long PositionOf(string sortKey) =>
-        long.TryParse(sortKey.AsSpan(EventPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var position) ? position : 0;
-
-    private static long? TryGetN(Dictionary<string, AttributeValue> item, string name) =>
-        item.TryGetValue(name, out var value) && long.TryParse(value.N, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
-
-    private static void AddIfPresent(Dictionary<string, AttributeValue> item, string name, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            item[name] = Attr.S(value);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Audit;
 

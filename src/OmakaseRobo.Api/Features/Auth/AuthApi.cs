@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Auth;
 
@@ -26,7 +27,7 @@ public static class AuthApi
     }
 
     public static async Task<Results<Ok<SessionResponse>, Ok<MfaChallengeResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, AuthService auth, HttpContext context)
+        LoginRequest request, SignInService signIn, HttpContext context)
     {
         var errors = Validate.Fields(
             ("tenantId", Validate.Required(request.TenantId, 64)),
@@ -37,12 +38,12 @@ public static class AuthApi
             return Problems.Validation(errors);
         }
 
-        var outcome = await auth.SignInAsync(request.TenantId!.Trim(), Validate.NormalizeEmail(request.Email!), request.Password!, RequestOrigin.Of(context), context.RequestAborted);
-        return ToResult(outcome, context);
+        var outcome = await signIn.SignInAsync(request.TenantId!.Trim(), Validate.NormalizeEmail(request.Email!), request.Password!, RequestOrigin.Of(context), context.RequestAborted);
+        return outcome.Map(Answer, context);
     }
 
     public static async Task<Results<Ok<SessionResponse>, Ok<MfaChallengeResponse>, ValidationProblem, ProblemHttpResult>> VerifyMfa(
-        MfaVerifyRequest request, AuthService auth, HttpContext context)
+        MfaVerifyRequest request, SignInService signIn, HttpContext context)
     {
         var errors = Validate.Fields(("mfaToken", Validate.Required(request.MfaToken, 200)), ("code", Validate.Required(request.Code, 32)));
         if (errors is not null)
@@ -50,12 +51,12 @@ public static class AuthApi
             return Problems.Validation(errors);
         }
 
-        return ToResult(await auth.VerifyMfaAsync(request.MfaToken!, request.Code!.Trim(), RequestOrigin.Of(context), context.RequestAborted), context);
+        return (await signIn.VerifyMfaAsync(request.MfaToken!, request.Code!.Trim(), RequestOrigin.Of(context), context.RequestAborted)).Map(Answer, context);
     }
 
-    public static async Task<NoContent> Logout(Caller caller, AuthService auth, CancellationToken cancellationToken)
+    public static async Task<NoContent> Logout(Caller caller, AccountService account, CancellationToken cancellationToken)
     {
-        await auth.LogoutAsync(caller, cancellationToken);
+        await account.LogoutAsync(caller, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -63,51 +64,43 @@ public static class AuthApi
         caller.UserId, caller.TenantId, caller.Email, caller.DisplayName, caller.Roles, [.. caller.Permissions.Order(StringComparer.Ordinal)],
         caller.MfaEnabled, caller.PasswordChangeRequired, caller.MfaEnrollmentRequired));
 
-    public static async Task<Results<NoContent, ValidationProblem>> ChangePassword(
-        ChangePasswordRequest request, Caller caller, AuthService auth, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, Caller caller, AccountService account, CancellationToken cancellationToken)
     {
         var errors = Validate.Fields(("currentPassword", Validate.Required(request.CurrentPassword, 1024)), ("newPassword", Validate.Required(request.NewPassword, 1024)));
-        errors ??= await auth.ChangePasswordAsync(caller, request.CurrentPassword!, request.NewPassword!, cancellationToken);
-        return errors is null ? TypedResults.NoContent() : Problems.Validation(errors);
+        if (errors is not null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        return (await account.ChangePasswordAsync(caller, request.CurrentPassword!, request.NewPassword!, cancellationToken)).Map(_ => TypedResults.NoContent());
     }
 
-    public static async Task<Results<Ok<TotpEnrollmentResponse>, ProblemHttpResult>> StartTotp(Caller caller, AuthService auth, CancellationToken cancellationToken) =>
-        await auth.StartTotpEnrollmentAsync(caller, cancellationToken) is { } enrollment
-            ? TypedResults.Ok(enrollment)
-            : Problems.Of("conflict", "MFA is already enabled.");
+    public static async Task<Results<Ok<TotpEnrollmentResponse>, ValidationProblem, ProblemHttpResult>> StartTotp(Caller caller, AccountService account, CancellationToken cancellationToken) =>
+        (await account.StartTotpEnrollmentAsync(caller, cancellationToken)).Map(TypedResults.Ok);
 
-    public static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem>> ConfirmTotp(
-        TotpConfirmRequest request, Caller caller, AuthService auth, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> ConfirmTotp(
+        TotpConfirmRequest request, Caller caller, AccountService account, CancellationToken cancellationToken)
     {
         if (Validate.Required(request.Code, 32) is { } error)
         {
             return Problems.Validation("code", error);
         }
 
-        return await auth.ConfirmTotpAsync(caller, request.Code!.Trim(), cancellationToken) is { } codes
-            ? TypedResults.Ok(new RecoveryCodesResponse(codes))
-            : Problems.Validation("code", "code-invalid");
+        return (await account.ConfirmTotpAsync(caller, request.Code!.Trim(), cancellationToken)).Map(TypedResults.Ok);
     }
 
-    public static async Task<Ok<SessionList>> Sessions(Caller caller, AuthService auth, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new SessionList(await auth.ListSessionsAsync(caller, cancellationToken)));
+    public static async Task<Ok<SessionList>> Sessions(Caller caller, AccountService account, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await account.ListSessionsAsync(caller, cancellationToken));
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> EndSession(string sessionId, Caller caller, AuthService auth, CancellationToken cancellationToken) =>
-        await auth.EndSessionAsync(caller, sessionId, cancellationToken) ? TypedResults.NoContent() : Problems.Of("not-found");
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> EndSession(string sessionId, Caller caller, AccountService account, CancellationToken cancellationToken) =>
+        (await account.EndSessionAsync(caller, sessionId, cancellationToken)).Map(_ => TypedResults.NoContent());
 
-    private static Results<Ok<SessionResponse>, Ok<MfaChallengeResponse>, ValidationProblem, ProblemHttpResult> ToResult(SignInOutcome outcome, HttpContext context)
+    /// <summary>A session, or the second-factor challenge: the two shapes of a successful sign-in step.</summary>
+    private static Results<Ok<SessionResponse>, Ok<MfaChallengeResponse>> Answer(SignInStep step) => step switch
     {
-        switch (outcome)
-        {
-            case SignInOutcome.SessionIssued issued:
-                return TypedResults.Ok(issued.Session);
-            case SignInOutcome.MfaRequired mfa:
-                return TypedResults.Ok(new MfaChallengeResponse(true, mfa.MfaToken));
-            case SignInOutcome.LockedOut locked:
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(locked.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Problems.Of("locked-out");
-            default:
-                return Problems.Of("invalid-credentials");
-        }
-    }
+        SignInStep.MfaRequired mfa => TypedResults.Ok(new MfaChallengeResponse(true, mfa.MfaToken)),
+        SignInStep.SessionIssued issued => TypedResults.Ok(issued.Session),
+        _ => throw new InvalidOperationException("Unknown sign-in step."),
+    };
 }

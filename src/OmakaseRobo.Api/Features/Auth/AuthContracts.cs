@@ -1,3 +1,5 @@
+using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Auth;
 
 public sealed record LoginRequest(string? TenantId, string? Email, string? Password);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using OtpNet;
+using OmakaseRobo.Api.Platform.Keys;
 using QRCoder;
 
 namespace OmakaseRobo.Api.Features.Auth;
@@ -17,6 +18,9 @@ public sealed class TotpAuthenticator(TimeProvider clock)
     private static readonly VerificationWindow OneStepEachWay = new(previous: 1, future: 1);
 
     public static byte[] NewSecret() => RandomNumberGenerator.GetBytes(20);
+
+    /// <summary>What a user's sealed TOTP seed is bound to: opening it for another user or purpose fails.</summary>
+    public static EncryptionContext SeedContext(string tenantId, string userId) => new(tenantId, "totp-seed", userId);
 
     public static string Base32(byte[] secret) => Base32Encoding.ToString(secret);
 

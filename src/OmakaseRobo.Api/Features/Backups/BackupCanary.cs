@@ -10,16 +10,13 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// </summary>
 public sealed class BackupCanary(IAmazonDynamoDB dynamo)
 {
-    public const string PartitionKey = "CANARY";
-    public const string SortKey = "#CANARY";
-    public const string ItemType = "backup-canary";
 
     public async Task<DateTimeOffset> WriteAsync(string tableName, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Millisecond precision: the time read back from a restored table must equal the time recorded with the backup.
         var writtenAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
-        var item = Attr.Key(PartitionKey, SortKey);
-        item["type"] = Attr.S(ItemType);
+        var item = MainItems.BackupCanary.Key();
+        item[TableSchema.Type] = Attr.S(MainItems.BackupCanary.Type);
         item["writtenAt"] = Attr.N(writtenAt.ToUnixTimeMilliseconds());
         await dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = item }, cancellationToken).ConfigureAwait(false);
         return writtenAt;
@@ -31,7 +28,7 @@ public sealed class BackupCanary(IAmazonDynamoDB dynamo)
         var response = await dynamo.GetItemAsync(new GetItemRequest
         {
             TableName = tableName,
-            Key = Attr.Key(PartitionKey, SortKey),
+            Key = MainItems.BackupCanary.Key(),
             ConsistentRead = true,
         }, cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item && item.GetN("writtenAt") is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;

@@ -1,4 +1,3 @@
-using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Platform.Hosting;
 
 namespace OmakaseRobo.Api.Features.Backups;
@@ -26,7 +25,6 @@ public static class BackupsSetup
         }
 
         services.AddSingleton<VerifyBackupsJob>();
-        services.AddSingleton<IComplianceJob>(sp => sp.GetRequiredService<VerifyBackupsJob>());
         return services;
     }
 

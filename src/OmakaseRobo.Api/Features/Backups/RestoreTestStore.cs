@@ -41,9 +41,7 @@ public sealed record PendingRestore(
 /// </summary>
 public sealed class RestoreTestStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
-    private const string PartitionKey = "JOB#verify-backups";
-
-    private static Dictionary<string, AttributeValue> Key(string table) => Attr.Key(PartitionKey, $"RESTORE#{table}");
+    private static Dictionary<string, AttributeValue> Key(string table) => MainItems.RestoreTestState.Key(table);
 
     public async Task<RestoreTestState> GetAsync(string table, CancellationToken cancellationToken)
     {
@@ -77,7 +75,7 @@ public sealed class RestoreTestStore(IAmazonDynamoDB dynamo, OmakaseOptions opti
     {
         ArgumentNullException.ThrowIfNull(state);
         var item = Key(state.Table);
-        item["type"] = Attr.S("restore-test-state");
+        item[TableSchema.Type] = Attr.S(MainItems.RestoreTestState.Type);
         item["version"] = Attr.N(state.Version + 1);
         SetTime(item, "lastTestedAt", state.LastTestedAt);
         SetTime(item, "lastPassedAt", state.LastPassedAt);

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Jobs;
 
 namespace OmakaseRobo.Api.Features.Backups;
 

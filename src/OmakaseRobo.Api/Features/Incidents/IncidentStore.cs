@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -21,10 +20,10 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
 
     private string Table => options.Tables.Main;
 
-    private static Dictionary<string, AttributeValue> Key(string incidentId) => Attr.Key($"INCIDENT#{incidentId}", "#INCIDENT");
+    private static Dictionary<string, AttributeValue> Key(string incidentId) => MainItems.Incident.Key(incidentId);
 
     private static Dictionary<string, AttributeValue> LinkKey(string tenantId, string incidentId) =>
-        Attr.Key(TenantStore.Partition(tenantId), $"INCIDENT#{incidentId}");
+        MainItems.IncidentLink.Key(tenantId, incidentId);
 
     public async Task CreateAsync(IncidentRecord incident, CancellationToken cancellationToken)
     {
@@ -36,7 +35,7 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
         items.AddRange(Concerned(incident).Select(tenant =>
         {
             var link = LinkKey(tenant, incident.IncidentId);
-            link["type"] = Attr.S("incident-link");
+            link[TableSchema.Type] = Attr.S(MainItems.IncidentLink.Type);
             link["incidentId"] = Attr.S(incident.IncidentId);
             return new TransactWriteItem { Put = new Put { TableName = Table, Item = link } };
         }));
@@ -73,7 +72,7 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
         {
             TableName = Table,
             KeyConditionExpression = "pk = :pk AND begins_with(sk, :incident)",
-            ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)), [":incident"] = Attr.S("INCIDENT#") },
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.Tenant.Partition(tenantId)), [":incident"] = Attr.S(MainItems.IncidentLink.SortPrefix) },
         }, cancellationToken).ConfigureAwait(false);
         var incidents = await reader.ReadAsync(Table, links.Select(l => Key(l.RequireS("incidentId"))), projection: null, names: null, cancellationToken).ConfigureAwait(false);
         return [.. incidents.Select(FromItem).OrderByDescending(i => i.CreatedAt)];
@@ -177,7 +176,7 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
         {
             TableName = Table,
             KeyConditionExpression = "pk = :pk AND begins_with(sk, :notice)",
-            ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)), [":notice"] = Attr.S("NOTICE#") },
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.Tenant.Partition(tenantId)), [":notice"] = Attr.S(MainItems.Notice.SortPrefix) },
         }, cancellationToken).ConfigureAwait(false);
         return [.. items.Select(i => new NoticeRecord(
             i.RequireS("noticeId"), i.RequireS("tenantId"), i.RequireS("incidentId"), i.RequireS("kind"), i.RequireS("message"),
@@ -190,8 +189,8 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
     /// <summary>Sorted by time, then by the notice's place in its incident, so a tenant reads them in the order sent.</summary>
     private static Dictionary<string, AttributeValue> NoticeItem(NoticeRecord notice, int sequence)
     {
-        var item = Attr.Key(TenantStore.Partition(notice.TenantId), $"NOTICE#{notice.CreatedAt.ToUnixTimeMilliseconds():D15}#{notice.IncidentId}#{sequence:D3}");
-        item["type"] = Attr.S("notice");
+        var item = MainItems.Notice.Key(notice.TenantId, notice.CreatedAt, notice.IncidentId, sequence);
+        item[TableSchema.Type] = Attr.S(MainItems.Notice.Type);
         item["noticeId"] = Attr.S(notice.NoticeId);
         item["tenantId"] = Attr.S(notice.TenantId);
         item["incidentId"] = Attr.S(notice.IncidentId);
@@ -216,7 +215,7 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
     private static Dictionary<string, AttributeValue> ToItem(IncidentRecord incident)
     {
         var item = Key(incident.IncidentId);
-        item["type"] = Attr.S("incident");
+        item[TableSchema.Type] = Attr.S(MainItems.Incident.Type);
         item["incidentId"] = Attr.S(incident.IncidentId);
         item["title"] = Attr.S(incident.Title);
         item["description"] = Attr.S(incident.Description);

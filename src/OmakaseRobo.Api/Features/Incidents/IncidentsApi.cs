@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Incidents;
 
@@ -25,11 +26,7 @@ public static class IncidentsApi
 
     public static async Task<Results<Created<CreatedIncident>, ValidationProblem, ProblemHttpResult>> Create(
         CreateIncidentRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
-        await incidents.CreateAsync(request, caller, cancellationToken) switch
-        {
-            Outcome.Done { Value: CreatedIncident created } => TypedResults.Created($"/v1/incidents/{created.IncidentId}", created),
-            var other => Outcome.Failure<Created<CreatedIncident>>(other),
-        };
+        (await incidents.CreateAsync(request, caller, cancellationToken)).Map(created => TypedResults.Created($"/v1/incidents/{created.IncidentId}", created));
 
     public static async Task<Ok<IncidentList>> List(Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
         TypedResults.Ok(new IncidentList(await incidents.ListAsync(caller, cancellationToken)));
@@ -39,30 +36,18 @@ public static class IncidentsApi
 
     public static async Task<Results<Ok<IncidentView>, ValidationProblem, ProblemHttpResult>> Transition(
         string incidentId, TransitionRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
-        await incidents.TransitionAsync(incidentId, request, caller, cancellationToken) switch
-        {
-            Outcome.Done { Value: IncidentView view } => TypedResults.Ok(view),
-            var other => Outcome.Failure<Ok<IncidentView>>(other),
-        };
+        (await incidents.TransitionAsync(incidentId, request, caller, cancellationToken)).Map(view => TypedResults.Ok(view));
 
     public static async Task<Results<Created<NoticeSent>, ValidationProblem, ProblemHttpResult>> Notice(
         string incidentId, NoticeRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
-        await incidents.SendNoticeAsync(incidentId, request, caller, cancellationToken) switch
-        {
-            Outcome.Done { Value: NoticeSent sent } => TypedResults.Created($"/v1/incidents/{incidentId}", sent),
-            var other => Outcome.Failure<Created<NoticeSent>>(other),
-        };
+        (await incidents.SendNoticeAsync(incidentId, request, caller, cancellationToken)).Map(sent => TypedResults.Created($"/v1/incidents/{incidentId}", sent));
 
     public static async Task<Results<Ok<NoticeList>, ProblemHttpResult>> Notices(string tenantId, IncidentsService incidents, CancellationToken cancellationToken) =>
         await incidents.ListNoticesAsync(tenantId, cancellationToken) is { } notices ? TypedResults.Ok(new NoticeList(notices)) : Problems.Of("not-found");
 
     public static async Task<Results<Created<HoldView>, ValidationProblem, ProblemHttpResult>> CreateHold(
         string incidentId, CreateHoldRequest request, Caller caller, LegalHoldService holds, CancellationToken cancellationToken) =>
-        await holds.CreateAsync(incidentId, request, caller, cancellationToken) switch
-        {
-            Outcome.Done { Value: HoldView hold } => TypedResults.Created($"/v1/incidents/{incidentId}/legal-holds/{hold.HoldId}", hold),
-            var other => Outcome.Failure<Created<HoldView>>(other),
-        };
+        (await holds.CreateAsync(incidentId, request, caller, cancellationToken)).Map(hold => TypedResults.Created($"/v1/incidents/{incidentId}/legal-holds/{hold.HoldId}", hold));
 
     public static async Task<Results<Ok<HoldList>, ProblemHttpResult>> ListHolds(string incidentId, LegalHoldService holds, CancellationToken cancellationToken) =>
         await holds.ListAsync(incidentId, cancellationToken) is { } items ? TypedResults.Ok(new HoldList(items)) : Problems.Of("not-found");

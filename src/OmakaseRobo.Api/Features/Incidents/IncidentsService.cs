@@ -1,4 +1,3 @@
-using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api.Platform.Hosting;
@@ -21,7 +20,7 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
     public const string Final = "final";
     private static readonly string[] NoticeKinds = [Initial, Update, Final];
 
-    public async Task<Outcome> CreateAsync(CreateIncidentRequest request, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome<CreatedIncident>> CreateAsync(CreateIncidentRequest request, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
@@ -34,7 +33,7 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
                 : caller.IsPlatform && !await AllExistAsync(affected, cancellationToken).ConfigureAwait(false) ? FieldMessages.UnknownValue : null));
         if (errors is not null)
         {
-            return new Outcome.Invalid(errors);
+            return new Failure.Invalid(errors);
         }
 
         var now = clock.GetUtcNow();
@@ -48,7 +47,7 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
         await store.CreateAsync(incident, cancellationToken).ConfigureAwait(false);
         await AuditAsync(caller, caller.IsPlatform ? BuiltInRoles.PlatformTenantId : caller.TenantId, "incident.create", incident.IncidentId,
             new() { ["status"] = status, ["severity"] = incident.Severity, ["affectedTenantIds"] = string.Join(',', affected) }, cancellationToken).ConfigureAwait(false);
-        return new Outcome.Done(new CreatedIncident(incident.IncidentId, status));
+        return new CreatedIncident(incident.IncidentId, status);
     }
 
     public async Task<List<IncidentView>> ListAsync(Caller caller, CancellationToken cancellationToken)
@@ -68,14 +67,14 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
         return incident is not null && (caller.IsPlatform || incident.Concerns(caller.TenantId)) ? View(incident, caller) : null;
     }
 
-    public async Task<Outcome> TransitionAsync(string incidentId, TransitionRequest request, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome<IncidentView>> TransitionAsync(string incidentId, TransitionRequest request, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
         var incident = await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
         if (incident is null)
         {
-            return new Outcome.NotFound();
+            return new Failure.NotFound();
         }
 
         var note = request.Note?.Trim() ?? string.Empty;
@@ -84,31 +83,31 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
             ("note", note.Length > 4000 ? FieldMessages.TooLong : request.To == IncidentPhase.Dismissed && note.Length == 0 ? FieldMessages.Required : null));
         if (errors is not null)
         {
-            return new Outcome.Invalid(errors);
+            return new Failure.Invalid(errors);
         }
 
         var transition = new IncidentTransition(incident.Status, request.To!, caller.UserId, clock.GetUtcNow(), note);
         if (!await store.TransitionAsync(incident, transition, request.To == IncidentPhase.Dismissed ? note : null, cancellationToken).ConfigureAwait(false))
         {
-            return new Outcome.Conflict("The incident changed meanwhile; read it and try again.");
+            return new Failure.Conflict("The incident changed meanwhile; read it and try again.");
         }
 
         await AuditAsync(caller, BuiltInRoles.PlatformTenantId, "incident.transition", incidentId, new() { ["from"] = transition.From, ["to"] = transition.To }, cancellationToken).ConfigureAwait(false);
-        return new Outcome.Done(View((await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false))!, caller));
+        return View((await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false))!, caller);
     }
 
     /// <summary>
     /// A notice to every affected tenant: an initial one first (once), updates after it, a final one (once) from the
     /// post-incident review on. Stored per tenant, then delivered to each tenant's webhook.
     /// </summary>
-    public async Task<Outcome> SendNoticeAsync(string incidentId, NoticeRequest request, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome<NoticeSent>> SendNoticeAsync(string incidentId, NoticeRequest request, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
         var incident = await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
         if (incident is null)
         {
-            return new Outcome.NotFound();
+            return new Failure.NotFound();
         }
 
         var errors = Validate.Fields(
@@ -116,19 +115,19 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
             ("message", Validate.Required(request.Message, 4000)));
         if (errors is not null)
         {
-            return new Outcome.Invalid(errors);
+            return new Failure.Invalid(errors);
         }
 
         if (incident.AffectedTenantIds.Count == 0)
         {
-            return new Outcome.Conflict("The incident affects no tenant.");
+            return new Failure.Conflict("The incident affects no tenant.");
         }
 
         var now = clock.GetUtcNow();
         var notices = incident.AffectedTenantIds.Select(t => new NoticeRecord(Ids.New("n"), t, incidentId, request.Kind!, request.Message!.Trim(), now)).ToList();
         if (!await store.AddNoticeAsync(incident, notices, now, cancellationToken).ConfigureAwait(false))
         {
-            return new Outcome.Conflict("The incident changed meanwhile; read it and try again.");
+            return new Failure.Conflict("The incident changed meanwhile; read it and try again.");
         }
 
         foreach (var notice in notices)
@@ -137,7 +136,7 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
             await AuditAsync(caller, notice.TenantId, "incident.notice", incidentId, new() { ["kind"] = notice.Kind, ["noticeId"] = notice.NoticeId }, cancellationToken).ConfigureAwait(false);
         }
 
-        return new Outcome.Done(new NoticeSent(request.Kind!, incident.AffectedTenantIds, now));
+        return new NoticeSent(request.Kind!, incident.AffectedTenantIds, now);
     }
 
     public async Task<List<NoticeView>?> ListNoticesAsync(string tenantId, CancellationToken cancellationToken) =>

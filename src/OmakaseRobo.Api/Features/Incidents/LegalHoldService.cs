@@ -22,14 +22,14 @@ public sealed class LegalHoldService(
     public const int MaxWindowDays = 366;
     public const int MaxExportedRecords = 10_000;
 
-    public async Task<Outcome> CreateAsync(string incidentId, CreateHoldRequest request, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome<HoldView>> CreateAsync(string incidentId, CreateHoldRequest request, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
         var incident = await incidents.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
         if (incident is null)
         {
-            return new Outcome.NotFound();
+            return new Failure.NotFound();
         }
 
         var errors = Validate.Fields(
@@ -39,7 +39,7 @@ public sealed class LegalHoldService(
                 : request.From is { } f && (request.To <= f || request.To - f > TimeSpan.FromDays(MaxWindowDays)) ? FieldMessages.InvalidFormat : null));
         if (errors is not null)
         {
-            return new Outcome.Invalid(errors);
+            return new Failure.Invalid(errors);
         }
 
         var now = clock.GetUtcNow();
@@ -48,7 +48,7 @@ public sealed class LegalHoldService(
         // Recorded first, in the tenant's trail, so the record of the hold is itself held.
         await AuditAsync(caller, "legal-hold.create", hold, cancellationToken).ConfigureAwait(false);
         var chains = await ApplyAsync(hold, cancellationToken).ConfigureAwait(false);
-        return new Outcome.Done(View(hold, chains));
+        return View(hold, chains);
     }
 
     public async Task<List<HoldView>?> ListAsync(string incidentId, CancellationToken cancellationToken) =>

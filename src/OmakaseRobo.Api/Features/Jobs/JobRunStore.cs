@@ -15,13 +15,13 @@ public sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(16);
     private static readonly TimeSpan Retention = TimeSpan.FromDays(30);
 
-    private static Dictionary<string, AttributeValue> Key(string eventId) => Attr.Key($"JOBRUN#{eventId}", "#RUN");
+    private static Dictionary<string, AttributeValue> Key(string eventId) => MainItems.JobRun.Key(eventId);
 
     /// <summary>True when this caller may run the job; false with the stored report when it already ran or is running.</summary>
     public async Task<(bool Claimed, string? Report)> ClaimAsync(string eventId, string job, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var item = Key(eventId);
-        item["type"] = Attr.S("job-run");
+        item[TableSchema.Type] = Attr.S(MainItems.JobRun.Type);
         item["job"] = Attr.S(job);
         item["state"] = Attr.S("running");
         item["startedAt"] = Attr.N(now.ToUnixTimeMilliseconds());

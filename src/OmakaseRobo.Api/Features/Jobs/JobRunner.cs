@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Jobs;
 
 namespace OmakaseRobo.Api.Features.Jobs;
 

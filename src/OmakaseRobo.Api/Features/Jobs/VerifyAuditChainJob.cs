@@ -2,6 +2,8 @@ using System.Text.Json;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api;
+using OmakaseRobo.Api.Platform.Jobs;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Jobs;
 

@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Access;
 namespace OmakaseRobo.Api.Features.Roles;
 
 public sealed record RoleItem(string Name, IReadOnlyList<string> Permissions, bool BuiltIn);

@@ -3,11 +3,12 @@ using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Roles;
 
 /// <summary>Custom role definitions, kept in the tenant item's roles map next to their assignment counters.</summary>
-public sealed class RoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+public sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, OmakaseOptions options)
 {
     /// <summary>Creates or replaces a role; false when the tenant is not active.</summary>
     public async Task<bool> PutAsync(string tenantId, string role, IReadOnlyList<string> permissions, CancellationToken cancellationToken)
@@ -57,8 +58,8 @@ public sealed class RoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         catch (ConditionalCheckFailedException)
         {
             // Which half of the condition failed: read it back (DynamoDB Local lacks ReturnValuesOnConditionCheckFailure).
-            var tenant = await dynamo.GetItemAsync(new GetItemRequest { TableName = options.Tables.Main, Key = TenantStore.Key(tenantId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
-            return tenant.IsItemSet && TenantStore.FromItem(tenant.Item).Roles.ContainsKey(role) ? DeleteOutcome.Assigned : DeleteOutcome.NotFound;
+            var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            return tenant is not null && tenant.Roles.ContainsKey(role) ? DeleteOutcome.Assigned : DeleteOutcome.NotFound;
         }
     }
 }

@@ -1,9 +1,8 @@
-using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Tenants;
-using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Roles;
 
@@ -11,42 +10,43 @@ namespace OmakaseRobo.Api.Features.Roles;
 /// 9.2.2 per-tenant roles and their assignment. No route lets a user raise their own privileges: nobody
 /// assigns roles to themselves, edits a role they hold, or grants permissions they do not hold.
 /// </summary>
-public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore roles, IAuditTrail audit)
+public sealed class RolesService(TenantStore tenants, RoleStore roles, IAuditTrail audit)
 {
     public const int MaxRolesPerTenant = 50;
+    public const int MaxRolesPerUser = 10;
 
-    public async Task<List<RoleItem>?> ListAsync(string tenantId, CancellationToken cancellationToken)
+    public async Task<Outcome<RoleList>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (tenant is null)
         {
-            return null;
+            return new Failure.NotFound();
         }
 
         if (tenant.TenantId == BuiltInRoles.PlatformTenantId)
         {
-            return [.. BuiltInRoles.PlatformRoles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoleItem(r.Key, [.. r.Value.Order(StringComparer.Ordinal)], true))];
+            return new RoleList([.. BuiltInRoles.PlatformRoles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoleItem(r.Key, [.. r.Value.Order(StringComparer.Ordinal)], true))]);
         }
 
-        return
+        return new RoleList(
         [
             new RoleItem(BuiltInRoles.Admin, [.. Permissions.Tenant.Order(StringComparer.Ordinal)], true),
             .. tenant.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoleItem(r.Key, r.Value, false)),
-        ];
+        ]);
     }
 
-    public async Task<Outcome> PutAsync(string tenantId, string roleName, List<string>? permissions, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome<RoleItem>> PutAsync(string tenantId, string roleName, List<string>? permissions, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (tenant is null)
         {
-            return new Outcome.NotFound();
+            return new Failure.NotFound();
         }
 
         if (tenant.TenantId == BuiltInRoles.PlatformTenantId || roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
         {
-            return new Outcome.Conflict("Built-in roles cannot be changed.");
+            return new Failure.Conflict("Built-in roles cannot be changed.");
         }
 
         var errors = Validate.Fields(
@@ -56,24 +56,24 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
                 : null));
         if (errors is not null)
         {
-            return new Outcome.Invalid(errors);
+            return new Failure.Invalid(errors);
         }
 
         if (!tenant.Roles.ContainsKey(roleName) && tenant.Roles.Count >= MaxRolesPerTenant)
         {
-            return new Outcome.Conflict("The tenant has too many roles.");
+            return new Failure.Conflict("The tenant has too many roles.");
         }
 
         // Self-escalation: a customer cannot edit a role they hold, nor grant what they do not have.
         if (!caller.IsPlatform && (caller.Roles.Contains(roleName) || permissions!.Any(p => !caller.Has(p))))
         {
-            return new Outcome.Forbidden();
+            return new Failure.Forbidden();
         }
 
         var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (!await roles.PutAsync(tenantId, roleName, granted, cancellationToken).ConfigureAwait(false))
         {
-            return new Outcome.Conflict("The tenant is not active.");
+            return new Failure.Conflict("The tenant is not active.");
         }
 
         await AuditAsync(caller, tenantId, "role.put", roleName, new()
@@ -81,84 +81,47 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
             ["permissions"] = string.Join(',', granted),
             ["previous"] = tenant.Roles.TryGetValue(roleName, out var previous) ? string.Join(',', previous) : "(new)",
         }, cancellationToken).ConfigureAwait(false);
-        return new Outcome.Done(new RoleItem(roleName, granted, false));
+        return new RoleItem(roleName, granted, false);
     }
 
-    public async Task<Outcome> DeleteAsync(string tenantId, string roleName, Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome<Completed>> DeleteAsync(string tenantId, string roleName, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         if (roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
         {
-            return new Outcome.Conflict("Built-in roles cannot be deleted.");
+            return new Failure.Conflict("Built-in roles cannot be deleted.");
         }
 
         if (!IsValidName(roleName))
         {
-            return new Outcome.NotFound();
+            return new Failure.NotFound();
         }
 
         switch (await roles.DeleteAsync(tenantId, roleName, cancellationToken).ConfigureAwait(false))
         {
             case RoleStore.DeleteOutcome.Assigned:
-                return new Outcome.Conflict("The role is assigned to users.");
+                return new Failure.Conflict("The role is assigned to users.");
             case RoleStore.DeleteOutcome.NotFound:
-                return new Outcome.NotFound();
+                return new Failure.NotFound();
         }
 
         await AuditAsync(caller, tenantId, "role.delete", roleName, [], cancellationToken).ConfigureAwait(false);
-        return new Outcome.Done();
-    }
-
-    public async Task<Outcome> AssignAsync(string tenantId, string userId, List<string>? requested, Caller caller, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-        if (tenant is null || user is null || !user.IsActive)
-        {
-            return new Outcome.NotFound();
-        }
-
-        if (requested is null || requested.Count > UsersService.MaxRoles || requested.Any(r => !UsersService.IsKnownRole(tenant, r)))
-        {
-            return new Outcome.Invalid(new() { ["roles"] = [requested is null ? FieldMessages.Required : FieldMessages.UnknownValue] });
-        }
-
-        // Nobody changes their own roles, and a customer cannot hand out permissions they lack.
-        var newRoles = requested.Distinct(StringComparer.Ordinal).ToList();
-        var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles);
-        if (caller.UserId == userId || (!caller.IsPlatform && grants.Any(p => !caller.Has(p))))
-        {
-            return new Outcome.Forbidden();
-        }
-
-        switch (await users.AssignRolesAsync(user, newRoles, cancellationToken).ConfigureAwait(false))
-        {
-            case AssignRolesOutcome.AdminLimitReached:
-                return new Outcome.Conflict("The tenant has reached its admin limit.");
-            case AssignRolesOutcome.LastAdmin:
-                return new Outcome.Conflict("The tenant would lose its last admin.");
-            case AssignRolesOutcome.RoleNotDefined:
-                return new Outcome.Conflict("A role was deleted meanwhile.");
-            case AssignRolesOutcome.Changed:
-                return new Outcome.Conflict("The user's roles changed meanwhile; read them and try again.");
-        }
-
-        await AuditAsync(caller, tenantId, "user.roles.assign", userId, new()
-        {
-            ["roles"] = string.Join(',', newRoles),
-            ["previous"] = string.Join(',', user.Roles),
-        }, cancellationToken).ConfigureAwait(false);
-        return new Outcome.Done(new AssignedRoles(userId, newRoles));
+        return Completed.Value;
     }
 
     /// <summary>Role names: lower-case letters, digits and dashes, 2 to 32 characters, starting with a letter.</summary>
     public static bool IsValidName(string name) =>
         name is { Length: >= 2 and <= 32 } && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
-    private Task AuditAsync(Caller caller, string tenantId, string action, string target, Dictionary<string, string> details, CancellationToken cancellationToken)
+    /// <summary>A role that can be assigned in the tenant: a platform role in the platform tenant, else admin or a defined custom role.</summary>
+    public static bool IsKnownRole(TenantRecord tenant, string role)
     {
-        details["actorTenantId"] = caller.TenantId;
-        return audit.WriteAsync(new AuditEvent(AuditCategory.Operation, tenantId, caller.UserId, action, target, "success", caller.SourceIp, caller.UserAgent, details), cancellationToken);
+        ArgumentNullException.ThrowIfNull(tenant);
+        return tenant.TenantId == BuiltInRoles.PlatformTenantId
+            ? BuiltInRoles.PlatformRoles.ContainsKey(role)
+            : role == BuiltInRoles.Admin || tenant.Roles.ContainsKey(role);
     }
+
+    private Task AuditAsync(Caller caller, string tenantId, string action, string target, Dictionary<string, string> details, CancellationToken cancellationToken) =>
+        audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, action, target, details: details, tenantId: tenantId), cancellationToken);
 }

@@ -4,6 +4,8 @@ public sealed record CreateTenantRequest(string? Name, int? AdminLimit, bool? Re
 
 public sealed record CreatedTenant(string TenantId);
 
+public sealed record TerminationAccepted(string TenantId, DateTimeOffset TerminatedAt, DateTimeOffset DataDeletionAfter);
+
 public sealed record TenantResponse(
     string TenantId, string Name, int AdminLimit, bool RequireMfaForAdmins, int AdminCount, string Status, DateTimeOffset CreatedAt,
     DateTimeOffset? DataDeletionAfter)

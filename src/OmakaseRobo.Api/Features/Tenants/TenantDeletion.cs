@@ -5,10 +5,10 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api;
+using OmakaseRobo.Api.Platform.Jobs;
 
 namespace OmakaseRobo.Api.Features.Tenants;
 
@@ -33,7 +33,7 @@ public sealed class TenantDeletion(
 
     private string Table => options.Tables.Main;
 
-    public static Dictionary<string, AttributeValue> CertificateKey(string tenantId) => Attr.Key($"CERT#{tenantId}", "#CERT");
+    public static Dictionary<string, AttributeValue> CertificateKey(string tenantId) => MainItems.DeletionCertificate.Key(tenantId);
 
     public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
     {
@@ -116,16 +116,16 @@ public sealed class TenantDeletion(
         {
             TableName = Table,
             KeyConditionExpression = "pk = :pk",
-            ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)) },
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.Tenant.Partition(tenantId)) },
             ProjectionExpression = "pk, sk, #type, userId",
-            ExpressionAttributeNames = new() { ["#type"] = "type" },
+            ExpressionAttributeNames = new() { ["#type"] = TableSchema.Type },
         };
         var users = new List<string>();
         await foreach (var item in dynamo.QueryItemsAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var kind = item.GetS("type") ?? (item.RequireS("sk").StartsWith("EMAIL#", StringComparison.Ordinal) ? "email" : "other");
+            var kind = item.GetS(TableSchema.Type) ?? (item.RequireS(TableSchema.SortKey).StartsWith(MainItems.Email.SortPrefix, StringComparison.Ordinal) ? MainItems.Email.Type : "other");
             keys.Add(Listed(kind, item));
-            if (kind == "user")
+            if (kind == MainItems.User.Type)
             {
                 users.Add(item.RequireS("userId"));
             }
@@ -138,9 +138,9 @@ public sealed class TenantDeletion(
                 TableName = Table,
                 IndexName = TableSchema.Index1,
                 KeyConditionExpression = "gsi1pk = :user",
-                ExpressionAttributeValues = new() { [":user"] = Attr.S($"SESSIONS#{tenantId}#{userId}") },
+                ExpressionAttributeValues = new() { [":user"] = Attr.S(MainItems.Session.UserIndex(tenantId, userId)) },
             };
-            keys.AddRange((await dynamo.QueryAllAsync(sessions, cancellationToken).ConfigureAwait(false)).Select(i => Listed("session", i)));
+            keys.AddRange((await dynamo.QueryAllAsync(sessions, cancellationToken).ConfigureAwait(false)).Select(i => Listed(MainItems.Session.Type, i)));
         }
 
         keys.AddRange(await ListAuditKeysAsync(tenantId, cancellationToken).ConfigureAwait(false));
@@ -167,7 +167,7 @@ public sealed class TenantDeletion(
 
         if (chains.All(h => !h.Held))
         {
-            var pointer = Attr.Key(AuditStore.ChainsPartition(tenantId), "CHECKPOINT");
+            var pointer = AuditItems.LatestCheckpoint.Key(tenantId);
             var exists = await dynamo.GetItemAsync(new GetItemRequest { TableName = options.Tables.Audit, Key = pointer }, cancellationToken).ConfigureAwait(false);
             if (exists.IsItemSet)
             {
@@ -190,7 +190,7 @@ public sealed class TenantDeletion(
     private static Dictionary<string, AttributeValue> ToItem(DeletionCertificate c)
     {
         var item = CertificateKey(c.TenantId);
-        item["type"] = Attr.S("deletion-certificate");
+        item[TableSchema.Type] = Attr.S(MainItems.DeletionCertificate.Type);
         item["tenantId"] = Attr.S(c.TenantId);
         item["state"] = Attr.S(c.State);
         item["listedAt"] = Attr.N(c.ListedAt.ToUnixTimeMilliseconds());

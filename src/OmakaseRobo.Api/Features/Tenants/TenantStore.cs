@@ -27,12 +27,7 @@ public sealed record TenantRecord(
 /// <summary>Tenant items in the main table: pk TENANT#id, sk #TENANT.</summary>
 public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
-    public const string TenantSortKey = "#TENANT";
-    public const string ListPartition = "TENANTS";
-
-    public static string Partition(string tenantId) => $"TENANT#{tenantId}";
-
-    public static Dictionary<string, AttributeValue> Key(string tenantId) => Attr.Key(Partition(tenantId), TenantSortKey);
+    public static Dictionary<string, AttributeValue> Key(string tenantId) => MainItems.Tenant.Key(tenantId);
 
     public async Task<TenantRecord?> GetAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -57,39 +52,53 @@ public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
             TableName = options.Tables.Main,
             IndexName = TableSchema.Index1,
             KeyConditionExpression = "gsi1pk = :all",
-            ExpressionAttributeValues = new() { [":all"] = Attr.S(ListPartition) },
+            ExpressionAttributeValues = new() { [":all"] = Attr.S(MainItems.Tenant.ListPartition) },
         }, cancellationToken).ConfigureAwait(false);
         return [.. items.Select(FromItem)];
     }
 
-    /// <summary>The Put of a new tenant, for a transaction or on its own; fails if the id exists.</summary>
-    public Put PutNew(TenantRecord tenant)
-    {
-        ArgumentNullException.ThrowIfNull(tenant);
-        return new Put
+    /// <summary>Stores a new tenant; fails if the id exists.</summary>
+    public async Task CreateAsync(TenantRecord tenant, CancellationToken cancellationToken) =>
+        await dynamo.PutItemAsync(new PutItemRequest
         {
             TableName = options.Tables.Main,
             Item = ToItem(tenant),
             ConditionExpression = "attribute_not_exists(pk)",
-        };
-    }
-
-    public async Task CreateAsync(TenantRecord tenant, CancellationToken cancellationToken)
-    {
-        var put = PutNew(tenant);
-        await dynamo.PutItemAsync(new PutItemRequest
-        {
-            TableName = put.TableName,
-            Item = put.Item,
-            ConditionExpression = put.ConditionExpression,
         }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Active to terminated in one conditional write; false when the tenant is not active (or does not exist).</summary>
+    public async Task<bool> TerminateAsync(string tenantId, DateTimeOffset now, DateTimeOffset deleteAfter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = options.Tables.Main,
+                Key = Key(tenantId),
+                UpdateExpression = "SET #status = :terminated, terminatedAt = :now, dataDeletionAfter = :after",
+                ConditionExpression = "#status = :active",
+                ExpressionAttributeNames = new() { ["#status"] = "status" },
+                ExpressionAttributeValues = new()
+                {
+                    [":terminated"] = Attr.S(TenantRecord.Terminated),
+                    [":active"] = Attr.S(TenantRecord.Active),
+                    [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
+                    [":after"] = Attr.N(deleteAfter.ToUnixTimeMilliseconds()),
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
     public static Dictionary<string, AttributeValue> ToItem(TenantRecord tenant)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var item = Key(tenant.TenantId);
-        item["type"] = Attr.S("tenant");
+        item[TableSchema.Type] = Attr.S(MainItems.Tenant.Type);
         item["tenantId"] = Attr.S(tenant.TenantId);
         item["name"] = Attr.S(tenant.Name);
         item["adminLimit"] = Attr.N(tenant.AdminLimit);
@@ -99,7 +108,7 @@ public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         item["createdAt"] = Attr.N(tenant.CreatedAt.ToUnixTimeMilliseconds());
         item["roles"] = new AttributeValue { M = tenant.Roles.ToDictionary(r => r.Key, r => Attr.List(r.Value)), IsMSet = true };
         // Every tenant in one index partition, so the privileged-access review can list them without a scan.
-        item[TableSchema.Index1PartitionKey] = Attr.S(ListPartition);
+        item[TableSchema.Index1PartitionKey] = Attr.S(MainItems.Tenant.ListPartition);
         item[TableSchema.Index1SortKey] = Attr.S(tenant.TenantId);
         return item;
     }

@@ -1,10 +1,9 @@
-using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Credentials;
 
 namespace OmakaseRobo.Api.Features.Users;
 

@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Users;
 
 public sealed record CreateUserRequest(string? Email, string? DisplayName, List<string>? Roles);

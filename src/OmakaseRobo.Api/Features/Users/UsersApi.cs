@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Users;
@@ -13,26 +13,22 @@ public static class UsersApi
         users.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage);
         users.MapGet("/", List).RequirePermission(Permissions.UsersRead, Permissions.PlatformRead);
         users.MapDelete("/{userId}", Delete).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage);
+        users.MapPut("/{userId}/roles", AssignRoles).WithTags("Roles").RequirePermission(Permissions.RolesAssign, Permissions.PlatformUsersManage);
         return routes;
     }
 
     public static async Task<Results<Created<CreatedUser>, ValidationProblem, ProblemHttpResult>> Create(
         string tenantId, CreateUserRequest request, Caller caller, UsersService users, CancellationToken cancellationToken) =>
-        await users.CreateAsync(tenantId, request, caller, cancellationToken) switch
-        {
-            Outcome.Done { Value: CreatedUser user } => TypedResults.Created($"/v1/tenants/{tenantId}/users/{user.UserId}", user),
-            var other => Outcome.Failure<Created<CreatedUser>>(other),
-        };
+        (await users.CreateAsync(tenantId, request, caller, cancellationToken)).Map(user => TypedResults.Created($"/v1/tenants/{tenantId}/users/{user.UserId}", user));
 
-    public static async Task<Results<Ok<UserList>, ProblemHttpResult>> List(string tenantId, UsersService users, CancellationToken cancellationToken) =>
-        await users.ListAsync(tenantId, cancellationToken) is { } items ? TypedResults.Ok(new UserList(items)) : Problems.Of("not-found");
+    public static async Task<Results<Ok<UserList>, ValidationProblem, ProblemHttpResult>> List(string tenantId, UsersService users, CancellationToken cancellationToken) =>
+        (await users.ListAsync(tenantId, cancellationToken)).Map(TypedResults.Ok);
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
         string tenantId, string userId, Caller caller, UsersService users, CancellationToken cancellationToken) =>
-        await users.DeleteAsync(tenantId, userId, caller, cancellationToken) switch
-        {
-            UsersService.DeleteOutcome.Deleted => TypedResults.NoContent(),
-            UsersService.DeleteOutcome.Self => Problems.Of("conflict", "You cannot delete your own account."),
-            _ => Problems.Of("not-found"),
-        };
+        (await users.DeleteAsync(tenantId, userId, caller, cancellationToken)).Map(_ => TypedResults.NoContent());
+
+    public static async Task<Results<Ok<AssignedRoles>, ValidationProblem, ProblemHttpResult>> AssignRoles(
+        string tenantId, string userId, AssignRolesRequest request, Caller caller, UserRolesService roles, CancellationToken cancellationToken) =>
+        (await roles.AssignAsync(tenantId, userId, request.Roles, caller, cancellationToken)).Map(TypedResults.Ok);
 }

@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Features.Incidents;
 namespace OmakaseRobo.Api.Features.Vulnerabilities;
 
 public sealed record VulnerabilityRecord(

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Webhooks;
 

@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Webhooks;
 
 public sealed record PutWebhookRequest(string? Url, string? Secret);

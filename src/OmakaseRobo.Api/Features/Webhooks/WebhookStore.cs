@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -28,15 +27,15 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 
     private string Table => options.Tables.Main;
 
-    private static Dictionary<string, AttributeValue> ConfigKey(string tenantId) => Attr.Key(TenantStore.Partition(tenantId), "#WEBHOOK");
+    private static Dictionary<string, AttributeValue> ConfigKey(string tenantId) => MainItems.Webhook.Key(tenantId);
 
-    private static Dictionary<string, AttributeValue> DeliveryKey(string tenantId, string deliveryId) => Attr.Key(TenantStore.Partition(tenantId), $"DELIVERY#{deliveryId}");
+    private static Dictionary<string, AttributeValue> DeliveryKey(string tenantId, string deliveryId) => MainItems.WebhookDelivery.Key(tenantId, deliveryId);
 
     public async Task PutAsync(WebhookConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         var item = ConfigKey(config.TenantId);
-        item["type"] = Attr.S("webhook");
+        item[TableSchema.Type] = Attr.S(MainItems.Webhook.Type);
         item["url"] = Attr.S(config.Url);
         item["secret"] = Attr.S(config.SealedSecret);
         item["updatedAt"] = Attr.N(config.UpdatedAt.ToUnixTimeMilliseconds());
@@ -55,7 +54,7 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var item = DeliveryKey(delivery.TenantId, delivery.DeliveryId);
-        item["type"] = Attr.S("webhook-delivery");
+        item[TableSchema.Type] = Attr.S(MainItems.WebhookDelivery.Type);
         item["tenantId"] = Attr.S(delivery.TenantId);
         item["deliveryId"] = Attr.S(delivery.DeliveryId);
         item["eventType"] = Attr.S(delivery.EventType);
@@ -85,7 +84,7 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         {
             TableName = Table,
             KeyConditionExpression = "pk = :pk AND begins_with(sk, :delivery)",
-            ExpressionAttributeValues = new() { [":pk"] = Attr.S(TenantStore.Partition(tenantId)), [":delivery"] = Attr.S("DELIVERY#") },
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.Tenant.Partition(tenantId)), [":delivery"] = Attr.S(MainItems.WebhookDelivery.SortPrefix) },
             ScanIndexForward = false,
             Limit = 50,
         }, cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,9 @@ namespace OmakaseRobo.Api.Platform.Access;
 /// </summary>
 public sealed record AccessRule(string? TenantPermission, string? PlatformPermission, bool Anonymous, bool AllowedWhileRestricted)
 {
+    /// <summary>The route value that names the tenant a request is about.</summary>
+    public const string TenantRouteValue = "tenantId";
+
     public static readonly AccessRule AnonymousAccess = new(null, null, Anonymous: true, AllowedWhileRestricted: true);
 
     /// <summary>Any signed-in user, about themselves; with <paramref name="whileRestricted"/> also before the password change or MFA enrolment.</summary>

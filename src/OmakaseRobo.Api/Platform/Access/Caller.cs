@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Reflection;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Platform.Access;
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Platform.Access;
 

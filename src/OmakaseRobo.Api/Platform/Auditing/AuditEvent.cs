@@ -1,3 +1,5 @@
+using OmakaseRobo.Api.Platform.Access;
+
 namespace OmakaseRobo.Api.Platform.Auditing;
 
 /// <summary>The four record kinds of guideline 18.1.3.</summary>
@@ -28,4 +30,23 @@ public sealed record AuditEvent(
 {
     /// <summary>When it happened, for records written after the fact (access records); the trail stamps "now" when absent.</summary>
     public DateTimeOffset? OccurredAt { get; init; }
+
+    /// <summary>
+    /// What a signed-in caller did in <paramref name="tenantId"/> (their own tenant unless given): the one way areas build
+    /// the event of a caller's action. A caller acting in another tenant is named by <c>actorTenantId</c>.
+    /// </summary>
+    public static AuditEvent By(
+        Caller caller, string category, string action, string? target, string outcome = "success",
+        Dictionary<string, string>? details = null, string? tenantId = null)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var tenant = tenantId ?? caller.TenantId;
+        if (details is not null || tenant != caller.TenantId)
+        {
+            details ??= [];
+            details["actorTenantId"] = caller.TenantId;
+        }
+
+        return new AuditEvent(category, tenant, caller.UserId, action, target, outcome, caller.SourceIp, caller.UserAgent, details);
+    }
 }

@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Problems;
 namespace OmakaseRobo.Api.Platform.Hosting;
 
 /// <summary>The route families one deployed function serves (Omakase:Function).</summary>

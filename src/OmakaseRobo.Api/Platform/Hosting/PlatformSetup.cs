@@ -2,6 +2,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
+using OmakaseRobo.Api.Platform.Credentials;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Logging;
@@ -55,6 +56,7 @@ public static class PlatformSetup
         builder.AddStorage(runtime, options);
         services.AddSingleton<BatchReader>();
         services.AddSingleton<BatchDeleter>();
+        services.AddSingleton<PasswordHasher>();
         services.AddKeys(runtime, options);
         return (options, runtime);
     }

@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Platform.Problems;
 
 /// <summary>Field checks that answer error codes (see FieldMessages); null means the field is fine.</summary>

@@ -19,6 +19,9 @@ public static class TableSchema
     public const string Index2SortKey = "gsi2sk";
     public const string TimeToLive = "ttl";
 
+    /// <summary>What kind of item it is: one of <see cref="MainItems.Kinds"/> or <see cref="AuditItems.Kinds"/>.</summary>
+    public const string Type = "type";
+
     public static CreateTableRequest CreateRequest(string tableName) => new()
     {
         TableName = tableName,

@@ -1,0 +1,132 @@
+using OmakaseRobo.Api.Features.Sessions;
+using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Credentials;
+using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Auth;
+
+/// <summary>What a signed-in user does about their own account: sign out, change the password, enrol TOTP, end sessions.</summary>
+public sealed class AccountService(
+    UserStore users,
+    UserPasswordStore passwords,
+    UserAuthenticatorStore authenticators,
+    SessionStore sessions,
+    PasswordHasher hasher,
+    TotpAuthenticator totp,
+    EnvelopeCipher cipher,
+    IAuditTrail audit,
+    TimeProvider clock)
+{
+    public async Task LogoutAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await sessions.DeleteAsync(caller.TokenHash, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(caller, "logout", caller.SessionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Outcome<Completed>> ChangePasswordAsync(Caller caller, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    {
+        var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The caller's user vanished.");
+        if (!hasher.Verify(currentPassword, user.PasswordHash))
+        {
+            await AuditAsync(caller, "password.change", caller.UserId, cancellationToken, "failure").ConfigureAwait(false);
+            return Failure.InvalidField("currentPassword", "password-incorrect");
+        }
+
+        var problems = PasswordPolicy.Check(newPassword, user.Email);
+        if (problems.Count == 0 && hasher.Verify(newPassword, user.PasswordHash))
+        {
+            problems.Add("password-reused");
+        }
+
+        if (problems.Count > 0)
+        {
+            return new Failure.Invalid(new() { ["newPassword"] = [.. problems] });
+        }
+
+        var stamp = UserStore.NewStamp();
+        await passwords.ChangePasswordAsync(user, hasher.Hash(newPassword), sessions.KeepUnderNewStamp(caller.TokenHash, stamp), stamp, cancellationToken).ConfigureAwait(false);
+        await sessions.RevokeAllForUserAsync(caller.TenantId, caller.UserId, keepSessionId: caller.SessionId, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(caller, "password.change", caller.UserId, cancellationToken).ConfigureAwait(false);
+        return Completed.Value;
+    }
+
+    /// <summary>Conflict when MFA is already on (enrolment never silently replaces an active seed).</summary>
+    public async Task<Outcome<TotpEnrollmentResponse>> StartTotpEnrollmentAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        if (caller.MfaEnabled)
+        {
+            return new Failure.Conflict("MFA is already enabled.");
+        }
+
+        var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The caller's user vanished.");
+        var secret = TotpAuthenticator.NewSecret();
+        var sealedSecret = await cipher.SealAsync(secret, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
+        await authenticators.SetPendingTotpAsync(user, sealedSecret, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(caller, "mfa.enrolment.start", caller.UserId, cancellationToken).ConfigureAwait(false);
+        var base32 = TotpAuthenticator.Base32(secret);
+        var uri = TotpAuthenticator.OtpAuthUri(base32, user.Email);
+        return new TotpEnrollmentResponse(base32, uri, TotpAuthenticator.QrCodeSvg(uri));
+    }
+
+    /// <summary>The recovery codes (shown once) when the code proves the pending seed.</summary>
+    public async Task<Outcome<RecoveryCodesResponse>> ConfirmTotpAsync(Caller caller, string code, CancellationToken cancellationToken)
+    {
+        var invalid = Failure.InvalidField("code", "code-invalid");
+        var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The caller's user vanished.");
+        if (user.TotpPendingSecret is null)
+        {
+            return invalid;
+        }
+
+        var secret = await cipher.OpenAsync(user.TotpPendingSecret, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
+        if (totp.MatchingStep(secret, code) is not { } step)
+        {
+            await AuditAsync(caller, "mfa.enrolment.confirm", caller.UserId, cancellationToken, "failure").ConfigureAwait(false);
+            return invalid;
+        }
+
+        var codes = TotpAuthenticator.NewRecoveryCodes();
+        if (!await authenticators.ConfirmTotpAsync(user, step, codes.Select(TotpAuthenticator.HashRecoveryCode), cancellationToken).ConfigureAwait(false))
+        {
+            return invalid;
+        }
+
+        await AuditAsync(caller, "mfa.enrolment.confirm", caller.UserId, cancellationToken).ConfigureAwait(false);
+        return new RecoveryCodesResponse(codes);
+    }
+
+    public async Task<SessionList> ListSessionsAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false);
+        return new SessionList([.. (await sessions.ListForUserAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false))
+            .Where(s => user is not null && s.SecurityStamp == user.SecurityStamp && now < sessions.ExpiryOf(s))
+            .OrderBy(s => s.CreatedAt)
+            .Select(s => new SessionItem(s.SessionId, s.CreatedAt, s.LastSeenAt, sessions.ExpiryOf(s), s.SessionId == caller.SessionId, s.SourceIp, s.UserAgent))]);
+    }
+
+    /// <summary>Not found when the user has no such live session.</summary>
+    public async Task<Outcome<Completed>> EndSessionAsync(Caller caller, string sessionId, CancellationToken cancellationToken)
+    {
+        var session = (await sessions.ListForUserAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(s => s.SessionId == sessionId);
+        if (session is null)
+        {
+            return new Failure.NotFound();
+        }
+
+        await sessions.DeleteAsync(session.TokenHash, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(caller, "session.end", sessionId, cancellationToken).ConfigureAwait(false);
+        return Completed.Value;
+    }
+
+    private Task AuditAsync(Caller caller, string action, string? target, CancellationToken cancellationToken, string outcome = "success") =>
+        audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Auth, action, target, outcome), cancellationToken);
+}

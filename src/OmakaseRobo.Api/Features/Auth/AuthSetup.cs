@@ -1,0 +1,13 @@
+namespace OmakaseRobo.Api.Features.Auth;
+
+public static class AuthSetup
+{
+    public static IServiceCollection AddAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<TotpAuthenticator>();
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton<SignInService>();
+        services.AddSingleton<AccountService>();
+        return services;
+    }
+}

@@ -1,0 +1,167 @@
+using OmakaseRobo.Api.Features.Sessions;
+using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Credentials;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Http;
+using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Auth;
+
+/// <summary>What a successful sign-in step answers: a session, or the challenge of the second factor.</summary>
+public abstract record SignInStep
+{
+    private SignInStep()
+    {
+    }
+
+    public sealed record SessionIssued(SessionResponse Session) : SignInStep;
+
+    public sealed record MfaRequired(string MfaToken) : SignInStep;
+}
+
+/// <summary>
+/// Sign-in (password, then TOTP or a recovery code) and brute-force protection (9.2.4, 14.1.1), as Identity's
+/// SignInManager: it orchestrates the hasher, the lockout store, the authenticator store and the sessions.
+/// </summary>
+public sealed class SignInService(
+    UserStore users,
+    UserLockoutStore lockouts,
+    UserAuthenticatorStore authenticators,
+    TenantStore tenants,
+    SessionStore sessions,
+    MfaChallengeStore challenges,
+    PasswordHasher hasher,
+    TotpAuthenticator totp,
+    EnvelopeCipher cipher,
+    IAuditTrail audit,
+    OmakaseOptions options,
+    TimeProvider clock)
+{
+    public const int FreeFailures = 5;
+    public static readonly TimeSpan MaxLockout = TimeSpan.FromMinutes(15);
+
+    public async Task<Outcome<SignInStep>> SignInAsync(string tenantId, string email, string password, RequestOrigin origin, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByEmailAsync(tenantId, email, cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        if (user?.LockedUntil is { } lockedUntil && lockedUntil > now)
+        {
+            await AuditAsync(tenantId, user.UserId, "sign-in", "locked-out", origin, cancellationToken).ConfigureAwait(false);
+            return new Failure.LockedOut(lockedUntil - now);
+        }
+
+        // The tenant is read while bcrypt runs. Always one bcrypt verification, so unknown users take as long as wrong passwords.
+        var tenantRead = user is null ? Task.FromResult<TenantRecord?>(null) : tenants.GetAsync(tenantId, cancellationToken);
+        var passwordOk = hasher.Verify(password, user?.PasswordHash);
+        var tenant = await tenantRead.ConfigureAwait(false);
+        if (user is null || tenant is null || !passwordOk || !user.IsActive || !tenant.IsActive)
+        {
+            if (user is not null && user.IsActive)
+            {
+                await CountFailureAsync(user, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Failures for unknown users go to the platform trail: a caller cannot write into tenants it names at random.
+            await AuditAsync(user?.TenantId ?? BuiltInRoles.PlatformTenantId, user?.UserId, "sign-in", "failure", origin, cancellationToken).ConfigureAwait(false);
+            return new Failure.Unauthorized();
+        }
+
+        var upgraded = hasher.NeedsUpgrade(user.PasswordHash!) ? hasher.Hash(password) : null;
+        // The writes of a successful sign-in are independent of each other: one round trip of wall time, not three.
+        var recorded = lockouts.RecordSignInAsync(user, now, upgraded, cancellationToken);
+        if (user.MfaEnabled)
+        {
+            var mfaToken = BearerToken.Issue(user.TenantId, user.UserId);
+            await Task.WhenAll(
+                recorded,
+                challenges.CreateAsync(mfaToken, user.SecurityStamp, now, cancellationToken),
+                AuditAsync(tenantId, user.UserId, "sign-in.password", "success", origin, cancellationToken)).ConfigureAwait(false);
+            return new SignInStep.MfaRequired(mfaToken.Value);
+        }
+
+        var session = IssueSessionAsync(user, tenant, origin, cancellationToken);
+        await Task.WhenAll(recorded, session, AuditAsync(tenantId, user.UserId, "sign-in", "success", origin, cancellationToken)).ConfigureAwait(false);
+        return new SignInStep.SessionIssued(await session.ConfigureAwait(false));
+    }
+
+    public async Task<Outcome<SignInStep>> VerifyMfaAsync(string mfaTokenValue, string code, RequestOrigin origin, CancellationToken cancellationToken)
+    {
+        var mfaToken = BearerToken.Parse(mfaTokenValue);
+        var now = clock.GetUtcNow();
+        var stamp = mfaToken is null ? null : await challenges.SpendAttemptAsync(mfaToken, now, cancellationToken).ConfigureAwait(false);
+        if (mfaToken is null || stamp is null)
+        {
+            return new Failure.Unauthorized();
+        }
+
+        var user = await users.GetAsync(mfaToken.TenantId, mfaToken.UserId, cancellationToken).ConfigureAwait(false);
+        var tenant = await tenants.GetAsync(mfaToken.TenantId, cancellationToken).ConfigureAwait(false);
+        if (user is null || tenant is null || !user.IsActive || !tenant.IsActive || user.SecurityStamp != stamp || user.TotpSecret is null)
+        {
+            return new Failure.Unauthorized();
+        }
+
+        var method = await CheckSecondFactorAsync(user, code, cancellationToken).ConfigureAwait(false);
+        if (method is null)
+        {
+            await AuditAsync(user.TenantId, user.UserId, "sign-in.mfa", "failure", origin, cancellationToken).ConfigureAwait(false);
+            return new Failure.Unauthorized();
+        }
+
+        await challenges.DeleteAsync(mfaToken, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(user.TenantId, user.UserId, method == "recovery-code" ? "sign-in.recovery-code" : "sign-in.mfa", "success", origin, cancellationToken).ConfigureAwait(false);
+        return new SignInStep.SessionIssued(await IssueSessionAsync(user, tenant, origin, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>From the fifth consecutive failure: 1 s, doubling each time, at most 15 minutes.</summary>
+    public static TimeSpan LockoutFor(int failures)
+    {
+        var exponent = Math.Min(failures - FreeFailures, 20);
+        var lockout = TimeSpan.FromSeconds(Math.Pow(2, exponent));
+        return lockout < MaxLockout ? lockout : MaxLockout;
+    }
+
+    private async Task<SessionResponse> IssueSessionAsync(UserRecord user, TenantRecord tenant, RequestOrigin origin, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var token = BearerToken.Issue(user.TenantId, user.UserId);
+        var session = new SessionRecord(
+            token.Hash, Ids.New("s"), user.TenantId, user.UserId, user.SecurityStamp, now, now,
+            now + options.Security.SessionAbsoluteTimeout, origin.SourceIp, origin.UserAgent);
+        await sessions.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        return new SessionResponse(token.Value, sessions.ExpiryOf(session), user.PasswordChangeRequired, CallerResolver.MfaEnrollmentRequired(user, tenant));
+    }
+
+    /// <summary>"totp" or "recovery-code" when the second factor is right; a TOTP step or a recovery code counts once.</summary>
+    private async Task<string?> CheckSecondFactorAsync(UserRecord user, string code, CancellationToken cancellationToken)
+    {
+        if (TotpAuthenticator.LooksLikeRecoveryCode(code))
+        {
+            return await authenticators.ConsumeRecoveryCodeAsync(user, TotpAuthenticator.HashRecoveryCode(code), cancellationToken).ConfigureAwait(false)
+                ? "recovery-code"
+                : null;
+        }
+
+        var secret = await cipher.OpenAsync(user.TotpSecret!, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
+        return totp.MatchingStep(secret, code) is { } step && await authenticators.ClaimTotpStepAsync(user, step, cancellationToken).ConfigureAwait(false)
+            ? "totp"
+            : null;
+    }
+
+    private async Task CountFailureAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var failures = await lockouts.RecordFailedSignInAsync(user, cancellationToken).ConfigureAwait(false);
+        if (failures >= FreeFailures)
+        {
+            await lockouts.LockAsync(user, now + LockoutFor(failures), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task AuditAsync(string tenantId, string? userId, string action, string outcome, RequestOrigin origin, CancellationToken cancellationToken) =>
+        audit.WriteAsync(new AuditEvent(AuditCategory.Auth, tenantId, userId, action, userId, outcome, origin.SourceIp, origin.UserAgent), cancellationToken);
+}

@@ -1,0 +1,12 @@
+namespace OmakaseRobo.Api.Features.Incidents;
+
+public static class IncidentsSetup
+{
+    public static IServiceCollection AddIncidents(this IServiceCollection services)
+    {
+        services.AddSingleton<IncidentStore>();
+        services.AddSingleton<IncidentsService>();
+        services.AddSingleton<LegalHoldService>();
+        return services;
+    }
+}

@@ -1,0 +1,11 @@
+namespace OmakaseRobo.Api.Features.Roles;
+
+public static class RolesSetup
+{
+    public static IServiceCollection AddRoles(this IServiceCollection services)
+    {
+        services.AddSingleton<RoleStore>();
+        services.AddSingleton<RolesService>();
+        return services;
+    }
+}

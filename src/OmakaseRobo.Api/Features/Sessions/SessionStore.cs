@@ -1,0 +1,139 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Sessions;
+
+public sealed record SessionRecord(
+    string TokenHash,
+    string SessionId,
+    string TenantId,
+    string UserId,
+    string SecurityStamp,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastSeenAt,
+    DateTimeOffset AbsoluteExpiresAt,
+    string? SourceIp,
+    string? UserAgent);
+
+/// <summary>
+/// Session items (pk SESSION#sha256(token)), listed per user through gsi1 (SESSIONS#tenant#user) and by expiry through
+/// gsi2; the purge job and DynamoDB TTL remove them after their absolute expiry, and every read checks expiry itself.
+/// </summary>
+public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+{
+    private string Table => options.Tables.Main;
+
+    public static Dictionary<string, AttributeValue> Key(string tokenHash) => MainItems.Session.Key(tokenHash);
+
+    public async Task CreateAsync(SessionRecord session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var item = Key(session.TokenHash);
+        item[TableSchema.Type] = Attr.S(MainItems.Session.Type);
+        item["sessionId"] = Attr.S(session.SessionId);
+        item["tenantId"] = Attr.S(session.TenantId);
+        item["userId"] = Attr.S(session.UserId);
+        item["stamp"] = Attr.S(session.SecurityStamp);
+        item["createdAt"] = Attr.N(session.CreatedAt.ToUnixTimeMilliseconds());
+        item["lastSeenAt"] = Attr.N(session.LastSeenAt.ToUnixTimeMilliseconds());
+        item["absoluteExpiresAt"] = Attr.N(session.AbsoluteExpiresAt.ToUnixTimeMilliseconds());
+        // The absolute expiry: a session that idled out earlier is already refused by every read, so it can wait for this.
+        ExpiryIndex.Stamp(item, session.AbsoluteExpiresAt);
+        item[TableSchema.Index1PartitionKey] = Attr.S(MainItems.Session.UserIndex(session.TenantId, session.UserId));
+        item[TableSchema.Index1SortKey] = Attr.S(session.SessionId);
+        if (session.SourceIp is not null)
+        {
+            item["sourceIp"] = Attr.S(session.SourceIp);
+        }
+
+        if (session.UserAgent is not null)
+        {
+            item["userAgent"] = Attr.S(session.UserAgent.Length > 256 ? session.UserAgent[..256] : session.UserAgent);
+        }
+
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Slides the idle timeout; written at most once a minute per session to keep requests to one round trip.</summary>
+    public async Task TouchAsync(SessionRecord session, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = Table,
+                Key = Key(session.TokenHash),
+                UpdateExpression = "SET lastSeenAt = :now",
+                ConditionExpression = "attribute_exists(pk)",
+                ExpressionAttributeValues = new() { [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // ended meanwhile: nothing to slide
+        }
+    }
+
+    /// <summary>The update that moves one session to a new security stamp, for the password-change transaction.</summary>
+    public Update KeepUnderNewStamp(string tokenHash, string newStamp) =>
+        new()
+        {
+            TableName = Table,
+            Key = Key(tokenHash),
+            UpdateExpression = "SET stamp = :stamp",
+            ConditionExpression = "attribute_exists(pk)",
+            ExpressionAttributeValues = new() { [":stamp"] = Attr.S(newStamp) },
+        };
+
+    public async Task DeleteAsync(string tokenHash, CancellationToken cancellationToken) =>
+        await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = Key(tokenHash) }, cancellationToken).ConfigureAwait(false);
+
+    public async Task<List<SessionRecord>> ListForUserAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var items = await dynamo.QueryAllAsync(new QueryRequest
+        {
+            TableName = Table,
+            IndexName = TableSchema.Index1,
+            KeyConditionExpression = "gsi1pk = :user",
+            ExpressionAttributeValues = new() { [":user"] = Attr.S(MainItems.Session.UserIndex(tenantId, userId)) },
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(FromItem)];
+    }
+
+    public static SessionRecord FromItem(Dictionary<string, AttributeValue> item) => new(
+        MainItems.Session.TokenHashOf(item),
+        item.RequireS("sessionId"),
+        item.RequireS("tenantId"),
+        item.RequireS("userId"),
+        item.RequireS("stamp"),
+        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
+        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("lastSeenAt") ?? 0),
+        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("absoluteExpiresAt") ?? 0),
+        item.GetS("sourceIp"),
+        item.GetS("userAgent"));
+
+    /// <summary>When a session ends by itself: the earlier of its idle and its absolute expiry.</summary>
+    public DateTimeOffset ExpiryOf(SessionRecord session)
+    {
+        var idle = session.LastSeenAt + options.Security.SessionIdleTimeout;
+        return idle < session.AbsoluteExpiresAt ? idle : session.AbsoluteExpiresAt;
+    }
+
+    /// <summary>
+    /// Removes the items of a user's sessions but <paramref name="keepSessionId"/> (a new security stamp has already made
+    /// them invalid; this only tidies up before TTL does).
+    /// </summary>
+    public async Task RevokeAllForUserAsync(string tenantId, string userId, string? keepSessionId, CancellationToken cancellationToken)
+    {
+        foreach (var session in await ListForUserAsync(tenantId, userId, cancellationToken).ConfigureAwait(false))
+        {
+            if (session.SessionId != keepSessionId)
+            {
+                await DeleteAsync(session.TokenHash, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

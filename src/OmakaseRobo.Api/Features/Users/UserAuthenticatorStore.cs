@@ -1,0 +1,53 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Users;
+
+/// <summary>The TOTP seed (sealed), its replay guard and the recovery codes on the user item (Identity's IUserAuthenticatorKeyStore).</summary>
+public sealed class UserAuthenticatorStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
+{
+    public Task SetPendingTotpAsync(UserRecord user, string sealedSecret, CancellationToken cancellationToken) =>
+        users.SetAsync(user, "SET totpPending = :secret", new() { [":secret"] = Attr.S(sealedSecret) }, cancellationToken);
+
+    /// <summary>Turns the pending seed into the active one, with the step just used and fresh recovery codes.</summary>
+    public async Task<bool> ConfirmTotpAsync(UserRecord user, long step, IEnumerable<string> recoveryCodeHashes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = options.Tables.Main,
+                Key = UserStore.Key(user.TenantId, user.UserId),
+                UpdateExpression = "SET totpSecret = totpPending, mfaEnabled = :true, lastTotpStep = :step, recoveryCodes = :codes REMOVE totpPending",
+                ConditionExpression = "#status = :active AND totpPending = :pending",
+                ExpressionAttributeNames = new() { ["#status"] = "status" },
+                ExpressionAttributeValues = new()
+                {
+                    [":true"] = Attr.Bool(true),
+                    [":step"] = Attr.N(step),
+                    [":codes"] = Attr.StringSet(recoveryCodeHashes),
+                    [":active"] = Attr.S(UserRecord.Active),
+                    [":pending"] = Attr.S(user.TotpPendingSecret ?? string.Empty),
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replay protection: a TOTP step is accepted once, even by parallel requests (a conditional write).</summary>
+    public Task<bool> ClaimTotpStepAsync(UserRecord user, long step, CancellationToken cancellationToken) =>
+        users.TryUpdateAsync(user, "SET lastTotpStep = :step", "#status = :active AND (attribute_not_exists(lastTotpStep) OR lastTotpStep < :step)",
+            new() { [":step"] = Attr.N(step) }, cancellationToken);
+
+    /// <summary>A recovery code is removed as it is used, atomically, so it works once.</summary>
+    public Task<bool> ConsumeRecoveryCodeAsync(UserRecord user, string codeHash, CancellationToken cancellationToken) =>
+        users.TryUpdateAsync(user, "DELETE recoveryCodes :code", "#status = :active AND contains(recoveryCodes, :hash)",
+            new() { [":code"] = Attr.StringSet([codeHash]), [":hash"] = Attr.S(codeHash) }, cancellationToken);
+}

@@ -1,0 +1,45 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Users;
+
+/// <summary>The password hash and the security stamp (Identity's IUserPasswordStore and IUserSecurityStampStore).</summary>
+public sealed class UserPasswordStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+{
+    /// <summary>
+    /// A password change: the new hash and a new security stamp, and the caller's own session carried over to the
+    /// new stamp, in one transaction; every other session of the user dies with the old stamp.
+    /// </summary>
+    public async Task ChangePasswordAsync(UserRecord user, string newHash, Update keepSession, string newStamp, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
+        {
+            TransactItems =
+            [
+                new TransactWriteItem
+                {
+                    Update = new Update
+                    {
+                        TableName = options.Tables.Main,
+                        Key = UserStore.Key(user.TenantId, user.UserId),
+                        UpdateExpression = "SET passwordHash = :hash, stamp = :stamp, passwordChangeRequired = :false",
+                        ConditionExpression = "#status = :active AND stamp = :oldStamp",
+                        ExpressionAttributeNames = new() { ["#status"] = "status" },
+                        ExpressionAttributeValues = new()
+                        {
+                            [":hash"] = Attr.S(newHash),
+                            [":stamp"] = Attr.S(newStamp),
+                            [":false"] = Attr.Bool(false),
+                            [":active"] = Attr.S(UserRecord.Active),
+                            [":oldStamp"] = Attr.S(user.SecurityStamp),
+                        },
+                    },
+                },
+                new TransactWriteItem { Update = keepSession },
+            ],
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,70 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+using OmakaseRobo.Api.Features.Roles;
+using OmakaseRobo.Api.Platform.Access;
+
+namespace OmakaseRobo.Api.Features.Users;
+
+public enum AssignRolesOutcome
+{
+    Assigned,
+    Changed,
+    AdminLimitReached,
+    LastAdmin,
+    RoleNotDefined,
+}
+
+/// <summary>A user's roles, changed together with the tenant's role counters (Identity's IUserRoleStore).</summary>
+public sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+{
+    /// <summary>
+    /// Replaces a user's roles in one transaction with the tenant's counters: the cap holds under concurrent
+    /// grants, the last admin cannot be removed, and a concurrent change of the same user is detected.
+    /// </summary>
+    public async Task<AssignRolesOutcome> AssignRolesAsync(UserRecord user, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(roles);
+        try
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
+            {
+                TransactItems =
+                [
+                    new TransactWriteItem
+                    {
+                        Update = new Update
+                        {
+                            TableName = options.Tables.Main,
+                            Key = UserStore.Key(user.TenantId, user.UserId),
+                            UpdateExpression = "SET #roles = :roles",
+                            ConditionExpression = "#status = :active AND #roles = :before",
+                            ExpressionAttributeNames = new() { ["#status"] = "status", ["#roles"] = "roles" },
+                            ExpressionAttributeValues = new()
+                            {
+                                [":roles"] = Attr.List(roles),
+                                [":before"] = Attr.List(user.Roles),
+                                [":active"] = Attr.S(UserRecord.Active),
+                            },
+                        },
+                    },
+                    RoleMembership.TenantWrite(options.Tables.Main, user.TenantId, user.Roles, roles, protectLastAdmin: true),
+                ],
+            }, cancellationToken).ConfigureAwait(false);
+            return AssignRolesOutcome.Assigned;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0))
+        {
+            return AssignRolesOutcome.Changed;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(1))
+        {
+            var granted = roles.Contains(BuiltInRoles.Admin) && !user.Roles.Contains(BuiltInRoles.Admin);
+            var revoked = !roles.Contains(BuiltInRoles.Admin) && user.Roles.Contains(BuiltInRoles.Admin);
+            return granted ? AssignRolesOutcome.AdminLimitReached : revoked ? AssignRolesOutcome.LastAdmin : AssignRolesOutcome.RoleNotDefined;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using OmakaseRobo.Api.Features.Roles;
+using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Users;
+
+/// <summary>
+/// 9.2.2 role assignment. No route lets a user raise their own privileges: nobody assigns roles to themselves or grants
+/// permissions they do not hold; the tenant's admin cap and last admin hold under concurrent changes (UserRoleStore).
+/// </summary>
+public sealed class UserRolesService(TenantStore tenants, UserStore users, UserRoleStore userRoles, IAuditTrail audit)
+{
+    public async Task<Outcome<AssignedRoles>> AssignAsync(string tenantId, string userId, List<string>? requested, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null || user is null || !user.IsActive)
+        {
+            return new Failure.NotFound();
+        }
+
+        if (requested is null || requested.Count > RolesService.MaxRolesPerUser || requested.Any(r => !RolesService.IsKnownRole(tenant, r)))
+        {
+            return new Failure.Invalid(new() { ["roles"] = [requested is null ? FieldMessages.Required : FieldMessages.UnknownValue] });
+        }
+
+        // Nobody changes their own roles, and a customer cannot hand out permissions they lack.
+        var newRoles = requested.Distinct(StringComparer.Ordinal).ToList();
+        var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles);
+        if (caller.UserId == userId || (!caller.IsPlatform && grants.Any(p => !caller.Has(p))))
+        {
+            return new Failure.Forbidden();
+        }
+
+        switch (await userRoles.AssignRolesAsync(user, newRoles, cancellationToken).ConfigureAwait(false))
+        {
+            case AssignRolesOutcome.AdminLimitReached:
+                return new Failure.Conflict("The tenant has reached its admin limit.");
+            case AssignRolesOutcome.LastAdmin:
+                return new Failure.Conflict("The tenant would lose its last admin.");
+            case AssignRolesOutcome.RoleNotDefined:
+                return new Failure.Conflict("A role was deleted meanwhile.");
+            case AssignRolesOutcome.Changed:
+                return new Failure.Conflict("The user's roles changed meanwhile; read them and try again.");
+        }
+
+        await audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "user.roles.assign", userId, details: new()
+        {
+            ["roles"] = string.Join(',', newRoles),
+            ["previous"] = string.Join(',', user.Roles),
+        }, tenantId: tenantId), cancellationToken).ConfigureAwait(false);
+        return new AssignedRoles(userId, newRoles);
+    }
+}

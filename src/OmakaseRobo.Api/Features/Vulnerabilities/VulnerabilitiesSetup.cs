@@ -1,0 +1,11 @@
+namespace OmakaseRobo.Api.Features.Vulnerabilities;
+
+public static class VulnerabilitiesSetup
+{
+    public static IServiceCollection AddVulnerabilities(this IServiceCollection services)
+    {
+        services.AddSingleton<VulnerabilityStore>();
+        services.AddSingleton<VulnerabilitiesService>();
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text;
+using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Webhooks;
+
+/// <summary>A tenant's webhook for security notices: https only, to an address the policy allows, its secret sealed.</summary>
+public sealed class WebhooksService(WebhookStore store, WebhookAddressPolicy policy, EnvelopeCipher cipher, IAuditTrail audit, TimeProvider clock)
+{
+    public const int MinSecretLength = 32;
+
+    public async Task<Outcome<WebhookView>> PutAsync(string tenantId, PutWebhookRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        var errors = Validate.Fields(
+            ("url", Validate.Required(request.Url, 2048) ?? (policy.IsAcceptableUrl(request.Url) ? null : FieldMessages.InvalidFormat)),
+            ("secret", Validate.Required(request.Secret, 256) ?? (request.Secret!.Length >= MinSecretLength ? null : "secret-too-short")));
+        if (errors is not null)
+        {
+            return new Failure.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var sealedSecret = await cipher.SealAsync(Encoding.UTF8.GetBytes(request.Secret!), WebhookDispatcher.SecretContext(tenantId), cancellationToken).ConfigureAwait(false);
+        await store.PutAsync(new WebhookConfig(tenantId, request.Url!, sealedSecret, now), cancellationToken).ConfigureAwait(false);
+        await audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "webhook.put", tenantId, tenantId: tenantId, details: new() { ["url"] = request.Url! }), cancellationToken).ConfigureAwait(false);
+        return new WebhookView(request.Url!, now, []);
+    }
+
+    public async Task<Outcome<WebhookView>> GetAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var config = await store.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (config is null)
+        {
+            return new Failure.NotFound();
+        }
+
+        var deliveries = await store.ListDeliveriesAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return new WebhookView(config.Url, config.UpdatedAt, [.. deliveries.Select(d =>
+            new DeliveryView(d.DeliveryId, d.EventType, d.Status, d.Attempts, d.LastStatusCode, d.CreatedAt, d.NextAttemptAt))]);
+    }
+}

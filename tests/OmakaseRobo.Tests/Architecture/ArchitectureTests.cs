@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Tests.Architecture;
+
+/// <summary>The shape of the house, kept true: areas depend one way, Platform on no area, no file over 300 lines.</summary>
+public sealed partial class ArchitectureTests
+{
+    private const string FeaturesNamespace = "OmakaseRobo.Api.Features.";
+
+    [Fact]
+    public void Platform_imports_no_feature()
+    {
+        var offenders = SourceFiles("src/OmakaseRobo.Api/Platform")
+            .Where(f => File.ReadAllText(f).Contains(FeaturesNamespace, StringComparison.Ordinal))
+            .Select(Relative)
+            .ToList();
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void Areas_depend_on_each_other_one_way_only()
+    {
+        var graph = AreaGraph();
+        Assert.NotEmpty(graph);
+        var cycle = FindCycle(graph);
+        Assert.True(cycle is null, $"areas depend on each other in a circle: {string.Join(" -> ", cycle ?? [])}");
+    }
+
+    [Fact]
+    public void No_source_file_is_over_300_lines()
+    {
+        var offenders = SourceFiles("src").Concat(SourceFiles("infra"))
+            .Select(f => (File: Relative(f), Lines: File.ReadAllLines(f).Length))
+            .Where(f => f.Lines > 300)
+            .Select(f => $"{f.File} ({f.Lines})")
+            .ToList();
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void Table_keys_are_spelled_only_in_the_key_catalogues()
+    {
+        var catalogues = new[] { "MainItems.cs", "AuditItems.cs" };
+        var offenders = SourceFiles("src/OmakaseRobo.Api")
+            .Where(f => !catalogues.Contains(Path.GetFileName(f)))
+            .SelectMany(f => File.ReadAllLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => !l.Text.TrimStart().StartsWith("//", StringComparison.Ordinal) && KeyLiteral().IsMatch(l.Text))
+            .Select(l => $"{Relative(l.File)}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+        Assert.Empty(offenders);
+    }
+
+    /// <summary>For each area, the other areas it names (by using directive or fully qualified name).</summary>
+    internal static Dictionary<string, HashSet<string>> AreaGraph()
+    {
+        var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var root = Path.Combine(RepositoryRoot(), "src/OmakaseRobo.Api/Features");
+        foreach (var areaDir in Directory.GetDirectories(root))
+        {
+            var area = Path.GetFileName(areaDir);
+            var uses = graph.TryGetValue(area, out var existing) ? existing : graph[area] = [];
+            foreach (var file in Directory.EnumerateFiles(areaDir, "*.cs", SearchOption.AllDirectories))
+            {
+                foreach (Match m in FeatureReference().Matches(File.ReadAllText(file)))
+                {
+                    if (m.Groups[1].Value != area)
+                    {
+                        uses.Add(m.Groups[1].Value);
+                    }
+                }
+            }
+        }
+
+        return graph;
+    }
+
+    private static List<string>? FindCycle(Dictionary<string, HashSet<string>> graph)
+    {
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+        var path = new List<string>();
+
+        List<string>? Visit(string node)
+        {
+            state[node] = 1;
+            path.Add(node);
+            foreach (var next in graph.GetValueOrDefault(node) ?? [])
+            {
+                if (state.GetValueOrDefault(next) == 1)
+                {
+                    return [.. path.SkipWhile(n => n != next), next];
+                }
+
+                if (state.GetValueOrDefault(next) == 0 && Visit(next) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            state[node] = 2;
+            path.RemoveAt(path.Count - 1);
+            return null;
+        }
+
+        return graph.Keys.Where(n => state.GetValueOrDefault(n) == 0).Select(Visit).FirstOrDefault(c => c is not null);
+    }
+
+    private static IEnumerable<string> SourceFiles(string relative) =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), relative), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
+
+    private static string Relative(string path) => Path.GetRelativePath(RepositoryRoot(), path);
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OmakaseRobo.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("The repository root was not found.");
+    }
+
+    [GeneratedRegex(@"OmakaseRobo\.Api\.Features\.(\w+)")]
+    private static partial Regex FeatureReference();
+
+    /// <summary>A string literal that spells a key: an upper-case prefix with '#' (TENANT#, "#TENANT", AUDIT-DAY#).</summary>
+    [GeneratedRegex("\\$?\"(?:[A-Z][A-Z-]+#|#[A-Z]{3,}\")")]
+    private static partial Regex KeyLiteral();
+}

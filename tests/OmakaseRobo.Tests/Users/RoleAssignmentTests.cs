@@ -1,0 +1,152 @@
+using System.Net;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Problems;
+
+using OmakaseRobo.Tests.Infrastructure;
+
+namespace OmakaseRobo.Tests.Users;
+
+public sealed class RoleAssignmentTests(OmakaseAppFixture fixture) : IClassFixture<OmakaseAppFixture>
+{
+    private readonly OmakaseApp app = fixture.App;
+
+    [Fact]
+    public async Task Fifty_concurrent_admin_grants_never_exceed_the_tenants_admin_limit()
+    {
+        var tenant = await app.CreateTenantAsync(adminLimit: 3);
+        var op = await app.OperatorAsync();
+        var members = new List<string>();
+        for (var i = 0; i < 50; i++)
+        {
+            members.Add((await app.CreateUserAsync(tenant)).UserId);
+        }
+
+        var api = app.Api();
+        var statuses = await Task.WhenAll(members.Select(async id =>
+            (await api.PutAsync($"/v1/tenants/{tenant}/users/{id}/roles", new { roles = new[] { "admin" } }, op.Token)).StatusCode));
+
+        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(47, statuses.Count(s => s == HttpStatusCode.Conflict));
+        var users = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users", op.Token), HttpStatusCode.OK);
+        Assert.Equal(3, users.GetProperty("items").EnumerateArray().Count(u => u.GetProperty("roles").EnumerateArray().Any(r => r.GetString() == "admin")));
+        var stored = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}", op.Token), HttpStatusCode.OK);
+        Assert.Equal(3, stored.GetProperty("adminCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_tenant_never_loses_its_last_admin_by_a_role_change()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var (onlyAdmin, _, _) = await app.CreateUserAsync(tenant, "admin");
+        var op = await app.OperatorAsync();
+
+        var response = await app.Api().PutAsync($"/v1/tenants/{tenant}/users/{onlyAdmin}/roles", new { roles = Array.Empty<string>() }, op.Token);
+
+        await Problem.ReadAsync(response, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Creating_an_admin_beyond_the_limit_is_refused()
+    {
+        var tenant = await app.CreateTenantAsync(adminLimit: 1);
+        await app.CreateUserAsync(tenant, "admin");
+        var op = await app.OperatorAsync();
+
+        var response = await app.Api().PostAsync($"/v1/tenants/{tenant}/users", new { email = "second@x.example", displayName = "Second", roles = new[] { "admin" } }, op.Token);
+
+        await Problem.ReadAsync(response, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_role_change_takes_effect_on_the_very_next_request()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var member = await app.NewUserAsync(tenant, []);
+        var api = app.Api();
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/viewer", new { permissions = new[] { "users:read" } }, admin.Token), HttpStatusCode.OK);
+
+        var before = await api.GetAsync($"/v1/tenants/{tenant}/users", member.Token);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{member.UserId}/roles", new { roles = new[] { "viewer" } }, admin.Token), HttpStatusCode.OK);
+        var granted = await api.GetAsync($"/v1/tenants/{tenant}/users", member.Token);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/viewer", new { permissions = Array.Empty<string>() }, admin.Token), HttpStatusCode.OK);
+        var revoked = await api.GetAsync($"/v1/tenants/{tenant}/users", member.Token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, revoked.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_role_cannot_be_deleted_while_assigned_and_can_be_after()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var (member, _, _) = await app.CreateUserAsync(tenant);
+        var api = app.Api();
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/auditor-lite", new { permissions = new[] { "audit:read" } }, admin.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/roles", new { roles = new[] { "auditor-lite" } }, admin.Token), HttpStatusCode.OK);
+
+        await Problem.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/roles/auditor-lite", admin.Token), HttpStatusCode.Conflict);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/roles", new { roles = Array.Empty<string>() }, admin.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/roles/auditor-lite", admin.Token), HttpStatusCode.NoContent);
+        var roles = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/roles", admin.Token), HttpStatusCode.OK);
+
+        Assert.Equal(["admin"], roles.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Built_in_admin_cannot_be_edited_or_deleted_and_bad_roles_are_refused()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+
+        await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/admin", new { permissions = new[] { "users:read" } }, admin.Token), HttpStatusCode.Conflict);
+        await Problem.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/roles/admin", admin.Token), HttpStatusCode.Conflict);
+        var unknown = await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/helpers", new { permissions = new[] { "platform:read" } }, admin.Token), HttpStatusCode.BadRequest);
+        var badName = await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/Bad%20Name", new { permissions = new[] { "users:read" } }, admin.Token), HttpStatusCode.BadRequest);
+        var undefined = await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{admin.UserId}/roles", new { roles = new[] { "ghost" } }, admin.Token), HttpStatusCode.BadRequest);
+
+        Assert.True(unknown.Body.GetProperty("errors").TryGetProperty("permissions", out _));
+        Assert.True(badName.Body.GetProperty("errors").TryGetProperty("roleName", out _));
+        Assert.True(undefined.Body.GetProperty("errors").TryGetProperty("roles", out _));
+    }
+
+    [Fact]
+    public async Task Nobody_raises_their_own_privileges_by_any_route()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/manager", new { permissions = new[] { "roles:manage", "roles:assign", "users:read", "roles:read" } }, admin.Token), HttpStatusCode.OK);
+        var manager = await app.NewUserAsync(tenant, ["manager"]);
+
+        var selfAssign = await api.PutAsync($"/v1/tenants/{tenant}/users/{manager.UserId}/roles", new { roles = new[] { "admin" } }, manager.Token);
+        var editOwnRole = await api.PutAsync($"/v1/tenants/{tenant}/roles/manager", new { permissions = new[] { "roles:manage", "audit:read" } }, manager.Token);
+        var grantUnheld = await api.PutAsync($"/v1/tenants/{tenant}/roles/escalate", new { permissions = new[] { "audit:read" } }, manager.Token);
+        var (peer, _, _) = await app.CreateUserAsync(tenant);
+        var makePeerAdmin = await api.PutAsync($"/v1/tenants/{tenant}/users/{peer}/roles", new { roles = new[] { "admin" } }, manager.Token);
+        var adminSelf = await api.PutAsync($"/v1/tenants/{tenant}/users/{admin.UserId}/roles", new { roles = new[] { "admin", "manager" } }, admin.Token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, selfAssign.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, editOwnRole.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, grantUnheld.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, makePeerAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, adminSelf.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_operator_crossing_into_a_tenant_is_written_to_the_trail_as_privileged_access()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var op = await app.OperatorAsync();
+
+        await ApiClient.ReadAsync(await app.Api().GetAsync($"/v1/tenants/{tenant}/users", op.Token), HttpStatusCode.OK);
+
+        using var dynamo = OmakaseApp.Dynamo();
+        var events = await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable });
+        Assert.Contains(events.Items, e => e.TryGetValue("action", out var action) && action.S == "privileged-access" && e["actorId"].S == op.UserId
+            && e.TryGetValue("details", out var d) && d.M["tenantId"].S == tenant);
+    }
+}
