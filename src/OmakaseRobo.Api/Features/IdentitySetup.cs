@@ -17,9 +17,11 @@ public static class IdentitySetup
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(runtime);
-        if (options.Serves(Modules.Admin))
+        // The jobs function bootstraps the platform tenant and its operator, once per instance and off every user's
+        // path (docs/performance.md); locally the all-in-one process serves jobs, so the first start still does it.
+        if (options.Serves(Modules.Jobs))
         {
-            services.AddHostedService<BootstrapOperator>(); // the admin function owns the platform tenant
+            services.AddHostedService<BootstrapOperator>();
             if (runtime.InAws && !string.IsNullOrEmpty(options.Bootstrap.OperatorPasswordParameter))
             {
                 services.AddSingleton<IAmazonSimpleSystemsManagement>(_ => new AmazonSimpleSystemsManagementClient(RegionEndpoint.GetBySystemName(runtime.Region)));
@@ -45,7 +47,6 @@ public static class IdentitySetup
     public static WebApplication UseAccessControl(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.Services.GetRequiredService<PasswordHasher>().Warm();
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         return app;
