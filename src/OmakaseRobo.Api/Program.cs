@@ -15,6 +15,7 @@ using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
 
+var startup = StartupTimeline.Begin();
 var builder = WebApplication.CreateSlimBuilder(args);
 var (options, runtime) = builder.AddPlatform(AppJsonContext.Default);
 builder.Services.AddAudit();
@@ -32,7 +33,9 @@ if (options.Serves(Modules.Jobs))
     builder.Services.AddBackups(runtime, options);
 }
 
+startup.Register(builder.Services);
 var app = builder.Build();
+startup.Built(app);
 app.UseCorrelation();
 app.UseAccessRecords();
 app.UsePlatform();
