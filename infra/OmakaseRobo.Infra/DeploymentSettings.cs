@@ -18,6 +18,13 @@ public sealed record DeploymentSettings(
     /// <summary>The native binary `dotnet publish -p:PublishAot=true` writes; the web adapter's /opt/bootstrap execs it.</summary>
     public const string ApiExecutableName = "OmakaseRobo.Api";
 
+    /// <summary>
+    /// The Lambda code asset's ceiling (issue 17): the stripped Native AOT binary and its appsettings are about 33 MB; a
+    /// code asset that grows past this ships something that does not run (symbols, a second build) or a dependency
+    /// that costs every cold start. Raise it knowingly, with the size in docs/performance.md.
+    /// </summary>
+    public const long MaxAssetBytes = 40L * 1024 * 1024;
+
     // Environment variables a person sets to pick a region; CDK_DEFAULT_REGION is left out because the CLI fills it with us-east-1 when it has no credentials.
     private static readonly string[] RegionEnvironmentVariables = ["CDK_DEPLOY_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"];
 
@@ -75,6 +82,23 @@ public sealed record DeploymentSettings(
                 $"No published API at '{fullPath}' (expected the file {ApiExecutableName}). Publish it first: " +
                 "dotnet publish src/OmakaseRobo.Api -c Release -r linux-x64 -p:PublishAot=true -o artifacts/publish/api, " +
                 "or point -c assetPath=<folder> at a published copy.");
+        }
+
+        var files = Directory.EnumerateFiles(fullPath, "*", SearchOption.AllDirectories).Select(file => new FileInfo(file)).ToList();
+        if (files.FirstOrDefault(file => file.Extension == ".dbg") is { } symbols)
+        {
+            throw new InvalidOperationException(
+                $"The published API at '{fullPath}' holds debug symbols ({symbols.Name}, {symbols.Length / 1048576.0:0.0} MB) that Lambda would ship and never run: " +
+                "publish with the API project's settings (StripSymbols, no symbol copy) or delete the file.");
+        }
+
+        var total = files.Sum(file => file.Length);
+        if (total > MaxAssetBytes)
+        {
+            var largest = string.Join(", ", files.OrderByDescending(file => file.Length).Take(3).Select(file => $"{file.Name} {file.Length / 1048576.0:0.0} MB"));
+            throw new InvalidOperationException(
+                $"The Lambda code asset at '{fullPath}' is {total / 1048576.0:0.0} MB, over the {MaxAssetBytes / 1048576} MB limit " +
+                $"(DeploymentSettings.MaxAssetBytes; largest: {largest}). Ship only what runs, or raise the limit and say why in docs/performance.md.");
         }
 
         return fullPath;

@@ -45,14 +45,12 @@ public sealed class Functions : Construct
             Permissions.Allow(dataKeyUse, dataKeyArn),
         ]).Function;
 
-        Admin = factory.Create("admin", memoryMb: 1024, Duration.Seconds(15), BootstrapOperatorEnvironment(settings),
+        Admin = factory.Create("admin", memoryMb: 1024, Duration.Seconds(15), new Dictionary<string, string>(),
         [
             Permissions.Table(tables.Main, TableAccess.ReadWriteDelete),
             Permissions.Table(tables.Audit, TableAccess.ReadWrite),
             Permissions.Allow(dataKeyUse, dataKeyArn),
             Permissions.Allow(["kms:Sign", "kms:GetPublicKey"], signingKeyArn),
-            // The bootstrap operator's first password: a SecureString the operator creates before the first deploy.
-            Permissions.Allow(["ssm:GetParameter"], OperatorPasswordParameterArn(settings)),
         ]).Function;
 
         Incidents = factory.Create("incidents", memoryMb: 512, Duration.Seconds(15), new Dictionary<string, string>(),
@@ -69,6 +67,9 @@ public sealed class Functions : Construct
             Permissions.Table(tables.Audit, TableAccess.Maintenance),
             Permissions.Allow(dataKeyUse, dataKeyArn),
             Permissions.Allow(["kms:Sign", "kms:GetPublicKey"], signingKeyArn),
+            // The jobs function bootstraps the platform operator (off the users' cold starts, docs/performance.md):
+            // the first password is a SecureString the operator creates before the first deploy.
+            Permissions.Allow(["ssm:GetParameter"], OperatorPasswordParameterArn(settings)),
             .. BackupVerificationStatements(settings, keys, tables, backups.Vault),
         ]);
         Jobs = jobs.Function;
@@ -91,7 +92,7 @@ public sealed class Functions : Construct
         return environment;
     }
 
-    private static Dictionary<string, string> JobsEnvironment(DeploymentSettings settings, Backups backups) => new()
+    private static Dictionary<string, string> JobsEnvironment(DeploymentSettings settings, Backups backups) => new(BootstrapOperatorEnvironment(settings))
     {
         ["Omakase__Backups__VaultName"] = backups.Vault.BackupVaultName,
         ["Omakase__Backups__RestoreTablePrefix"] = RestoreTestTablePrefix(settings),

@@ -11,11 +11,11 @@ using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Features.Vulnerabilities;
 using OmakaseRobo.Api.Features.Webhooks;
-using OmakaseRobo.Api.Platform.Credentials;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Features;
 
 // Composition only: every function is this one app; Omakase:Function picks the routes it maps.
+var startup = StartupTimeline.Begin();
 var builder = WebApplication.CreateSlimBuilder(args);
 var (options, runtime) = builder.AddPlatform(AppJsonContext.Default);
 builder.Services
@@ -41,16 +41,13 @@ if (commandLineJob is not null)
     builder.WebHost.UseUrls("http://127.0.0.1:0"); // a job run must not collide with a local server on 5080
 }
 
+startup.Register(builder.Services);
 var app = builder.Build();
+startup.Built(app);
 app.UseCorrelation();
 app.UseAccessRecords();
 app.UsePlatform();
 app.UseAccessControl();
-if (options.Serves(Modules.Auth))
-{
-    app.Services.GetRequiredService<PasswordHasher>().Warm(); // the dummy hash unknown users are verified against
-}
-
 app.MapPlatformApi(runtime);
 if (options.Serves(Modules.Auth))
 {

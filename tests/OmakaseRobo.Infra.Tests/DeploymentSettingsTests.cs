@@ -69,6 +69,38 @@ public sealed class DeploymentSettingsTests : IDisposable
         Assert.Contains("dotnet publish", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void App_refuses_a_code_asset_over_its_size_limit()
+    {
+        using (var filler = File.Create(Path.Combine(publishedApi, "filler.bin")))
+        {
+            filler.SetLength(DeploymentSettings.MaxAssetBytes); // sparse: takes no disk
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => Settings([]));
+        Assert.Contains($"over the {DeploymentSettings.MaxAssetBytes / 1048576} MB limit", error.Message, StringComparison.Ordinal);
+        Assert.Contains("filler.bin", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void App_refuses_a_code_asset_that_ships_debug_symbols()
+    {
+        File.WriteAllText(Path.Combine(publishedApi, DeploymentSettings.ApiExecutableName + ".dbg"), "symbols");
+        var error = Assert.Throws<InvalidOperationException>(() => Settings([]));
+        Assert.Contains("debug symbols", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void App_accepts_a_code_asset_just_under_its_size_limit()
+    {
+        using (var filler = File.Create(Path.Combine(publishedApi, "filler.bin")))
+        {
+            filler.SetLength(DeploymentSettings.MaxAssetBytes - 1024);
+        }
+
+        Assert.Equal(DeploymentStage.Dev, Settings([]).Stage);
+    }
+
     public void Dispose() => Directory.Delete(publishedApi, recursive: true);
 
     private DeploymentSettings Settings(Dictionary<string, string> context, Func<string, string?>? environment = null)

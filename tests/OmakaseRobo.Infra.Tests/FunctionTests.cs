@@ -35,7 +35,7 @@ public sealed class FunctionTests(ProdStage stage)
     }
 
     [Fact]
-    public void Functions_are_told_their_tables_and_keys_and_only_admin_learns_the_bootstrap_operator()
+    public void Functions_are_told_their_tables_and_keys_and_only_jobs_learns_the_bootstrap_operator()
     {
         var tables = stage.Resources("AWS::DynamoDB::Table").Select(table => table.LogicalId).ToHashSet();
         var keys = stage.Resources("AWS::KMS::Key").Select(key => key.LogicalId).ToHashSet();
@@ -47,9 +47,9 @@ public sealed class FunctionTests(ProdStage stage)
             Assert.Contains(ReferencedLogicalId(environment.GetProperty("Omakase__Keys__KmsKeyId"))!, keys);
             Assert.Contains(ReferencedLogicalId(environment.GetProperty("Omakase__Keys__SigningKeyId"))!, keys);
 
-            var isAdmin = environment.GetProperty("Omakase__Function").GetString() == "admin";
-            Assert.Equal(isAdmin, environment.TryGetProperty("Omakase__Bootstrap__OperatorEmail", out _));
-            Assert.Equal(isAdmin, environment.TryGetProperty("Omakase__Bootstrap__OperatorPasswordParameter", out _));
+            var isJobs = environment.GetProperty("Omakase__Function").GetString() == "jobs";
+            Assert.Equal(isJobs, environment.TryGetProperty("Omakase__Bootstrap__OperatorEmail", out _));
+            Assert.Equal(isJobs, environment.TryGetProperty("Omakase__Bootstrap__OperatorPasswordParameter", out _));
             // The password itself is never in the template: only the name of the SecureString that holds it.
             Assert.False(environment.TryGetProperty("Omakase__Bootstrap__OperatorPassword", out _));
         }

@@ -94,8 +94,8 @@ public sealed class LeastPrivilegeTests(ProdStage stage)
         Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey", "kms:GetPublicKey", "kms:Sign", "kms:Verify"], KeyActions(actions["incidents"]));
         Assert.Equal(["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:GetPublicKey", "kms:Sign"], KeyActions(actions["jobs"]));
 
-        // Only the admin function reads the bootstrap password; only jobs scan, restore and drop tables.
-        Assert.Equal(["admin"], actions.Where(function => function.Value.Contains("ssm:GetParameter")).Select(function => function.Key));
+        // Only the jobs function reads the bootstrap password (it bootstraps the operator); only jobs scan, restore and drop tables.
+        Assert.Equal(["jobs"], actions.Where(function => function.Value.Contains("ssm:GetParameter")).Select(function => function.Key));
         foreach (var jobsOnly in new[] { "dynamodb:Scan", "dynamodb:DeleteTable", "dynamodb:RestoreTableFromBackup", "backup:ListRecoveryPointsByBackupVault" })
         {
             Assert.Equal(["jobs"], actions.Where(function => function.Value.Contains(jobsOnly)).Select(function => function.Key));

@@ -37,6 +37,7 @@ public sealed class AccessRecordMiddleware(RequestDelegate next)
         }
         finally
         {
+            await context.RequestServices.GetRequiredService<StartupRecord>().QueueOnceAsync(buffer).ConfigureAwait(false);
             await buffer.RecordAsync(Record(context, failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode, startedAt, clock.GetElapsedTime(started)))
                 .ConfigureAwait(false);
         }

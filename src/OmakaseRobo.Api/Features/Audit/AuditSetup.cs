@@ -11,7 +11,7 @@ public static class AuditSetup
         services.AddSingleton<IAuditTrail, AuditTrail>();
         services.AddSingleton<AuditBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditBuffer>());
-        services.AddHostedService<StartupRecord>();
+        services.AddSingleton<StartupRecord>(); // queued with the first access record, not at start
         services.AddSingleton<AuditCursor>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<AuditIntegrityService>();

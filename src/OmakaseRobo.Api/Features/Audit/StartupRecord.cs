@@ -4,11 +4,22 @@ using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Audit;
 
-/// <summary>The system record of each start (18.1.3): which function, stage and region came up; queued, so it does not slow a cold start.</summary>
-internal sealed class StartupRecord(AuditBuffer buffer, OmakaseOptions options, Runtime runtime) : IHostedService
+/// <summary>
+/// The system record of each start (18.1.3): which function, stage and region came up. Queued with the first request's
+/// access record, not at start, so nothing writes to storage on the cold path before a request needs it (issue 17); its
+/// time is the first request's, milliseconds after the start.
+/// </summary>
+internal sealed class StartupRecord(OmakaseOptions options, Runtime runtime)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private int queued;
+
+    public ValueTask QueueOnceAsync(AuditBuffer buffer)
     {
+        if (Interlocked.Exchange(ref queued, 1) == 1)
+        {
+            return ValueTask.CompletedTask;
+        }
+
         var details = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["function"] = options.Function,
@@ -20,9 +31,7 @@ internal sealed class StartupRecord(AuditBuffer buffer, OmakaseOptions options, 
             details["region"] = region;
         }
 
-        await buffer.RecordAsync(new AuditEvent(
-            AuditCategory.System, BuiltInRoles.PlatformTenantId, null, "service.start", runtime.FunctionName, "success", null, null, details)).ConfigureAwait(false);
+        return buffer.RecordAsync(new AuditEvent(
+            AuditCategory.System, BuiltInRoles.PlatformTenantId, null, "service.start", runtime.FunctionName, "success", null, null, details));
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -8,9 +8,11 @@ public static class UsersSetup
 {
     public static IServiceCollection AddUsers(this IServiceCollection services, OmakaseOptions options, Runtime runtime)
     {
-        if (options.Serves(Modules.Admin))
+        // The jobs function bootstraps the platform tenant and its operator, once per instance and off every user's
+        // path (docs/performance.md); locally the all-in-one process serves jobs, so the first start still does it.
+        if (options.Serves(Modules.Jobs))
         {
-            services.AddHostedService<BootstrapOperator>(); // the admin function owns the platform tenant
+            services.AddHostedService<BootstrapOperator>();
             if (runtime.InAws && !string.IsNullOrEmpty(options.Bootstrap.OperatorPasswordParameter))
             {
                 services.AddSingleton<IAmazonSimpleSystemsManagement>(_ => new AmazonSimpleSystemsManagementClient(RegionEndpoint.GetBySystemName(runtime.Region)));

