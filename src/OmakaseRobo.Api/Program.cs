@@ -3,6 +3,7 @@ using OmakaseRobo.Api.Features;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Compliance;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Features.Vulnerabilities;
@@ -21,8 +22,10 @@ builder.Services.AddAudit();
 builder.Services.AddIdentity(options, runtime);
 builder.Services.AddIncidents(options, runtime);
 builder.Services.AddJobs();
+builder.Services.AddCompliance();
 var commandLineJob = args is ["job", var name] ? name : null;
-if (commandLineJob is not null)
+var complianceCommand = args is ["report", "compliance", ..];
+if (commandLineJob is not null || complianceCommand)
 {
     builder.WebHost.UseUrls("http://127.0.0.1:0"); // a job run must not collide with a local server on 5080
 }
@@ -51,6 +54,7 @@ if (options.Serves(Modules.Admin))
     app.MapRolesApi();
     app.MapAccessReviewApi();
     app.MapAuditApi();
+    app.MapComplianceApi();
     app.MapWebhooksApi(); // API Gateway routes /v1/tenants/{tenantId}/* (but notices) to the admin function
 }
 
@@ -63,6 +67,11 @@ if (options.Serves(Modules.Incidents))
 if (options.Serves(Modules.Jobs))
 {
     app.MapEventsApi();
+}
+
+if (complianceCommand)
+{
+    return await ComplianceSetup.RunFromCommandLineAsync(app, args[2..]).ConfigureAwait(false);
 }
 
 if (commandLineJob is not null)
