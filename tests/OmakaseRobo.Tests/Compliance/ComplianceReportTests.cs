@@ -201,7 +201,7 @@ public sealed partial class ComplianceReportTests(OmakaseAppFixture fixture) : I
     {
         var auditor = await app.AuditorAsync();
         var officer = await app.SecurityOfficerAsync();
-        var op = await app.OperatorAsync();
+        var op = await app.NewUserAsync("platform", ["operator"], enrollMfa: true); // not the bootstrap operator, who holds every platform role
         var admin = await app.NewUserAsync(await app.CreateTenantAsync(), ["admin"], enrollMfa: true);
         var attestation = new { item = "18.2.1", summary = "Internal audit 2026", reference = "IA-2026", performedAt = app.Clock.GetUtcNow() };
         var api = app.Api();

@@ -59,7 +59,7 @@ public sealed class TrailReader(AuditStore store, TimeProvider clock)
                         return new TrailFacts(newest, platformSystem, creations, lockouts, read, Truncated: true);
                     }
 
-                    var page = await store.ReadNewestFirstAsync(head.Chain, null, category, string.Empty, "~", int.MaxValue, budget, cancellationToken).ConfigureAwait(false);
+                    var page = await store.ReadNewestFirstAsync(head.Chain, null, category, "0", "~", int.MaxValue, budget, cancellationToken).ConfigureAwait(false);
                     budget -= page.Read;
                     read += page.Read;
                     foreach (var e in page.Events)

@@ -32,8 +32,9 @@ public static class ComplianceHtml
         h2 { font-size: 12pt; margin: 0 0 1.5mm; break-after: avoid-page; }
         h2 .num { display: inline-block; min-width: 22mm; color: #1f4e79; }
         h2 .en { font-weight: normal; color: #4a5568; font-size: 9pt; margin-left: 2mm; }
-        table { width: 100%; border-collapse: collapse; font-size: 8.5pt; }
-        th, td { border: 1px solid #cbd2dc; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+        table { width: 100%; border-collapse: collapse; font-size: 8.5pt; table-layout: fixed; }
+        th:nth-child(1) { width: 24%; } th:nth-child(2) { width: 12%; } th:nth-child(4) { width: 15%; }
+        th, td { border: 1px solid #cbd2dc; padding: 1mm 1.5mm; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
         th { background: #f1f4f8; font-weight: 600; }
         tr { break-inside: avoid-page; }
         td.badge { white-space: nowrap; font-weight: 600; }

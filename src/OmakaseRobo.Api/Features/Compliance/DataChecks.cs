@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Tenants;
+using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
@@ -8,7 +9,7 @@ using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>3-2 where the data lives, CLD.8.1.5 what happens to a terminated tenant's data, 18.1.3 how long records stay.</summary>
-public sealed partial class DataChecks(AuditStore audit, OmakaseOptions options, Runtime runtime)
+public sealed partial class DataChecks(AuditStore audit, AuditCheckpointStore checkpoints, OmakaseOptions options, Runtime runtime)
 {
     /// <summary>The daily jobs (purge, tenant deletion) may lag their due time by one run.</summary>
     public static readonly TimeSpan DailyJobPeriod = TimeSpan.FromDays(1);
@@ -19,7 +20,7 @@ public sealed partial class DataChecks(AuditStore audit, OmakaseOptions options,
     {
         Residency(report);
         Termination(report, facts);
-        await RecordsAsync(report, facts.Trail, cancellationToken).ConfigureAwait(false);
+        await RecordsAsync(report, facts, cancellationToken).ConfigureAwait(false);
     }
 
     private void Residency(ReportBuilder report)
@@ -66,26 +67,33 @@ public sealed partial class DataChecks(AuditStore audit, OmakaseOptions options,
         });
     }
 
-    private async Task RecordsAsync(ReportBuilder report, TrailFacts trail, CancellationToken cancellationToken)
+    private async Task RecordsAsync(ReportBuilder report, ComplianceFacts facts, CancellationToken cancellationToken)
     {
-        var today = AuditChain.DayOf(report.Now);
-        var oldest = new Dictionary<string, StoredEvent>(StringComparer.Ordinal);
-        var heldChains = 0;
-        var chainsRead = 0;
-        for (var day = AuditChain.DayOf(report.Now - options.Purge.FirstRunLookBack); day <= today && oldest.Count < AuditCategory.All.Length && chainsRead < MaxChainsRead; day = day.AddDays(1))
+        // One query per tenant (its chain heads, oldest first), over every tenant the trail knows: listed, platform, or with checkpoints.
+        var tenantIds = facts.Tenants.Select(t => t.TenantId).Append(BuiltInRoles.PlatformTenantId)
+            .Concat(await checkpoints.ListTenantsAsync(cancellationToken).ConfigureAwait(false)).Distinct(StringComparer.Ordinal).ToList();
+        var from = AuditChain.DayOf(report.Now - options.Purge.FirstRunLookBack);
+        var heads = new List<ChainHead>();
+        foreach (var tenantId in tenantIds)
         {
-            var chains = await audit.ListChainsOfDayAsync(day, cancellationToken).ConfigureAwait(false);
-            heldChains += chains.Count(c => c.Held && c.Chain.ExpiresAt <= report.Now);
-            foreach (var head in chains.Where(c => !c.Held).OrderBy(c => c.Chain.TenantId, StringComparer.Ordinal))
+            heads.AddRange(await audit.ListChainsAsync(tenantId, from, AuditChain.DayOf(report.Now), newestFirst: false, cancellationToken).ConfigureAwait(false));
+        }
+
+        var heldChains = heads.Count(c => c.Held && c.Chain.ExpiresAt <= report.Now);
+        var oldest = new Dictionary<string, StoredEvent>(StringComparer.Ordinal);
+        var chainsRead = 0;
+        foreach (var head in heads.Where(c => !c.Held).OrderBy(c => c.Chain.Day).ThenBy(c => c.Chain.TenantId, StringComparer.Ordinal))
+        {
+            if (oldest.Count == AuditCategory.All.Length || chainsRead++ == MaxChainsRead)
             {
-                chainsRead++;
-                var contents = await audit.ReadChainAsync(head.Chain, cancellationToken).ConfigureAwait(false);
-                foreach (var (_, e) in contents.Events.OrderBy(e => e.Event.At))
+                break;
+            }
+
+            foreach (var (_, e) in (await audit.ReadChainAsync(head.Chain, cancellationToken).ConfigureAwait(false)).Events)
+            {
+                if (!oldest.TryGetValue(e.Category, out var known) || e.At < known.At)
                 {
-                    if (!oldest.TryGetValue(e.Category, out var known) || e.At < known.At)
-                    {
-                        oldest[e.Category] = e;
-                    }
+                    oldest[e.Category] = e;
                 }
             }
         }
@@ -112,7 +120,7 @@ public sealed partial class DataChecks(AuditStore audit, OmakaseOptions options,
         evidence["expiredButHeldChains"] = Number(heldChains);
         report.Add("18.1.3", "oldest-unheld-record-per-kind", overdue ? CheckResult.Fail : CheckResult.Pass, evidence);
 
-        var purge = trail.Newest("job.purge-records");
+        var purge = facts.Trail.Newest("job.purge-records");
         var purgeReport = purge?.Details.TryGetValue("report", out var r) == true ? r : null;
         var purgeOk = purge?.Outcome == "success";
         report.Add("18.1.3", "last-purge-report", purge is null || !purgeOk || report.Now - purge.At > DailyJobPeriod * 2 ? CheckResult.Attention : CheckResult.Pass, new()
