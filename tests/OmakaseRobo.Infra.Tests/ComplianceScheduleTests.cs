@@ -1,5 +1,3 @@
-using static OmakaseRobo.Infra.Tests.TemplateJson;
-
 namespace OmakaseRobo.Infra.Tests;
 
 /// <summary>18.2.1: the signed compliance report is made and stored every month by the jobs function, and states the TLS policy in force.</summary>

@@ -43,7 +43,8 @@ public sealed class ComplianceBrowserTests(ITestOutputHelper output) : IDisposab
         var dom = await ChromiumAsync(server.Url, "--dump-dom");
         var japaneseDom = await ChromiumAsync(japaneseServer.Url, "--dump-dom");
         var shot = await ChromiumAsync(server.Url, $"--screenshot={screenshot}", "--window-size=1000,1400");
-        var blocked = await ChromiumAsync(brokenCsp.Url, $"--screenshot={screenshot}.unstyled.png", "--window-size=1000,1400");
+        var blockedShot = Path.Combine(ArtifactsFolder(), "compliance-report-style-blocked.png");
+        var blocked = await ChromiumAsync(brokenCsp.Url, $"--screenshot={blockedShot}", "--window-size=1000,1400");
 
         foreach (var number in new[] { "3-2", "9.2.3", "12.3.1", "18.2.1", "CLD.8.1.5" })
         {
@@ -57,7 +58,7 @@ public sealed class ComplianceBrowserTests(ITestOutputHelper output) : IDisposab
         Assert.NotEmpty(CspViolations(blocked.Errors)); // the probe works: a wrong hash is reported and blocked
 
         var page = Png.Read(await File.ReadAllBytesAsync(screenshot));
-        var unstyled = Png.Read(await File.ReadAllBytesAsync(screenshot + ".unstyled.png"));
+        var unstyled = Png.Read(await File.ReadAllBytesAsync(blockedShot));
         output.WriteLine($"screenshot {screenshot}: {page.Width}x{page.Height}");
         var top = page.Height / 3;
         Assert.True(page.Count("#2f9e5b", 0, top) > 2000, "the overview's green (pass) cells are not visible");
