@@ -137,6 +137,7 @@ public sealed class Api : Construct
         ("/v1/tenants/{tenantId}/{proxy+}", functions.Admin),
         ("/v1/audit/{proxy+}", functions.Admin),
         ("/v1/access-reviews/{proxy+}", functions.Admin),
+        ("/v1/compliance/{proxy+}", functions.Admin),
 
         // A literal segment wins over the sibling {proxy+}, so notices go to incidents while the rest of the tenant goes to admin.
         ("/v1/tenants/{tenantId}/notices", functions.Incidents),

@@ -236,6 +236,7 @@ public sealed class Functions : Construct
                 ["Omakase__Tables__Audit"] = tables.Audit.TableName,
                 ["Omakase__Keys__KmsKeyId"] = keys.DataKey.KeyArn,
                 ["Omakase__Keys__SigningKeyId"] = keys.SigningKey.KeyArn,
+                ["Omakase__Compliance__TlsPolicy"] = Api.TlsSecurityPolicy, // what the compliance report states for 10.1.1
             };
             foreach (var (name, value) in moduleEnvironment)
             {

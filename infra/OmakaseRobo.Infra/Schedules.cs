@@ -27,6 +27,8 @@ public sealed class Schedules : Construct
             new CronOptions { Minute = "0", Hour = "0", Day = "1" }),
         new("verify-audit-chain", "16.1.7: verify the audit hash chain and its signed checkpoints, hourly",
             new CronOptions { Minute = "15" }),
+        new("compliance-report", "18.2.1: monthly signed compliance report, stored for the auditors (1st, 10:00 JST)",
+            new CronOptions { Minute = "0", Hour = "1", Day = "1" }),
         new("retry-webhooks", "16.1.1: give failed notice deliveries to customer webhooks their next attempt",
             new CronOptions { Minute = "0/5" }),
     ];

@@ -5,6 +5,7 @@ using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
+using OmakaseRobo.Api.Features.Compliance;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Features.Vulnerabilities;
@@ -73,6 +74,12 @@ namespace OmakaseRobo.Api;
 [JsonSerializable(typeof(CheckpointReport))]
 [JsonSerializable(typeof(BackupReport))]
 [JsonSerializable(typeof(LocalBackupManifest))]
+[JsonSerializable(typeof(ComplianceReport))]
+[JsonSerializable(typeof(AttestationRequest))]
+[JsonSerializable(typeof(AttestationView))]
+[JsonSerializable(typeof(StoredReportList))]
+[JsonSerializable(typeof(SigningKeyView))]
+[JsonSerializable(typeof(ComplianceReportJobReport))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

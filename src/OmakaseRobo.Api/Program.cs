@@ -3,6 +3,7 @@ using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Backups;
+using OmakaseRobo.Api.Features.Compliance;
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Features.Roles;
@@ -29,6 +30,7 @@ builder.Services
     .AddWebhooks(options, runtime)
     .AddIncidents()
     .AddVulnerabilities()
+    .AddCompliance()
     .AddJobs(servesJobs: options.Serves(Modules.Jobs));
 if (options.Serves(Modules.Jobs))
 {
@@ -36,7 +38,8 @@ if (options.Serves(Modules.Jobs))
 }
 
 var commandLineJob = args is ["job", var name] ? name : null;
-if (commandLineJob is not null)
+var complianceCommand = args is ["report", "compliance", ..];
+if (commandLineJob is not null || complianceCommand)
 {
     builder.WebHost.UseUrls("http://127.0.0.1:0"); // a job run must not collide with a local server on 5080
 }
@@ -61,6 +64,7 @@ if (options.Serves(Modules.Admin))
     app.MapRolesApi();
     app.MapAccessReviewApi();
     app.MapAuditApi();
+    app.MapComplianceApi();
     app.MapWebhooksApi(); // API Gateway routes /v1/tenants/{tenantId}/* (but notices) to the admin function
 }
 
@@ -73,6 +77,11 @@ if (options.Serves(Modules.Incidents))
 if (options.Serves(Modules.Jobs))
 {
     app.MapEventsApi();
+}
+
+if (complianceCommand)
+{
+    return await ComplianceSetup.RunFromCommandLineAsync(app, args[2..]).ConfigureAwait(false);
 }
 
 if (commandLineJob is not null)

@@ -23,6 +23,7 @@ public sealed partial class ApiTests(ProdStage stage)
             ["/v1/tenants/{tenantId}/{proxy+}"] = "admin",
             ["/v1/audit/{proxy+}"] = "admin",
             ["/v1/access-reviews/{proxy+}"] = "admin",
+            ["/v1/compliance/{proxy+}"] = "admin",
             ["/v1/tenants/{tenantId}/notices"] = "incidents",
             ["/v1/incidents"] = "incidents",
             ["/v1/incidents/{proxy+}"] = "incidents",

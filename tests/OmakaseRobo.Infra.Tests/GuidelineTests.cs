@@ -246,6 +246,7 @@ public sealed partial class GuidelineTests(ProdStage stage)
             ["review-privileged-access"] = "cron(0 0 1 * ? *)",
             ["verify-audit-chain"] = "cron(15 * * * ? *)",
             ["retry-webhooks"] = "cron(0/5 * * * ? *)",
+            ["compliance-report"] = "cron(0 1 1 * ? *)",
         };
 
         var scheduled = stage.PropertiesOf("AWS::Events::Rule").Select(rule =>

@@ -79,6 +79,12 @@ public sealed class AccessMatrixTests(OmakaseAppFixture fixture) : IClassFixture
             new("list holds", async () => (HttpMethod.Get, $"/v1/incidents/{incident}/legal-holds", null), 401, 403, 403, 403, 200),
             new("evidence", async () => (HttpMethod.Get, $"/v1/incidents/{incident}/evidence", null), 401, 403, 403, 403, 200),
             new("deletion certificate", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/deletion-certificate", null), 401, 403, 404, 403, 404),
+            // The bootstrap operator holds all three platform roles; operator-only users are refused in ComplianceReportTests.
+            new("compliance report", async () => (HttpMethod.Get, "/v1/compliance/report", null), 401, 403, 403, 403, 200),
+            new("attest", async () => (HttpMethod.Post, "/v1/compliance/attestations", new { item = "5.1.1", summary = "Policy review", performedAt = OmakaseApp.Start }), 401, 403, 403, 403, 201),
+            new("compliance reports", async () => (HttpMethod.Get, "/v1/compliance/reports", null), 401, 403, 403, 403, 200),
+            new("stored compliance report", async () => (HttpMethod.Get, "/v1/compliance/reports/cr_nosuchreport0000000", null), 401, 403, 403, 403, 404),
+            new("signing key", async () => (HttpMethod.Get, "/v1/audit/signing-key", null), 401, 403, 403, 403, 200),
             new("terminate (last: it ends the tenant)", async () => (HttpMethod.Post, $"/v1/tenants/{tenant}/termination", null), 401, 403, 404, 403, 202),
         };
 

@@ -1,5 +1,6 @@
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Backups;
+using OmakaseRobo.Api.Features.Compliance;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api.Platform.Jobs;
@@ -25,6 +26,7 @@ public static class JobsSetup
         services.AddSingleton<IComplianceJob>(sp => sp.GetRequiredService<TenantDeletion>()); // CLD.8.1.5
         services.AddSingleton<IComplianceJob, ReviewPrivilegedAccessJob>(); // 9.2.3, 9.4.4
         services.AddSingleton<IComplianceJob, RetryWebhooksJob>(); // 16.1.1 notices
+        services.AddSingleton<IComplianceJob, ComplianceReportJob>(); // 18.2.1
         if (servesJobs)
         {
             services.AddSingleton<IComplianceJob>(sp => sp.GetRequiredService<VerifyBackupsJob>()); // 12.3.1

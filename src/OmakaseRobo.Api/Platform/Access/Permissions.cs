@@ -31,13 +31,15 @@ public static class Permissions
     public const string PlatformAccessReview = "platform:access-review";
     public const string PlatformVulnerabilities = "platform:vulnerabilities";
     public const string PlatformRead = "platform:read";
+    public const string PlatformComplianceRead = "platform:compliance:read";
+    public const string PlatformComplianceAttest = "platform:compliance:attest";
 
     public static readonly FrozenSet<string> Tenant = FrozenSet.Create(
         UsersRead, RolesRead, RolesManage, RolesAssign, AuditRead, IncidentsReport, IncidentsRead, NoticesRead, WebhookManage, TenantRead);
 
     public static readonly FrozenSet<string> Platform = FrozenSet.Create(
         PlatformTenantsManage, PlatformUsersManage, PlatformTenantsTerminate, PlatformIncidentsManage, PlatformEvidence,
-        PlatformAuditVerify, PlatformAccessReview, PlatformVulnerabilities, PlatformRead);
+        PlatformAuditVerify, PlatformAccessReview, PlatformVulnerabilities, PlatformRead, PlatformComplianceRead, PlatformComplianceAttest);
 }
 
 /// <summary>Built-in roles: the tenant role admin and the three platform roles.</summary>
@@ -57,8 +59,9 @@ public static class BuiltInRoles
             Permissions.PlatformTenantsManage, Permissions.PlatformUsersManage, Permissions.PlatformTenantsTerminate, Permissions.PlatformRead),
         [SecurityOfficer] = FrozenSet.Create(
             Permissions.PlatformIncidentsManage, Permissions.PlatformEvidence, Permissions.PlatformAuditVerify,
-            Permissions.PlatformAccessReview, Permissions.PlatformVulnerabilities, Permissions.PlatformRead),
-        [Auditor] = FrozenSet.Create(Permissions.PlatformRead),
+            Permissions.PlatformAccessReview, Permissions.PlatformVulnerabilities, Permissions.PlatformRead,
+            Permissions.PlatformComplianceRead, Permissions.PlatformComplianceAttest),
+        [Auditor] = FrozenSet.Create(Permissions.PlatformRead, Permissions.PlatformComplianceRead),
     }.ToFrozenDictionary();
 
     /// <summary>The permissions a set of roles grants in a tenant, given that tenant's custom role definitions.</summary>

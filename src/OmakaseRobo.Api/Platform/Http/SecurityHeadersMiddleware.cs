@@ -6,15 +6,21 @@ namespace OmakaseRobo.Api.Platform.Http;
 /// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
+    public const string StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.OnStarting(static state =>
         {
             var headers = ((HttpResponse)state).Headers;
-            headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+            headers.StrictTransportSecurity = StrictTransportSecurity;
             headers.XContentTypeOptions = "nosniff";
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"; // a page sets its own, narrowly (the compliance report)
+            }
+
             headers["Referrer-Policy"] = "no-referrer";
             headers.CacheControl = "no-store";
             headers.Remove("Server");

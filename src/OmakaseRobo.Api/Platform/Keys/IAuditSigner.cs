@@ -11,6 +11,9 @@ public interface IAuditSigner
 
     Task<byte[]> SignAsync(byte[] message, CancellationToken cancellationToken);
 
+    /// <summary>The public half of the key that signs now (SubjectPublicKeyInfo, DER), for verifying offline.</summary>
+    Task<byte[]> PublicKeyAsync(CancellationToken cancellationToken);
+
     /// <summary>False for a wrong signature, an altered message or a key this signer does not know.</summary>
     Task<bool> VerifyAsync(byte[] message, byte[] signature, string keyId, CancellationToken cancellationToken);
 }

@@ -28,6 +28,12 @@ public sealed class KmsAuditSigner(IAmazonKeyManagementService kms, string keyId
         return response.Signature.ToArray();
     }
 
+    public async Task<byte[]> PublicKeyAsync(CancellationToken cancellationToken)
+    {
+        var cached = publicKeys.GetOrAdd(keyId, id => new Lazy<Task<ECDsa>>(() => FetchAsync(id)));
+        return (await cached.Value.ConfigureAwait(false)).ExportSubjectPublicKeyInfo();
+    }
+
     public async Task<bool> VerifyAsync(byte[] message, byte[] signature, string keyId, CancellationToken cancellationToken)
     {
         var cached = publicKeys.GetOrAdd(keyId, id => new Lazy<Task<ECDsa>>(() => FetchAsync(id)));

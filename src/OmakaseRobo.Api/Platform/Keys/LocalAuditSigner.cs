@@ -21,6 +21,8 @@ public sealed class LocalAuditSigner : IAuditSigner, IDisposable
     public Task<byte[]> SignAsync(byte[] message, CancellationToken cancellationToken) =>
         Task.FromResult(key.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
 
+    public Task<byte[]> PublicKeyAsync(CancellationToken cancellationToken) => Task.FromResult(key.ExportSubjectPublicKeyInfo());
+
     public Task<bool> VerifyAsync(byte[] message, byte[] signature, string keyId, CancellationToken cancellationToken) =>
         Task.FromResult(keyId == KeyId && key.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
 

@@ -160,6 +160,24 @@ public static class MainItems
         public static Dictionary<string, AttributeValue> Key() => Attr.Key("CANARY", "#CANARY");
     }
 
+    public static class Attestation
+    {
+        public const string Type = "compliance-attestation";
+        public const string SortPrefix = "AT#";
+
+        public static string Partition(string item) => $"COMPLIANCE-ATTEST#{item}";
+
+        public static Dictionary<string, AttributeValue> Key(string item, DateTimeOffset performedAt, string attestationId) =>
+            Attr.Key(Partition(item), string.Create(CultureInfo.InvariantCulture, $"{SortPrefix}{performedAt.ToUnixTimeMilliseconds():D15}#{attestationId}"));
+    }
+
+    public static class ComplianceReport
+    {
+        public const string Type = "compliance-report";
+
+        public static Dictionary<string, AttributeValue> Key(string reportId) => Attr.Key($"COMPLIANCE-REPORT#{reportId}", "#REPORT");
+    }
+
     public static readonly IReadOnlyList<ItemKind> Kinds =
     [
         new("main", Tenant.Type, "TENANT#{tenant}", "#TENANT", "Tenants"),
@@ -179,5 +197,7 @@ public static class MainItems
         new("main", RestoreTestState.Type, "JOB#verify-backups", "RESTORE#{table}", "Backups"),
         new("main", DeletionCertificate.Type, "CERT#{tenant}", "#CERT", "Tenants"),
         new("main", BackupCanary.Type, "CANARY", "#CANARY", "Backups"),
+        new("main", Attestation.Type, "COMPLIANCE-ATTEST#{item}", "AT#{ms}#{attestation}", "Compliance"),
+        new("main", ComplianceReport.Type, "COMPLIANCE-REPORT#{report}", "#REPORT", "Compliance"),
     ];
 }
