@@ -4,6 +4,9 @@ using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Features.Introspection;
+using OmakaseRobo.Api.Features.ProductPermissions;
+using OmakaseRobo.Api.Features.ServiceClients;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Features.Vulnerabilities;
 using OmakaseRobo.Api.Features.Webhooks;
@@ -19,6 +22,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 var (options, runtime) = builder.AddPlatform(AppJsonContext.Default);
 builder.Services.AddAudit();
 builder.Services.AddIdentity(options, runtime);
+builder.Services.AddIntegration();
 builder.Services.AddIncidents(options, runtime);
 builder.Services.AddJobs();
 var commandLineJob = args is ["job", var name] ? name : null;
@@ -41,6 +45,7 @@ app.MapPlatformApi(runtime);
 if (options.Serves(Modules.Auth))
 {
     app.MapAuthApi();
+    app.MapIntrospectionApi(); // API Gateway routes /oauth2/* to the auth function
 }
 
 if (options.Serves(Modules.Admin))
@@ -50,6 +55,8 @@ if (options.Serves(Modules.Admin))
     app.MapUsersApi();
     app.MapRolesApi();
     app.MapAccessReviewApi();
+    app.MapServiceClientsApi();
+    app.MapProductPermissionsApi();
     app.MapAuditApi();
     app.MapWebhooksApi(); // API Gateway routes /v1/tenants/{tenantId}/* (but notices) to the admin function
 }

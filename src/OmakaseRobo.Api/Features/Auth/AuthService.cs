@@ -100,7 +100,7 @@ public sealed class AuthService(
 
         await challenges.DeleteAsync(mfaToken, cancellationToken).ConfigureAwait(false);
         await AuditAsync(user.TenantId, user.UserId, method == "recovery-code" ? "sign-in.recovery-code" : "sign-in.mfa", "success", origin, cancellationToken).ConfigureAwait(false);
-        return new SignInOutcome.SessionIssued(await IssueSessionAsync(user, tenant, origin, cancellationToken).ConfigureAwait(false));
+        return new SignInOutcome.SessionIssued(await IssueSessionAsync(user, tenant, origin, cancellationToken, secondFactor: method).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -114,12 +114,7 @@ public sealed class AuthService(
         ArgumentNullException.ThrowIfNull(origin);
         var view = await sessions.LoadAsync(token, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        if (view is null
-            || view.Session.SecurityStamp != view.User.SecurityStamp
-            || !view.User.IsActive
-            || !view.Tenant.IsActive
-            || now >= view.Session.AbsoluteExpiresAt
-            || now >= view.Session.LastSeenAt + options.Security.SessionIdleTimeout)
+        if (view is null || CallerOf(view, token, origin, now) is not { } caller)
         {
             return null;
         }
@@ -127,6 +122,24 @@ public sealed class AuthService(
         if (now - view.Session.LastSeenAt >= TouchInterval)
         {
             await sessions.TouchAsync(view.Session, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return caller;
+    }
+
+    /// <summary>The rules of <see cref="ResolveCallerAsync"/> on a view already read, without sliding the idle timeout (introspection).</summary>
+    public Caller? CallerOf(SessionView view, BearerToken token, RequestOrigin origin, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(origin);
+        if (view.Session.SecurityStamp != view.User.SecurityStamp
+            || !view.User.IsActive
+            || !view.Tenant.IsActive
+            || now >= view.Session.AbsoluteExpiresAt
+            || now >= view.Session.LastSeenAt + options.Security.SessionIdleTimeout)
+        {
+            return null;
         }
 
         var user = view.User;
@@ -137,7 +150,7 @@ public sealed class AuthService(
             user.Email,
             user.DisplayName,
             user.Roles,
-            BuiltInRoles.PermissionsOf(user.TenantId, user.Roles, view.Tenant.Roles),
+            BuiltInRoles.PermissionsOf(user.TenantId, user.Roles, view.Tenant.Roles, view.ProductPermissions),
             user.MfaEnabled,
             user.PasswordChangeRequired,
             MfaEnrollmentRequired(user, view.Tenant),
@@ -284,13 +297,13 @@ public sealed class AuthService(
             && (user.TenantId == BuiltInRoles.PlatformTenantId || (tenant.RequireMfaForAdmins && user.Roles.Contains(BuiltInRoles.Admin)));
     }
 
-    private async Task<SessionResponse> IssueSessionAsync(UserRecord user, TenantRecord tenant, RequestOrigin origin, CancellationToken cancellationToken)
+    private async Task<SessionResponse> IssueSessionAsync(UserRecord user, TenantRecord tenant, RequestOrigin origin, CancellationToken cancellationToken, string? secondFactor = null)
     {
         var now = clock.GetUtcNow();
         var token = BearerToken.Issue(user.TenantId, user.UserId);
         var session = new SessionRecord(
             token.Hash, Ids.New("s"), user.TenantId, user.UserId, user.SecurityStamp, now, now,
-            now + options.Security.SessionAbsoluteTimeout, origin.SourceIp, origin.UserAgent);
+            now + options.Security.SessionAbsoluteTimeout, origin.SourceIp, origin.UserAgent, secondFactor);
         await sessions.CreateAsync(session, cancellationToken).ConfigureAwait(false);
         return new SessionResponse(token.Value, Expiry(session), user.PasswordChangeRequired, MfaEnrollmentRequired(user, tenant));
     }
@@ -331,7 +344,8 @@ public sealed class AuthService(
     private bool IsLive(SessionRecord session, UserRecord? user, DateTimeOffset now) =>
         user is not null && session.SecurityStamp == user.SecurityStamp && now < Expiry(session);
 
-    private DateTimeOffset Expiry(SessionRecord session)
+    /// <summary>The earlier of the idle and the absolute expiry.</summary>
+    public DateTimeOffset Expiry(SessionRecord session)
     {
         var idle = session.LastSeenAt + options.Security.SessionIdleTimeout;
         return idle < session.AbsoluteExpiresAt ? idle : session.AbsoluteExpiresAt;

@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Hosting;
@@ -17,10 +19,15 @@ public sealed record SessionRecord(
     DateTimeOffset LastSeenAt,
     DateTimeOffset AbsoluteExpiresAt,
     string? SourceIp,
-    string? UserAgent);
+    string? UserAgent,
+    string? SecondFactor = null)
+{
+    /// <summary>RFC 8176 methods: the password, and "otp" when a TOTP code (or a recovery code standing in for it) was checked.</summary>
+    public IReadOnlyList<string> AuthenticationMethods => SecondFactor is null ? ["pwd"] : ["pwd", "otp"];
+}
 
-/// <summary>A session with the user and tenant it belongs to, as read in one round trip.</summary>
-public sealed record SessionView(SessionRecord Session, UserRecord User, TenantRecord Tenant);
+/// <summary>A session with the user and tenant it belongs to and the product permissions defined now, as read in one round trip.</summary>
+public sealed record SessionView(SessionRecord Session, UserRecord User, TenantRecord Tenant, FrozenSet<string> ProductPermissions);
 
 /// <summary>
 /// Session items (pk SESSION#sha256(token)), listed per user through gsi1 (SESSIONS#tenant#user) and by expiry through
@@ -57,6 +64,11 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
             item["sourceIp"] = Attr.S(session.SourceIp);
         }
 
+        if (session.SecondFactor is not null)
+        {
+            item["secondFactor"] = Attr.S(session.SecondFactor);
+        }
+
         if (session.UserAgent is not null)
         {
             item["userAgent"] = Attr.S(session.UserAgent.Length > 256 ? session.UserAgent[..256] : session.UserAgent);
@@ -65,8 +77,13 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Session, user and tenant in one BatchGetItem.</summary>
-    public async Task<SessionView?> LoadAsync(BearerToken token, CancellationToken cancellationToken)
+    /// <summary>Session, user, tenant and the product permission names in one BatchGetItem.</summary>
+    public async Task<SessionView?> LoadAsync(BearerToken token, CancellationToken cancellationToken) =>
+        (await LoadWithAsync(token, [], cancellationToken).ConfigureAwait(false)).View;
+
+    /// <summary>The same one BatchGetItem, reading <paramref name="alsoRead"/> too; every item read comes back with the view.</summary>
+    public async Task<(SessionView? View, List<Dictionary<string, AttributeValue>> Items)> LoadWithAsync(
+        BearerToken token, IEnumerable<Dictionary<string, AttributeValue>> alsoRead, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         var keys = new List<Dictionary<string, AttributeValue>>
@@ -74,7 +91,9 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
             Key(token.Hash),
             UserStore.Key(token.TenantId, token.UserId),
             TenantStore.Key(token.TenantId),
+            ProductPermissionStore.CatalogueKey(),
         };
+        keys.AddRange(alsoRead);
         var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
         {
             RequestItems = new() { [Table] = new KeysAndAttributes { Keys = keys, ConsistentRead = true } },
@@ -99,10 +118,11 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         if (session is null || user is null || tenant is null
             || session.GetS("tenantId") != token.TenantId || session.GetS("userId") != token.UserId)
         {
-            return null;
+            return (null, items);
         }
 
-        return new SessionView(FromItem(session), UserStore.FromItem(user), TenantStore.FromItem(tenant));
+        var catalogue = ProductPermissionStore.CatalogueFrom(items.FirstOrDefault(i => i.GetS("type") == ProductPermissionStore.CatalogueType));
+        return (new SessionView(FromItem(session), UserStore.FromItem(user), TenantStore.FromItem(tenant), catalogue.Names), items);
     }
 
     /// <summary>Slides the idle timeout; written at most once a minute per session to keep requests to one round trip.</summary>
@@ -162,5 +182,6 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("lastSeenAt") ?? 0),
         DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("absoluteExpiresAt") ?? 0),
         item.GetS("sourceIp"),
-        item.GetS("userAgent"));
+        item.GetS("userAgent"),
+        item.GetS("secondFactor"));
 }

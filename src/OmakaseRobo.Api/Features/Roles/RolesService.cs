@@ -1,5 +1,6 @@
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Problems;
@@ -12,9 +13,12 @@ namespace OmakaseRobo.Api.Features.Roles;
 /// 9.2.2 per-tenant roles and their assignment. No route lets a user raise their own privileges: nobody
 /// assigns roles to themselves, edits a role they hold, or grants permissions they do not hold.
 /// </summary>
-public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore roles, IAuditTrail audit)
+public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore roles, ProductPermissionStore products, IAuditTrail audit)
 {
     public const int MaxRolesPerTenant = 50;
+
+    /// <summary>Product permissions one role may hold: a role change and its usage counters must fit one transaction.</summary>
+    public const int MaxProductPermissionsPerRole = 40;
 
     public async Task<List<RoleItem>?> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -24,6 +28,7 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
             return null;
         }
 
+        var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
         if (tenant.TenantId == BuiltInRoles.PlatformTenantId)
         {
             return [.. BuiltInRoles.PlatformRoles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoleItem(r.Key, [.. r.Value.Order(StringComparer.Ordinal)], true))];
@@ -31,7 +36,7 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
 
         return
         [
-            new RoleItem(BuiltInRoles.Admin, [.. Permissions.Tenant.Order(StringComparer.Ordinal)], true),
+            new RoleItem(BuiltInRoles.Admin, [.. Permissions.Tenant.Concat(catalogue.Names).Order(StringComparer.Ordinal)], true),
             .. tenant.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoleItem(r.Key, r.Value, false)),
         ];
     }
@@ -45,6 +50,7 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
             return new Outcome.NotFound();
         }
 
+        var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
         if (tenant.TenantId == BuiltInRoles.PlatformTenantId || roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
         {
             return new Outcome.Conflict("Built-in roles cannot be changed.");
@@ -53,7 +59,8 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
         var errors = Validate.Fields(
             ("roleName", IsValidName(roleName) ? null : FieldMessages.InvalidFormat),
             ("permissions", permissions is null ? FieldMessages.Required
-                : permissions.Count > Permissions.Tenant.Count || permissions.Any(p => !Permissions.Tenant.Contains(p)) ? FieldMessages.UnknownValue
+                : permissions.Any(p => !Permissions.Tenant.Contains(p) && !catalogue.Names.Contains(p)) ? FieldMessages.UnknownValue
+                : permissions.Distinct(StringComparer.Ordinal).Count(catalogue.Names.Contains) > MaxProductPermissionsPerRole ? "out-of-range"
                 : null));
         if (errors is not null)
         {
@@ -72,9 +79,16 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
         }
 
         var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (!await roles.PutAsync(tenantId, roleName, granted, cancellationToken).ConfigureAwait(false))
+        tenant.Roles.TryGetValue(roleName, out var before);
+        var usage = products.UsageWrites(before ?? [], granted, IsProduct);
+        switch (await roles.PutAsync(tenantId, roleName, before, granted, usage, cancellationToken).ConfigureAwait(false))
         {
-            return new Outcome.Conflict("The tenant is not active.");
+            case RoleStore.PutOutcome.TenantNotActive:
+                return new Outcome.Conflict("The tenant is not active.");
+            case RoleStore.PutOutcome.Changed:
+                return new Outcome.Conflict("The role changed meanwhile; read it and try again.");
+            case RoleStore.PutOutcome.PermissionRemoved:
+                return new Outcome.Invalid(new() { ["permissions"] = [FieldMessages.UnknownValue] });
         }
 
         await AuditAsync(caller, tenantId, "role.put", roleName, new()
@@ -98,8 +112,16 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
             return new Outcome.NotFound();
         }
 
-        switch (await roles.DeleteAsync(tenantId, roleName, cancellationToken).ConfigureAwait(false))
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null || !tenant.Roles.TryGetValue(roleName, out var before))
         {
+            return new Outcome.NotFound();
+        }
+
+        switch (await roles.DeleteAsync(tenantId, roleName, before, products.UsageWrites(before, [], IsProduct), cancellationToken).ConfigureAwait(false))
+        {
+            case RoleStore.DeleteOutcome.Changed:
+                return new Outcome.Conflict("The role changed meanwhile; read it and try again.");
             case RoleStore.DeleteOutcome.Assigned:
                 return new Outcome.Conflict("The role is assigned to users.");
             case RoleStore.DeleteOutcome.NotFound:
@@ -127,7 +149,8 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
 
         // Nobody changes their own roles, and a customer cannot hand out permissions they lack.
         var newRoles = requested.Distinct(StringComparer.Ordinal).ToList();
-        var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles);
+        var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
+        var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles, catalogue.Names);
         if (caller.UserId == userId || (!caller.IsPlatform && grants.Any(p => !caller.Has(p))))
         {
             return new Outcome.Forbidden();
@@ -156,6 +179,9 @@ public sealed class RolesService(TenantStore tenants, UserStore users, RoleStore
     /// <summary>Role names: lower-case letters, digits and dashes, 2 to 32 characters, starting with a letter.</summary>
     public static bool IsValidName(string name) =>
         name is { Length: >= 2 and <= 32 } && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    /// <summary>What a stored role holds is a tenant permission or a product one; the product ones are counted.</summary>
+    private static bool IsProduct(string permission) => !Permissions.Tenant.Contains(permission);
 
     private Task AuditAsync(Caller caller, string tenantId, string action, string target, Dictionary<string, string> details, CancellationToken cancellationToken)
     {
