@@ -93,8 +93,9 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
             {
                 TableName = Table,
                 Key = DefinitionKey(permission.Name),
-                UpdateExpression = "SET ja = :ja, en = :en, privileged = :privileged, updatedAt = :now",
+                UpdateExpression = "SET #ja = :ja, #en = :en, #privileged = :privileged, #updatedAt = :now",
                 ConditionExpression = "attribute_exists(pk)",
+                ExpressionAttributeNames = new() { ["#ja"] = "ja", ["#en"] = "en", ["#privileged"] = "privileged", ["#updatedAt"] = "updatedAt" },
                 ExpressionAttributeValues = new()
                 {
                     [":ja"] = Attr.S(permission.Japanese),
@@ -117,9 +118,9 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
             {
                 TableName = Table,
                 Key = CatalogueKey(),
-                UpdateExpression = "SET #type = :type " + (permission.Privileged ? "ADD names :name, privileged :name" : "ADD names :name DELETE privileged :name"),
-                ConditionExpression = isNew ? "attribute_not_exists(names) OR size(names) < :max" : null,
-                ExpressionAttributeNames = new() { ["#type"] = "type" },
+                UpdateExpression = "SET #type = :type " + (permission.Privileged ? "ADD #names :name, #privileged :name" : "ADD #names :name DELETE #privileged :name"),
+                ConditionExpression = isNew ? "attribute_not_exists(#names) OR size(#names) < :max" : null,
+                ExpressionAttributeNames = new() { ["#type"] = "type", ["#names"] = "names", ["#privileged"] = "privileged" },
                 ExpressionAttributeValues = values,
             },
         };
@@ -132,7 +133,7 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
         {
             return PutOutcome.Full;
         }
-        catch (TransactionCanceledException e) when (e.FailedCondition(0))
+        catch (TransactionCanceledException e) when (e.FailedCondition(0) || e.OnlyConflicted())
         {
             return PutOutcome.Raced;
         }
@@ -143,6 +144,7 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
         Deleted,
         NotFound,
         InUse,
+        Busy,
     }
 
     /// <summary>Removes a permission only while no role holds it: the counter check and the removal are one transaction.</summary>
@@ -158,7 +160,8 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
                     {
                         TableName = Table,
                         Key = DefinitionKey(name),
-                        ConditionExpression = "attribute_exists(pk) AND uses = :zero",
+                        ConditionExpression = "attribute_exists(pk) AND #uses = :zero",
+                        ExpressionAttributeNames = new() { ["#uses"] = "uses" },
                         ExpressionAttributeValues = new() { [":zero"] = Attr.N(0) },
                     },
                 },
@@ -168,7 +171,8 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
                     {
                         TableName = Table,
                         Key = CatalogueKey(),
-                        UpdateExpression = "DELETE names :name, privileged :name",
+                        UpdateExpression = "DELETE #names :name, #privileged :name",
+                        ExpressionAttributeNames = new() { ["#names"] = "names", ["#privileged"] = "privileged" },
                         ExpressionAttributeValues = new() { [":name"] = Attr.StringSet([name]) },
                     },
                 },
@@ -178,6 +182,10 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
             return await GetAsync(name, cancellationToken).ConfigureAwait(false) is null ? DeleteOutcome.NotFound : DeleteOutcome.InUse;
+        }
+        catch (TransactionCanceledException e) when (e.OnlyConflicted())
+        {
+            return DeleteOutcome.Busy;
         }
     }
 
@@ -203,8 +211,9 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
         {
             TableName = Table,
             Key = DefinitionKey(name),
-            UpdateExpression = "ADD uses :delta",
+            UpdateExpression = "ADD #uses :delta",
             ConditionExpression = "attribute_exists(pk)",
+            ExpressionAttributeNames = new() { ["#uses"] = "uses" },
             ExpressionAttributeValues = new() { [":delta"] = Attr.N(delta) },
         },
     };

@@ -105,6 +105,8 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
                 return new Outcome.NotFound();
             case ProductPermissionStore.DeleteOutcome.InUse:
                 return new Outcome.Conflict("A role holds this permission; remove it from every role first.");
+            case ProductPermissionStore.DeleteOutcome.Busy:
+                return new Outcome.Conflict("A role holding this permission is being changed; try again.");
         }
 
         await AuditAsync(caller, "permission.delete", name, [], cancellationToken).ConfigureAwait(false);
