@@ -130,6 +130,7 @@ public sealed class Api : Construct
         ("/v1/auth/{proxy+}", functions.Auth),
         ("/v1/me", functions.Auth),
         ("/v1/me/{proxy+}", functions.Auth),
+        ("/oauth2/{proxy+}", functions.Auth), // token introspection for the product's own services
 
         ("/openapi/v1.json", functions.Admin),
         ("/v1/tenants", functions.Admin),
@@ -138,6 +139,10 @@ public sealed class Api : Construct
         ("/v1/audit/{proxy+}", functions.Admin),
         ("/v1/access-reviews/{proxy+}", functions.Admin),
         ("/v1/compliance/{proxy+}", functions.Admin),
+        ("/v1/service-clients", functions.Admin),
+        ("/v1/service-clients/{proxy+}", functions.Admin),
+        ("/v1/permissions", functions.Admin),
+        ("/v1/permissions/{proxy+}", functions.Admin),
 
         // A literal segment wins over the sibling {proxy+}, so notices go to incidents while the rest of the tenant goes to admin.
         ("/v1/tenants/{tenantId}/notices", functions.Incidents),

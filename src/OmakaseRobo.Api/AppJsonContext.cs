@@ -7,6 +7,9 @@ using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Compliance;
 using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Features.Introspection;
+using OmakaseRobo.Api.Features.ProductPermissions;
+using OmakaseRobo.Api.Features.ServiceClients;
 using OmakaseRobo.Api.Features.Jobs;
 using OmakaseRobo.Api.Features.Vulnerabilities;
 using OmakaseRobo.Api.Features.Webhooks;
@@ -80,6 +83,13 @@ namespace OmakaseRobo.Api;
 [JsonSerializable(typeof(StoredReportList))]
 [JsonSerializable(typeof(SigningKeyView))]
 [JsonSerializable(typeof(ComplianceReportJobReport))]
+[JsonSerializable(typeof(CreateServiceClientRequest))]
+[JsonSerializable(typeof(CreatedServiceClient))]
+[JsonSerializable(typeof(ServiceClientList))]
+[JsonSerializable(typeof(IntrospectionResponse))]
+[JsonSerializable(typeof(PutPermissionRequest))]
+[JsonSerializable(typeof(PermissionItem))]
+[JsonSerializable(typeof(PermissionList))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

@@ -5,8 +5,11 @@ using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Compliance;
 using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Features.Introspection;
 using OmakaseRobo.Api.Features.Jobs;
+using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Features.Roles;
+using OmakaseRobo.Api.Features.ServiceClients;
 using OmakaseRobo.Api.Features.Sessions;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -23,10 +26,13 @@ builder.Services
     .AddAudit()
     .AddTenants()
     .AddSessions()
+    .AddProductPermissions()
     .AddRoles()
     .AddUsers(options, runtime)
     .AddAuth()
     .AddAccess()
+    .AddServiceClients()
+    .AddIntrospection()
     .AddWebhooks(options, runtime)
     .AddIncidents()
     .AddVulnerabilities()
@@ -55,6 +61,7 @@ app.MapPlatformApi(runtime);
 if (options.Serves(Modules.Auth))
 {
     app.MapAuthApi();
+    app.MapIntrospectionApi(); // API Gateway routes /oauth2/* to the auth function
 }
 
 if (options.Serves(Modules.Admin))
@@ -63,6 +70,8 @@ if (options.Serves(Modules.Admin))
     app.MapUsersApi();
     app.MapRolesApi();
     app.MapAccessReviewApi();
+    app.MapServiceClientsApi();
+    app.MapProductPermissionsApi();
     app.MapAuditApi();
     app.MapComplianceApi();
     app.MapWebhooksApi(); // API Gateway routes /v1/tenants/{tenantId}/* (but notices) to the admin function

@@ -17,6 +17,7 @@ public sealed partial class ApiTests(ProdStage stage)
             ["/v1/auth/{proxy+}"] = "auth",
             ["/v1/me"] = "auth",
             ["/v1/me/{proxy+}"] = "auth",
+            ["/oauth2/{proxy+}"] = "auth",
             ["/openapi/v1.json"] = "admin",
             ["/v1/tenants"] = "admin",
             ["/v1/tenants/{tenantId}"] = "admin",
@@ -24,6 +25,10 @@ public sealed partial class ApiTests(ProdStage stage)
             ["/v1/audit/{proxy+}"] = "admin",
             ["/v1/access-reviews/{proxy+}"] = "admin",
             ["/v1/compliance/{proxy+}"] = "admin",
+            ["/v1/service-clients"] = "admin",
+            ["/v1/service-clients/{proxy+}"] = "admin",
+            ["/v1/permissions"] = "admin",
+            ["/v1/permissions/{proxy+}"] = "admin",
             ["/v1/tenants/{tenantId}/notices"] = "incidents",
             ["/v1/incidents"] = "incidents",
             ["/v1/incidents/{proxy+}"] = "incidents",
@@ -32,6 +37,15 @@ public sealed partial class ApiTests(ProdStage stage)
         };
 
         Assert.Equal(expected.OrderBy(route => route.Key), MappedRoutes().OrderBy(route => route.Key));
+    }
+
+    [Fact]
+    public void Token_introspection_reaches_the_auth_function_and_nothing_else()
+    {
+        // MappedRoutes also checks that each method's integration invokes exactly one function.
+        var oauth = MappedRoutes().Where(route => route.Key.StartsWith("/oauth2", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal([new KeyValuePair<string, string>("/oauth2/{proxy+}", "auth")], oauth);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
+using OmakaseRobo.Tests.Integration;
 
 namespace OmakaseRobo.Tests.Access;
 
@@ -44,6 +45,8 @@ public sealed class AccessMatrixTests(OmakaseAppFixture fixture) : IClassFixture
         async Task<string> Finding() => (await ApiClient.ReadAsync(
             await api.PostAsync("/v1/vulnerabilities", new { title = "F", severity = "low" }, op.Token), HttpStatusCode.Created)).GetProperty("vulnerabilityId").GetString()!;
 
+        async Task<string> ServiceClientId() => (await app.CreateServiceClientAsync()).ClientId;
+
         var incident = await Incident();
         var webhook = new { url = "https://hooks.customer.example/omakase", secret = "a-webhook-secret-of-at-least-32-chars" };
         await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/webhook", webhook, admin.Token), HttpStatusCode.OK);
@@ -78,6 +81,13 @@ public sealed class AccessMatrixTests(OmakaseAppFixture fixture) : IClassFixture
             new("legal hold", async () => (HttpMethod.Post, $"/v1/incidents/{incident}/legal-holds", new { tenantId = tenant, from = OmakaseApp.Start, to = OmakaseApp.Start.AddDays(1) }), 401, 403, 403, 403, 201),
             new("list holds", async () => (HttpMethod.Get, $"/v1/incidents/{incident}/legal-holds", null), 401, 403, 403, 403, 200),
             new("evidence", async () => (HttpMethod.Get, $"/v1/incidents/{incident}/evidence", null), 401, 403, 403, 403, 200),
+            new("list permissions", async () => (HttpMethod.Get, "/v1/permissions", null), 401, 403, 200, 200, 200),
+            new("define permission", async () => (HttpMethod.Put, $"/v1/permissions/robots:r{Guid.NewGuid().ToString("N")[..8]}", new { description = new { ja = "実行", en = "Run" } }), 401, 403, 403, 403, 200),
+            new("remove permission", async () => (HttpMethod.Delete, $"/v1/permissions/{await app.DefinePermissionAsync()}", null), 401, 403, 403, 403, 204),
+            new("create service client", async () => (HttpMethod.Post, "/v1/service-clients", new { name = "runner" }), 401, 403, 403, 403, 201),
+            new("list service clients", async () => (HttpMethod.Get, "/v1/service-clients", null), 401, 403, 403, 403, 200),
+            new("delete service client", async () => (HttpMethod.Delete, $"/v1/service-clients/{await ServiceClientId()}", null), 401, 403, 403, 403, 204),
+            new("introspect (a bearer token is no client)", async () => (HttpMethod.Post, "/oauth2/introspect", new { token = "t" }), 401, 401, 401, 401, 401),
             new("deletion certificate", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/deletion-certificate", null), 401, 403, 404, 403, 404),
             // The bootstrap operator holds all three platform roles; operator-only users are refused in ComplianceReportTests.
             new("compliance report", async () => (HttpMethod.Get, "/v1/compliance/report", null), 401, 403, 403, 403, 200),

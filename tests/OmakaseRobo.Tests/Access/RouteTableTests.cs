@@ -20,7 +20,7 @@ public sealed class RouteTableTests(OmakaseAppFixture fixture) : IClassFixture<O
     }
 
     [Fact]
-    public void Only_the_readiness_check_the_api_description_and_sign_in_are_anonymous()
+    public void Only_the_readiness_check_the_api_description_sign_in_and_introspection_are_anonymous()
     {
         _ = fixture.App.CreateClient();
         var anonymous = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -29,7 +29,8 @@ public sealed class RouteTableTests(OmakaseAppFixture fixture) : IClassFixture<O
             .ToList();
 
         Assert.All(anonymous, route => Assert.True(
-            route is "/healthz" or "/events" or "/v1/auth/login" or "/v1/auth/mfa/verify" || route.StartsWith("/openapi", StringComparison.Ordinal) || route.StartsWith("/scalar", StringComparison.Ordinal),
+            // /oauth2/introspect authenticates its caller itself: a service client by HTTP Basic, never a bearer token.
+            route is "/healthz" or "/events" or "/v1/auth/login" or "/v1/auth/mfa/verify" or "/oauth2/introspect" || route.StartsWith("/openapi", StringComparison.Ordinal) || route.StartsWith("/scalar", StringComparison.Ordinal),
             $"{route} is anonymous"));
     }
 }

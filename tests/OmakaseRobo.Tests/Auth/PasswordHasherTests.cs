@@ -1,5 +1,5 @@
-using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Credentials;
 
 namespace OmakaseRobo.Tests.Auth;
 

@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using OmakaseRobo.Api.Features.Compliance;
 using OmakaseRobo.Tests.Infrastructure;
+using OmakaseRobo.Api.Features.Incidents;
+using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Tests.Compliance;
 

@@ -50,6 +50,7 @@ public sealed class AccessRecordMiddleware(RequestDelegate next)
         var endpoint = context.GetEndpoint() ?? failure?.Endpoint;
         var routeValues = failure?.RouteValues ?? context.Request.RouteValues;
         var caller = context.Features.Get<Caller>();
+        var client = context.Features.Get<ServiceClientCaller>(); // a product service at /oauth2/introspect: its trail is the platform's
         var origin = RequestOrigin.Of(context);
         var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText;
         var path = context.Request.Path.Value ?? "/";
@@ -71,8 +72,13 @@ public sealed class AccessRecordMiddleware(RequestDelegate next)
             }
         }
 
+        if (client is not null)
+        {
+            details["serviceClientId"] = client.ClientId;
+        }
+
         return new AuditEvent(
-            AuditCategory.Access, tenantId, caller?.UserId, Action, path.Length > MaxPathLength ? path[..MaxPathLength] : path,
+            AuditCategory.Access, tenantId, caller?.UserId ?? client?.ClientId, Action, path.Length > MaxPathLength ? path[..MaxPathLength] : path,
             status < 400 ? "success" : "failure", origin.SourceIp, origin.UserAgent, details)
         {
             OccurredAt = startedAt,

@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Features.Sessions;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Users;
@@ -10,8 +12,8 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Auth;
 
-/// <summary>A session with the user and tenant it belongs to, as read in one round trip.</summary>
-public sealed record SessionView(SessionRecord Session, UserRecord User, TenantRecord Tenant);
+/// <summary>A session with the user and tenant it belongs to and the product permissions defined now, as read in one round trip.</summary>
+public sealed record SessionView(SessionRecord Session, UserRecord User, TenantRecord Tenant, FrozenSet<string> ProductPermissions);
 
 /// <summary>
 /// The caller behind a bearer token, checked on every request (what Identity's SecurityStampValidator does): the session
@@ -27,13 +29,9 @@ public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(origin);
-        var view = await LoadAsync(token, cancellationToken).ConfigureAwait(false);
+        var (view, _) = await LoadWithAsync(token, [], cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        if (view is null
-            || view.Session.SecurityStamp != view.User.SecurityStamp
-            || !view.User.IsActive
-            || !view.Tenant.IsActive
-            || now >= sessions.ExpiryOf(view.Session))
+        if (view is null || CallerOf(view, token, origin, now) is not { } caller)
         {
             return null;
         }
@@ -41,6 +39,23 @@ public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions
         if (now - view.Session.LastSeenAt >= TouchInterval)
         {
             await sessions.TouchAsync(view.Session, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return caller;
+    }
+
+    /// <summary>The rules of <see cref="ResolveAsync"/> on a view already read, without sliding the idle timeout (introspection).</summary>
+    public Caller? CallerOf(SessionView view, BearerToken token, RequestOrigin origin, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(origin);
+        if (view.Session.SecurityStamp != view.User.SecurityStamp
+            || !view.User.IsActive
+            || !view.Tenant.IsActive
+            || now >= sessions.ExpiryOf(view.Session))
+        {
+            return null;
         }
 
         var user = view.User;
@@ -51,7 +66,7 @@ public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions
             user.Email,
             user.DisplayName,
             user.Roles,
-            BuiltInRoles.PermissionsOf(user.TenantId, user.Roles, view.Tenant.Roles),
+            BuiltInRoles.PermissionsOf(user.TenantId, user.Roles, view.Tenant.Roles, view.ProductPermissions),
             user.MfaEnabled,
             user.PasswordChangeRequired,
             MfaEnrollmentRequired(user, view.Tenant),
@@ -71,16 +86,23 @@ public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions
             && (user.TenantId == BuiltInRoles.PlatformTenantId || (tenant.RequireMfaForAdmins && user.Roles.Contains(BuiltInRoles.Admin)));
     }
 
-    /// <summary>Session, user and tenant in one BatchGetItem, each item's key and shape asked of its owner.</summary>
-    private async Task<SessionView?> LoadAsync(BearerToken token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Session, user, tenant and the product permission names in one BatchGetItem, each item's key and shape asked of its
+    /// owner; <paramref name="alsoRead"/> rides along (introspection's client), and every item read comes back.
+    /// </summary>
+    public async Task<(SessionView? View, List<Dictionary<string, AttributeValue>> Items)> LoadWithAsync(
+        BearerToken token, IEnumerable<Dictionary<string, AttributeValue>> alsoRead, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(token);
         var table = options.Tables.Main;
         var keys = new List<Dictionary<string, AttributeValue>>
         {
             SessionStore.Key(token.Hash),
             UserStore.Key(token.TenantId, token.UserId),
             TenantStore.Key(token.TenantId),
+            ProductPermissionStore.CatalogueKey(),
         };
+        keys.AddRange(alsoRead);
         var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
         {
             RequestItems = new() { [table] = new KeysAndAttributes { Keys = keys, ConsistentRead = true } },
@@ -105,9 +127,10 @@ public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions
         if (session is null || user is null || tenant is null
             || session.GetS("tenantId") != token.TenantId || session.GetS("userId") != token.UserId)
         {
-            return null;
+            return (null, items);
         }
 
-        return new SessionView(SessionStore.FromItem(session), UserStore.FromItem(user), TenantStore.FromItem(tenant));
+        var catalogue = ProductPermissionStore.CatalogueFrom(items.FirstOrDefault(i => i.GetS(TableSchema.Type) == ProductPermissionStore.CatalogueType));
+        return (new SessionView(SessionStore.FromItem(session), UserStore.FromItem(user), TenantStore.FromItem(tenant), catalogue.Names), items);
     }
 }

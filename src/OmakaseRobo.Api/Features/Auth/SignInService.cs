@@ -115,7 +115,7 @@ public sealed class SignInService(
 
         await challenges.DeleteAsync(mfaToken, cancellationToken).ConfigureAwait(false);
         await AuditAsync(user.TenantId, user.UserId, method == "recovery-code" ? "sign-in.recovery-code" : "sign-in.mfa", "success", origin, cancellationToken).ConfigureAwait(false);
-        return new SignInStep.SessionIssued(await IssueSessionAsync(user, tenant, origin, cancellationToken).ConfigureAwait(false));
+        return new SignInStep.SessionIssued(await IssueSessionAsync(user, tenant, origin, cancellationToken, secondFactor: method).ConfigureAwait(false));
     }
 
     /// <summary>From the fifth consecutive failure: 1 s, doubling each time, at most 15 minutes.</summary>
@@ -126,13 +126,13 @@ public sealed class SignInService(
         return lockout < MaxLockout ? lockout : MaxLockout;
     }
 
-    private async Task<SessionResponse> IssueSessionAsync(UserRecord user, TenantRecord tenant, RequestOrigin origin, CancellationToken cancellationToken)
+    private async Task<SessionResponse> IssueSessionAsync(UserRecord user, TenantRecord tenant, RequestOrigin origin, CancellationToken cancellationToken, string? secondFactor = null)
     {
         var now = clock.GetUtcNow();
         var token = BearerToken.Issue(user.TenantId, user.UserId);
         var session = new SessionRecord(
             token.Hash, Ids.New("s"), user.TenantId, user.UserId, user.SecurityStamp, now, now,
-            now + options.Security.SessionAbsoluteTimeout, origin.SourceIp, origin.UserAgent);
+            now + options.Security.SessionAbsoluteTimeout, origin.SourceIp, origin.UserAgent, secondFactor);
         await sessions.CreateAsync(session, cancellationToken).ConfigureAwait(false);
         return new SessionResponse(token.Value, sessions.ExpiryOf(session), user.PasswordChangeRequired, CallerResolver.MfaEnrollmentRequired(user, tenant));
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api;
 
 namespace OmakaseRobo.Api.Features.Compliance;
 

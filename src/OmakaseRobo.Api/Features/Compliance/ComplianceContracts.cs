@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OmakaseRobo.Api.Features.Incidents;
 
 namespace OmakaseRobo.Api.Features.Compliance;
 

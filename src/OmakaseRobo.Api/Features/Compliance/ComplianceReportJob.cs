@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OmakaseRobo.Api.Platform.Jobs;
+using OmakaseRobo.Api;
 
 namespace OmakaseRobo.Api.Features.Compliance;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OmakaseRobo.Api.Features.Backups;
-using OmakaseRobo.Api.Platform.Jobs;
 
 namespace OmakaseRobo.Api.Features.Compliance;
 

@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api;
 
 namespace OmakaseRobo.Api.Features.Compliance;
 

@@ -4,6 +4,7 @@ using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
 using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 
 namespace OmakaseRobo.Api.Features.Compliance;

@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>A guideline item: its number as the guideline writes it, its title in both languages, and for items done by people the period of their attestation.</summary>

@@ -3,6 +3,8 @@ using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Features.Auth;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Credentials;
+using OmakaseRobo.Api.Platform.Storage;
 using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 
 namespace OmakaseRobo.Api.Features.Compliance;

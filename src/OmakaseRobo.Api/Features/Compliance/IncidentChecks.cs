@@ -1,5 +1,7 @@
 using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Platform.Storage;
 using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 
 namespace OmakaseRobo.Api.Features.Compliance;

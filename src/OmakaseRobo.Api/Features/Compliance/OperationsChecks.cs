@@ -7,6 +7,8 @@ using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Keys;
 using OtpNet;
+using OmakaseRobo.Api.Platform.Credentials;
+using OmakaseRobo.Api.Platform.Storage;
 using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 
 namespace OmakaseRobo.Api.Features.Compliance;

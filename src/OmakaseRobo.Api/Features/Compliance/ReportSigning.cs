@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Api;
+using OmakaseRobo.Api.Features.Audit;
 
 namespace OmakaseRobo.Api.Features.Compliance;
 

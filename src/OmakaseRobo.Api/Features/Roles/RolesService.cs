@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Auditing;
@@ -10,10 +11,13 @@ namespace OmakaseRobo.Api.Features.Roles;
 /// 9.2.2 per-tenant roles and their assignment. No route lets a user raise their own privileges: nobody
 /// assigns roles to themselves, edits a role they hold, or grants permissions they do not hold.
 /// </summary>
-public sealed class RolesService(TenantStore tenants, RoleStore roles, IAuditTrail audit)
+public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPermissionStore products, IAuditTrail audit)
 {
     public const int MaxRolesPerTenant = 50;
     public const int MaxRolesPerUser = 10;
+
+    /// <summary>Product permissions one role may hold: a role change and its usage counters must fit one transaction.</summary>
+    public const int MaxProductPermissionsPerRole = 40;
 
     public async Task<Outcome<RoleList>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -23,6 +27,7 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, IAuditTra
             return new Failure.NotFound();
         }
 
+        var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
         if (tenant.TenantId == BuiltInRoles.PlatformTenantId)
         {
             return new RoleList([.. BuiltInRoles.PlatformRoles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoleItem(r.Key, [.. r.Value.Order(StringComparer.Ordinal)], true))]);
@@ -30,7 +35,7 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, IAuditTra
 
         return new RoleList(
         [
-            new RoleItem(BuiltInRoles.Admin, [.. Permissions.Tenant.Order(StringComparer.Ordinal)], true),
+            new RoleItem(BuiltInRoles.Admin, [.. Permissions.Tenant.Concat(catalogue.Names).Order(StringComparer.Ordinal)], true),
             .. tenant.Roles.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoleItem(r.Key, r.Value, false)),
         ]);
     }
@@ -44,6 +49,7 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, IAuditTra
             return new Failure.NotFound();
         }
 
+        var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
         if (tenant.TenantId == BuiltInRoles.PlatformTenantId || roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
         {
             return new Failure.Conflict("Built-in roles cannot be changed.");
@@ -52,7 +58,8 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, IAuditTra
         var errors = Validate.Fields(
             ("roleName", IsValidName(roleName) ? null : FieldMessages.InvalidFormat),
             ("permissions", permissions is null ? FieldMessages.Required
-                : permissions.Count > Permissions.Tenant.Count || permissions.Any(p => !Permissions.Tenant.Contains(p)) ? FieldMessages.UnknownValue
+                : permissions.Any(p => !Permissions.Tenant.Contains(p) && !catalogue.Names.Contains(p)) ? FieldMessages.UnknownValue
+                : permissions.Distinct(StringComparer.Ordinal).Count(catalogue.Names.Contains) > MaxProductPermissionsPerRole ? "out-of-range"
                 : null));
         if (errors is not null)
         {
@@ -71,9 +78,16 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, IAuditTra
         }
 
         var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (!await roles.PutAsync(tenantId, roleName, granted, cancellationToken).ConfigureAwait(false))
+        tenant.Roles.TryGetValue(roleName, out var before);
+        var usage = products.UsageWrites(before ?? [], granted, IsProduct);
+        switch (await roles.PutAsync(tenantId, roleName, before, granted, usage, cancellationToken).ConfigureAwait(false))
         {
-            return new Failure.Conflict("The tenant is not active.");
+            case RoleStore.PutOutcome.TenantNotActive:
+                return new Failure.Conflict("The tenant is not active.");
+            case RoleStore.PutOutcome.Changed:
+                return new Failure.Conflict("The role changed meanwhile; read it and try again.");
+            case RoleStore.PutOutcome.PermissionRemoved:
+                return Failure.InvalidField("permissions", FieldMessages.UnknownValue);
         }
 
         await AuditAsync(caller, tenantId, "role.put", roleName, new()
@@ -97,8 +111,16 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, IAuditTra
             return new Failure.NotFound();
         }
 
-        switch (await roles.DeleteAsync(tenantId, roleName, cancellationToken).ConfigureAwait(false))
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (tenant is null || !tenant.Roles.TryGetValue(roleName, out var before))
         {
+            return new Failure.NotFound();
+        }
+
+        switch (await roles.DeleteAsync(tenantId, roleName, before, products.UsageWrites(before, [], IsProduct), cancellationToken).ConfigureAwait(false))
+        {
+            case RoleStore.DeleteOutcome.Changed:
+                return new Failure.Conflict("The role changed meanwhile; read it and try again.");
             case RoleStore.DeleteOutcome.Assigned:
                 return new Failure.Conflict("The role is assigned to users.");
             case RoleStore.DeleteOutcome.NotFound:
@@ -112,6 +134,9 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, IAuditTra
     /// <summary>Role names: lower-case letters, digits and dashes, 2 to 32 characters, starting with a letter.</summary>
     public static bool IsValidName(string name) =>
         name is { Length: >= 2 and <= 32 } && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    /// <summary>What a stored role holds is a tenant permission or a product one; the product ones are counted.</summary>
+    private static bool IsProduct(string permission) => !Permissions.Tenant.Contains(permission);
 
     /// <summary>A role that can be assigned in the tenant: a platform role in the platform tenant, else admin or a defined custom role.</summary>
     public static bool IsKnownRole(TenantRecord tenant, string role)

@@ -15,7 +15,12 @@ public sealed record SessionRecord(
     DateTimeOffset LastSeenAt,
     DateTimeOffset AbsoluteExpiresAt,
     string? SourceIp,
-    string? UserAgent);
+    string? UserAgent,
+    string? SecondFactor = null)
+{
+    /// <summary>RFC 8176 methods: the password, and "otp" when a TOTP code (or a recovery code standing in for it) was checked.</summary>
+    public IReadOnlyList<string> AuthenticationMethods => SecondFactor is null ? ["pwd"] : ["pwd", "otp"];
+}
 
 /// <summary>
 /// Session items (pk SESSION#sha256(token)), listed per user through gsi1 (SESSIONS#tenant#user) and by expiry through
@@ -46,6 +51,11 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         if (session.SourceIp is not null)
         {
             item["sourceIp"] = Attr.S(session.SourceIp);
+        }
+
+        if (session.SecondFactor is not null)
+        {
+            item["secondFactor"] = Attr.S(session.SecondFactor);
         }
 
         if (session.UserAgent is not null)
@@ -113,7 +123,8 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("lastSeenAt") ?? 0),
         DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("absoluteExpiresAt") ?? 0),
         item.GetS("sourceIp"),
-        item.GetS("userAgent"));
+        item.GetS("userAgent"),
+        item.GetS("secondFactor"));
 
     /// <summary>When a session ends by itself: the earlier of its idle and its absolute expiry.</summary>
     public DateTimeOffset ExpiryOf(SessionRecord session)

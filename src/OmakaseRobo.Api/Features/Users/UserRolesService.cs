@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Access;
@@ -10,7 +11,7 @@ namespace OmakaseRobo.Api.Features.Users;
 /// 9.2.2 role assignment. No route lets a user raise their own privileges: nobody assigns roles to themselves or grants
 /// permissions they do not hold; the tenant's admin cap and last admin hold under concurrent changes (UserRoleStore).
 /// </summary>
-public sealed class UserRolesService(TenantStore tenants, UserStore users, UserRoleStore userRoles, IAuditTrail audit)
+public sealed class UserRolesService(TenantStore tenants, UserStore users, UserRoleStore userRoles, ProductPermissionStore products, IAuditTrail audit)
 {
     public async Task<Outcome<AssignedRoles>> AssignAsync(string tenantId, string userId, List<string>? requested, Caller caller, CancellationToken cancellationToken)
     {
@@ -29,7 +30,8 @@ public sealed class UserRolesService(TenantStore tenants, UserStore users, UserR
 
         // Nobody changes their own roles, and a customer cannot hand out permissions they lack.
         var newRoles = requested.Distinct(StringComparer.Ordinal).ToList();
-        var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles);
+        var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
+        var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles, catalogue.Names);
         if (caller.UserId == userId || (!caller.IsPlatform && grants.Any(p => !caller.Has(p))))
         {
             return new Failure.Forbidden();

@@ -33,13 +33,16 @@ public static class Permissions
     public const string PlatformRead = "platform:read";
     public const string PlatformComplianceRead = "platform:compliance:read";
     public const string PlatformComplianceAttest = "platform:compliance:attest";
+    public const string PlatformPermissionsManage = "platform:permissions:manage";
+    public const string PlatformServiceClientsManage = "platform:service-clients:manage";
 
     public static readonly FrozenSet<string> Tenant = FrozenSet.Create(
         UsersRead, RolesRead, RolesManage, RolesAssign, AuditRead, IncidentsReport, IncidentsRead, NoticesRead, WebhookManage, TenantRead);
 
     public static readonly FrozenSet<string> Platform = FrozenSet.Create(
         PlatformTenantsManage, PlatformUsersManage, PlatformTenantsTerminate, PlatformIncidentsManage, PlatformEvidence,
-        PlatformAuditVerify, PlatformAccessReview, PlatformVulnerabilities, PlatformRead, PlatformComplianceRead, PlatformComplianceAttest);
+        PlatformAuditVerify, PlatformAccessReview, PlatformVulnerabilities, PlatformRead, PlatformComplianceRead, PlatformComplianceAttest,
+        PlatformPermissionsManage, PlatformServiceClientsManage);
 }
 
 /// <summary>Built-in roles: the tenant role admin and the three platform roles.</summary>
@@ -56,7 +59,8 @@ public static class BuiltInRoles
     public static readonly FrozenDictionary<string, FrozenSet<string>> PlatformRoles = new Dictionary<string, FrozenSet<string>>
     {
         [Operator] = FrozenSet.Create(
-            Permissions.PlatformTenantsManage, Permissions.PlatformUsersManage, Permissions.PlatformTenantsTerminate, Permissions.PlatformRead),
+            Permissions.PlatformTenantsManage, Permissions.PlatformUsersManage, Permissions.PlatformTenantsTerminate, Permissions.PlatformRead,
+            Permissions.PlatformPermissionsManage, Permissions.PlatformServiceClientsManage),
         [SecurityOfficer] = FrozenSet.Create(
             Permissions.PlatformIncidentsManage, Permissions.PlatformEvidence, Permissions.PlatformAuditVerify,
             Permissions.PlatformAccessReview, Permissions.PlatformVulnerabilities, Permissions.PlatformRead,
@@ -64,8 +68,12 @@ public static class BuiltInRoles
         [Auditor] = FrozenSet.Create(Permissions.PlatformRead, Permissions.PlatformComplianceRead),
     }.ToFrozenDictionary();
 
-    /// <summary>The permissions a set of roles grants in a tenant, given that tenant's custom role definitions.</summary>
-    public static FrozenSet<string> PermissionsOf(string tenantId, IEnumerable<string> roles, IReadOnlyDictionary<string, List<string>> customRoles)
+    /// <summary>
+    /// The permissions a set of roles grants in a tenant, given that tenant's custom role definitions and the product
+    /// permissions defined now: admin holds every one of them, a custom role those it lists that still exist.
+    /// </summary>
+    public static FrozenSet<string> PermissionsOf(
+        string tenantId, IEnumerable<string> roles, IReadOnlyDictionary<string, List<string>> customRoles, IReadOnlySet<string>? productPermissions = null)
     {
         ArgumentNullException.ThrowIfNull(roles);
         ArgumentNullException.ThrowIfNull(customRoles);
@@ -82,10 +90,11 @@ public static class BuiltInRoles
             else if (role == Admin)
             {
                 granted.UnionWith(Permissions.Tenant);
+                granted.UnionWith(productPermissions ?? FrozenSet<string>.Empty);
             }
             else if (customRoles.TryGetValue(role, out var custom))
             {
-                granted.UnionWith(custom.Where(Permissions.Tenant.Contains));
+                granted.UnionWith(custom.Where(p => Permissions.Tenant.Contains(p) || productPermissions?.Contains(p) == true));
             }
         }
 

@@ -34,6 +34,7 @@ public static class FieldMessages
             ["code-invalid"] = ("The code is not correct.", "コードが正しくありません。"),
             ["out-of-range"] = ("This value is out of range.", "この値は範囲外です。"),
             ["range-invalid"] = ("The end must come after the start.", "終了は開始より後にしてください。"),
+            ["permission-reserved"] = ("This name belongs to the built-in permissions.", "この名前は組み込みの権限用に予約されています。"),
             ["cursor-invalid"] = ("This cursor does not belong to this query.", "このカーソルはこの検索には使用できません。"),
         }.ToFrozenDictionary();
 

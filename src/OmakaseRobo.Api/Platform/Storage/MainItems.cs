@@ -178,6 +178,33 @@ public static class MainItems
         public static Dictionary<string, AttributeValue> Key(string reportId) => Attr.Key($"COMPLIANCE-REPORT#{reportId}", "#REPORT");
     }
 
+    /// <summary>The names of every product permission in one item, read with every session (admin holds them all).</summary>
+    public static class ProductPermissionCatalogue
+    {
+        public const string Type = "product-permissions";
+        public const string Partition = "PERMISSIONS";
+
+        public static Dictionary<string, AttributeValue> Key() => Attr.Key(Partition, "#PRODUCT");
+    }
+
+    public static class ProductPermission
+    {
+        public const string Type = "product-permission";
+        public const string SortPrefix = "PERMISSION#";
+
+        public static Dictionary<string, AttributeValue> Key(string name) => Attr.Key(ProductPermissionCatalogue.Partition, SortPrefix + name);
+    }
+
+    public static class ServiceClient
+    {
+        public const string Type = "service-client";
+
+        /// <summary>gsi1 partition listing every service client.</summary>
+        public const string ListPartition = "SERVICECLIENTS";
+
+        public static Dictionary<string, AttributeValue> Key(string clientId) => Attr.Key($"SERVICECLIENT#{clientId}", "#CLIENT");
+    }
+
     public static readonly IReadOnlyList<ItemKind> Kinds =
     [
         new("main", Tenant.Type, "TENANT#{tenant}", "#TENANT", "Tenants"),
@@ -199,5 +226,8 @@ public static class MainItems
         new("main", BackupCanary.Type, "CANARY", "#CANARY", "Backups"),
         new("main", Attestation.Type, "COMPLIANCE-ATTEST#{item}", "AT#{ms}#{attestation}", "Compliance"),
         new("main", ComplianceReport.Type, "COMPLIANCE-REPORT#{report}", "#REPORT", "Compliance"),
+        new("main", ProductPermissionCatalogue.Type, "PERMISSIONS", "#PRODUCT", "ProductPermissions"),
+        new("main", ProductPermission.Type, "PERMISSIONS", "PERMISSION#{name}", "ProductPermissions"),
+        new("main", ServiceClient.Type, "SERVICECLIENT#{client}", "#CLIENT", "ServiceClients"),
     ];
 }

@@ -10,4 +10,13 @@ public static class Transactions
         ArgumentNullException.ThrowIfNull(exception);
         return exception.CancellationReasons is { } reasons && index < reasons.Count && reasons[index].Code == "ConditionalCheckFailed";
     }
+
+    /// <summary>No condition failed: a concurrent transaction on one of the items was the only reason, so trying again is right.</summary>
+    public static bool OnlyConflicted(this TransactionCanceledException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.CancellationReasons is { Count: > 0 } reasons
+            && reasons.Any(r => r.Code == "TransactionConflict")
+            && reasons.All(r => r.Code is null or "None" or "TransactionConflict");
+    }
 }

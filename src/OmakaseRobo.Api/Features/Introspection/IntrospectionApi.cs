@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Http;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Introspection;
+
+/// <summary>POST /oauth2/introspect (RFC 7662), served by the auth function.</summary>
+internal static class IntrospectionApi
+{
+    public const string Challenge = "Basic realm=\"omakase-robo\", charset=\"UTF-8\"";
+
+    public static IEndpointRouteBuilder MapIntrospectionApi(this IEndpointRouteBuilder routes)
+    {
+        // Anonymous to the bearer-token check only: the caller is a service client, authenticated by HTTP Basic below.
+        routes.MapPost("/oauth2/introspect", Introspect).AllowAnonymousAccess().WithTags("Introspection");
+        return routes;
+    }
+
+    public static async Task<Results<Ok<IntrospectionResponse>, ValidationProblem, ProblemHttpResult>> Introspect(HttpContext context, IntrospectionService introspection)
+    {
+        var client = ClientCredentials.FromAuthorizationHeader(context.Request.Headers.Authorization);
+        var (token, formOk) = await ReadTokenAsync(context.Request, context.RequestAborted);
+        var outcome = await introspection.IntrospectAsync(client, formOk ? token : null, RequestOrigin.Of(context), context.RequestAborted);
+        switch (outcome)
+        {
+            case IntrospectionOutcome.Answered answered:
+                context.Features.Set(new ServiceClientCaller(answered.ClientId));
+                context.Response.Headers.Pragma = "no-cache";
+                return TypedResults.Ok(answered.Response);
+            case IntrospectionOutcome.MissingToken missing:
+                context.Features.Set(new ServiceClientCaller(missing.ClientId));
+                return Problems.Validation("token", FieldMessages.Required);
+            default:
+                context.Response.Headers.WWWAuthenticate = Challenge;
+                return Problems.Of("unauthorized");
+        }
+    }
+
+    /// <summary>The form's one <c>token</c>; <c>token_type_hint</c> may be sent and is not needed (there is one kind of token).</summary>
+    private static async Task<(string? Token, bool Ok)> ReadTokenAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            return (null, false);
+        }
+
+        try
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            return form["token"] is { Count: 1 } token ? (token[0], true) : (null, false);
+        }
+        catch (InvalidDataException)
+        {
+            return (null, false);
+        }
+    }
+}

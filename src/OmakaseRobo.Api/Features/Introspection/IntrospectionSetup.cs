@@ -1,0 +1,11 @@
+namespace OmakaseRobo.Api.Features.Introspection;
+
+public static class IntrospectionSetup
+{
+    public static IServiceCollection AddIntrospection(this IServiceCollection services)
+    {
+        services.AddSingleton<ServiceClientRefusals>();
+        services.AddSingleton<IntrospectionService>();
+        return services;
+    }
+}

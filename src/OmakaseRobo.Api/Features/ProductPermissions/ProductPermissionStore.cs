@@ -1,0 +1,245 @@
+using System.Collections.Frozen;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.ProductPermissions;
+
+/// <summary>The names of the product permissions defined now, as every request reads them next to its session.</summary>
+public sealed record ProductCatalogue(FrozenSet<string> Names, FrozenSet<string> Privileged)
+{
+    public static readonly ProductCatalogue Empty = new(FrozenSet<string>.Empty, FrozenSet<string>.Empty);
+}
+
+/// <summary>A product permission's definition; <paramref name="Uses"/> counts the custom roles, in every tenant, that hold it.</summary>
+public sealed record ProductPermissionRecord(string Name, string Japanese, string English, bool Privileged, long Uses, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// Product permissions in the main table, partition PERMISSIONS: one definition item per permission (sk PERMISSION#name,
+/// descriptions, privileged flag and a usage counter) and one small catalogue item (sk #PRODUCT: the string sets names and
+/// privileged) that the session read fetches in the same BatchGetItem, so admin's "every product permission" costs no
+/// extra round trip. Every change of either goes in one transaction with the other.
+/// </summary>
+public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+{
+    public const string CatalogueType = MainItems.ProductPermissionCatalogue.Type;
+    public const int MaxPermissions = 200;
+
+    private string Table => options.Tables.Main;
+
+    public static Dictionary<string, AttributeValue> CatalogueKey() => MainItems.ProductPermissionCatalogue.Key();
+
+    private static Dictionary<string, AttributeValue> DefinitionKey(string name) => MainItems.ProductPermission.Key(name);
+
+    public static ProductCatalogue CatalogueFrom(Dictionary<string, AttributeValue>? item) => item is null
+        ? ProductCatalogue.Empty
+        : new(item.GetStringSet("names").ToFrozenSet(StringComparer.Ordinal), item.GetStringSet("privileged").ToFrozenSet(StringComparer.Ordinal));
+
+    public async Task<ProductCatalogue> GetCatalogueAsync(CancellationToken cancellationToken)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = CatalogueKey(), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
+        return CatalogueFrom(response.IsItemSet ? response.Item : null);
+    }
+
+    public async Task<ProductPermissionRecord?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = DefinitionKey(name), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
+        return response.IsItemSet ? FromItem(response.Item) : null;
+    }
+
+    public async Task<List<ProductPermissionRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        var items = await dynamo.QueryAllAsync(new QueryRequest
+        {
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk AND begins_with(sk, :definition)",
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.ProductPermissionCatalogue.Partition), [":definition"] = Attr.S(MainItems.ProductPermission.SortPrefix) },
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return [.. items.Select(FromItem)];
+    }
+
+    public enum PutOutcome
+    {
+        Done,
+        Full,
+        Raced,
+    }
+
+    /// <summary>Defines a permission (<paramref name="isNew"/>) or changes its descriptions and flag; the usage counter is kept.</summary>
+    public async Task<PutOutcome> PutAsync(ProductPermissionRecord permission, bool isNew, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(permission);
+        var definition = new TransactWriteItem();
+        if (isNew)
+        {
+            var item = DefinitionKey(permission.Name);
+            item[TableSchema.Type] = Attr.S(MainItems.ProductPermission.Type);
+            item["name"] = Attr.S(permission.Name);
+            item["ja"] = Attr.S(permission.Japanese);
+            item["en"] = Attr.S(permission.English);
+            item["privileged"] = Attr.Bool(permission.Privileged);
+            item["uses"] = Attr.N(0);
+            item["createdAt"] = Attr.N(permission.CreatedAt.ToUnixTimeMilliseconds());
+            item["updatedAt"] = Attr.N(permission.UpdatedAt.ToUnixTimeMilliseconds());
+            definition.Put = new Put { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" };
+        }
+        else
+        {
+            definition.Update = new Update
+            {
+                TableName = Table,
+                Key = DefinitionKey(permission.Name),
+                UpdateExpression = "SET #ja = :ja, #en = :en, #privileged = :privileged, #updatedAt = :now",
+                ConditionExpression = "attribute_exists(pk)",
+                ExpressionAttributeNames = new() { ["#ja"] = "ja", ["#en"] = "en", ["#privileged"] = "privileged", ["#updatedAt"] = "updatedAt" },
+                ExpressionAttributeValues = new()
+                {
+                    [":ja"] = Attr.S(permission.Japanese),
+                    [":en"] = Attr.S(permission.English),
+                    [":privileged"] = Attr.Bool(permission.Privileged),
+                    [":now"] = Attr.N(permission.UpdatedAt.ToUnixTimeMilliseconds()),
+                },
+            };
+        }
+
+        var values = new Dictionary<string, AttributeValue> { [":type"] = Attr.S(CatalogueType), [":name"] = Attr.StringSet([permission.Name]) };
+        if (isNew)
+        {
+            values[":max"] = Attr.N(MaxPermissions);
+        }
+
+        var catalogue = new TransactWriteItem
+        {
+            Update = new Update
+            {
+                TableName = Table,
+                Key = CatalogueKey(),
+                UpdateExpression = "SET #type = :type " + (permission.Privileged ? "ADD #names :name, #privileged :name" : "ADD #names :name DELETE #privileged :name"),
+                ConditionExpression = isNew ? "attribute_not_exists(#names) OR size(#names) < :max" : null,
+                ExpressionAttributeNames = new() { ["#type"] = TableSchema.Type, ["#names"] = "names", ["#privileged"] = "privileged" },
+                ExpressionAttributeValues = values,
+            },
+        };
+        try
+        {
+            await WriteAsync([definition, catalogue], cancellationToken).ConfigureAwait(false);
+            return PutOutcome.Done;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(1))
+        {
+            return PutOutcome.Full;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0) || e.OnlyConflicted())
+        {
+            return PutOutcome.Raced;
+        }
+    }
+
+    public enum DeleteOutcome
+    {
+        Deleted,
+        NotFound,
+        InUse,
+        Busy,
+    }
+
+    /// <summary>Removes a permission only while no role holds it: the counter check and the removal are one transaction.</summary>
+    public async Task<DeleteOutcome> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteAsync(
+            [
+                new TransactWriteItem
+                {
+                    Delete = new Delete
+                    {
+                        TableName = Table,
+                        Key = DefinitionKey(name),
+                        ConditionExpression = "attribute_exists(pk) AND #uses = :zero",
+                        ExpressionAttributeNames = new() { ["#uses"] = "uses" },
+                        ExpressionAttributeValues = new() { [":zero"] = Attr.N(0) },
+                    },
+                },
+                new TransactWriteItem
+                {
+                    Update = new Update
+                    {
+                        TableName = Table,
+                        Key = CatalogueKey(),
+                        UpdateExpression = "DELETE #names :name, #privileged :name",
+                        ExpressionAttributeNames = new() { ["#names"] = "names", ["#privileged"] = "privileged" },
+                        ExpressionAttributeValues = new() { [":name"] = Attr.StringSet([name]) },
+                    },
+                },
+            ], cancellationToken).ConfigureAwait(false);
+            return DeleteOutcome.Deleted;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0))
+        {
+            return await GetAsync(name, cancellationToken).ConfigureAwait(false) is null ? DeleteOutcome.NotFound : DeleteOutcome.InUse;
+        }
+        catch (TransactionCanceledException e) when (e.OnlyConflicted())
+        {
+            return DeleteOutcome.Busy;
+        }
+    }
+
+    /// <summary>
+    /// The counter updates that go in the same transaction as a role's change from <paramref name="before"/> to
+    /// <paramref name="after"/>: each product permission it gains must still exist, and is counted once more; each it loses, once less.
+    /// </summary>
+    public List<TransactWriteItem> UsageWrites(IEnumerable<string> before, IEnumerable<string> after, Func<string, bool> isProduct)
+    {
+        ArgumentNullException.ThrowIfNull(isProduct);
+        var was = before.Where(isProduct).ToHashSet(StringComparer.Ordinal);
+        var now = after.Where(isProduct).ToHashSet(StringComparer.Ordinal);
+        return
+        [
+            .. now.Except(was).Order(StringComparer.Ordinal).Select(p => Count(p, 1)),
+            .. was.Except(now).Order(StringComparer.Ordinal).Select(p => Count(p, -1)),
+        ];
+    }
+
+    private TransactWriteItem Count(string name, int delta) => new()
+    {
+        Update = new Update
+        {
+            TableName = Table,
+            Key = DefinitionKey(name),
+            UpdateExpression = "ADD #uses :delta",
+            ConditionExpression = "attribute_exists(pk)",
+            ExpressionAttributeNames = new() { ["#uses"] = "uses" },
+            ExpressionAttributeValues = new() { [":delta"] = Attr.N(delta) },
+        },
+    };
+
+    /// <summary>One transaction; cancelled only by a concurrent transaction on the same items, it is tried again (at most three times).</summary>
+    private async Task WriteAsync(List<TransactWriteItem> items, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TransactionCanceledException e) when (attempt < 3 && Transactions.OnlyConflicted(e))
+            {
+                // another transaction held one of the items: try again
+            }
+        }
+    }
+
+    private static ProductPermissionRecord FromItem(Dictionary<string, AttributeValue> item) => new(
+        item.RequireS("name"),
+        item.RequireS("ja"),
+        item.RequireS("en"),
+        item.GetBool("privileged"),
+        item.GetN("uses") ?? 0,
+        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
+        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("updatedAt") ?? 0));
+}

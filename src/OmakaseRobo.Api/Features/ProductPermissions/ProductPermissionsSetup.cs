@@ -1,0 +1,11 @@
+namespace OmakaseRobo.Api.Features.ProductPermissions;
+
+public static class ProductPermissionsSetup
+{
+    public static IServiceCollection AddProductPermissions(this IServiceCollection services)
+    {
+        services.AddSingleton<ProductPermissionStore>(); // roles and sessions read the catalogue in every module
+        services.AddSingleton<ProductPermissionsService>();
+        return services;
+    }
+}

@@ -1,0 +1,11 @@
+namespace OmakaseRobo.Api.Features.ServiceClients;
+
+public static class ServiceClientsSetup
+{
+    public static IServiceCollection AddServiceClients(this IServiceCollection services)
+    {
+        services.AddSingleton<ServiceClientStore>();
+        services.AddSingleton<ServiceClientsService>();
+        return services;
+    }
+}
