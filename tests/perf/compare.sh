@@ -43,7 +43,7 @@ now_ns() { date +%s%N; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 # median (range min–max) of the numbers on stdin, with one decimal
 stats() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f (range %.2f–%.2f, n=%d)", m, a[1], a[NR], NR }'; }
-median() { sort -g | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
+median() { grep -v nan | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
 ours_env=(AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$ddb_port Omakase__Local__DataDir="$work/data"
   ASPNETCORE_URLS=http://127.0.0.1:$ours_port Logging__LogLevel__Default=Information)
 
@@ -76,7 +76,7 @@ cold_ours() {
   # Creating the tables is local-only work (in AWS they exist): its time is taken out of the total.
   tables=$(sed -n 's/.*LocalTablesInitializer=\([0-9.]*\).*/\1/p' <<<"$line")
   entry=$(sed -n 's/.*unix ms \([0-9]*\)).*/\1/p' <<<"$line")
-  echo "$(( (end - start) / 1000 )) $rss ${tables:-0} $(( entry - start / 1000000 )) $line"
+  echo "$(( (end - start) / 1000 )) $rss ${tables:-0} ${entry:+$(( entry - start / 1000000 ))}${entry:-nan} $line"
 }
 
 cold_empty() {
