@@ -26,6 +26,10 @@ if (commandLineJob is not null)
 {
     builder.WebHost.UseUrls("http://127.0.0.1:0"); // a job run must not collide with a local server on 5080
 }
+else
+{
+    builder.Services.AddLocalReadyLine(runtime); // locally: one line saying where the API and its docs are
+}
 
 if (options.Serves(Modules.Jobs))
 {
