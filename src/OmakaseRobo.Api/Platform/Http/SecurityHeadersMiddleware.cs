@@ -2,24 +2,28 @@ namespace OmakaseRobo.Api.Platform.Http;
 
 /// <summary>
 /// Security headers on every response. Behind the Lambda Web Adapter Kestrel sees plain HTTP from
-/// loopback, so HSTS is set here unconditionally rather than by UseHsts.
+/// loopback, so HSTS is set here unconditionally rather than by UseHsts. Every answer gets
+/// <c>default-src 'none'</c>, except an endpoint carrying a <see cref="PageSecurityPolicy"/> (the local docs page).
 /// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
+    public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
+
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.OnStarting(static state =>
         {
-            var headers = ((HttpResponse)state).Headers;
+            var http = (HttpContext)state;
+            var headers = http.Response.Headers;
             headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
             headers.XContentTypeOptions = "nosniff";
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            headers.ContentSecurityPolicy = http.GetEndpoint()?.Metadata.GetMetadata<PageSecurityPolicy>()?.Build(http) ?? ApiPolicy;
             headers["Referrer-Policy"] = "no-referrer";
             headers.CacheControl = "no-store";
             headers.Remove("Server");
             return Task.CompletedTask;
-        }, context.Response);
+        }, context);
         return next(context);
     }
 }
