@@ -23,7 +23,10 @@ public static class TenantTermination
     public static IEndpointRouteBuilder MapTerminationApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1/tenants/{tenantId}/termination", Terminate).WithTags("Tenants")
-            .RequirePermission(tenant: null, Permissions.PlatformTenantsTerminate);
+            .RequirePermission(tenant: null, Permissions.PlatformTenantsTerminate)
+            .WithSummary("Terminate a contract").WithDescription("From now on no user of the tenant can sign in and every session is refused; after the grace period "
+                + "(30 days, `dataDeletionAfter`) the delete-terminated-tenants job removes every item of the tenant. 409 if already terminated or the platform tenant.")
+            .ProducesProblem(409);
         return routes;
     }
 

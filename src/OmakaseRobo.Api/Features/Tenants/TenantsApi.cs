@@ -5,6 +5,7 @@ using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.OpenApi;
 
 namespace OmakaseRobo.Api.Features.Tenants;
 
@@ -17,9 +18,13 @@ public static class TenantsApi
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder routes)
     {
         var tenants = routes.MapGroup("/v1/tenants").WithTags("Tenants");
-        tenants.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformTenantsManage);
-        tenants.MapGet("/{tenantId}", Get).RequirePermission(Permissions.TenantRead, Permissions.PlatformRead);
-        tenants.MapGet("/{tenantId}/deletion-certificate", Certificate).RequirePermission(tenant: null, Permissions.PlatformRead);
+        tenants.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformTenantsManage)
+            .WithSummary("Create a tenant").WithDescription("A customer tenant with its admin limit (default 3, at most 100) and whether its admins must use MFA (default true). Operators only.")
+            .WithExamples("""{"name":"Example Corp","adminLimit":3,"requireMfaForAdmins":true}""", """{"tenantId":"t_01jd8x..."}""");
+        tenants.MapGet("/{tenantId}", Get).RequirePermission(Permissions.TenantRead, Permissions.PlatformRead)
+            .WithSummary("Read a tenant").WithDescription("The tenant, its policy (admin limit, MFA for admins), its state and its custom roles.");
+        tenants.MapGet("/{tenantId}/deletion-certificate", Certificate).RequirePermission(tenant: null, Permissions.PlatformRead)
+            .WithSummary("Read a deletion certificate").WithDescription("What the delete-terminated-tenants job removed of a terminated tenant: counts per kind and a SHA-256 over the sorted key list.");
         return routes;
     }
 

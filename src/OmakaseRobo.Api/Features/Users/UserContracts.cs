@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace OmakaseRobo.Api.Features.Users;
 
-public sealed record CreateUserRequest(string? Email, string? DisplayName, List<string>? Roles);
+public sealed record CreateUserRequest([property: Required] string? Email, [property: Required] string? DisplayName, List<string>? Roles);
 
 public sealed record CreatedUser(string UserId, string TemporaryPassword);
 

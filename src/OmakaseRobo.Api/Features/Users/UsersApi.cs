@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Features.Access;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.OpenApi;
 
 namespace OmakaseRobo.Api.Features.Users;
 
@@ -11,9 +12,16 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
         var users = routes.MapGroup("/v1/tenants/{tenantId}/users").WithTags("Users");
-        users.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage);
-        users.MapGet("/", List).RequirePermission(Permissions.UsersRead, Permissions.PlatformRead);
-        users.MapDelete("/{userId}", Delete).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage);
+        users.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage)
+            .WithSummary("Create a user").WithDescription("Operators only (9.2.1). The answer carries the temporary password, shown only this once; the user must change it at first sign-in. "
+                + "409 when the email exists in the tenant, the admin limit is reached, the tenant is not active or a role was deleted meanwhile.")
+            .ProducesProblem(409)
+            .WithExamples("""{"email":"hanako@example.co.jp","displayName":"Hanako","roles":["admin"]}""", """{"userId":"u_01jd8y...","temporaryPassword":"C3o3kzbt5CPczJct3LDC"}""");
+        users.MapGet("/", List).RequirePermission(Permissions.UsersRead, Permissions.PlatformRead)
+            .WithSummary("List users").WithDescription("The tenant's users with their roles, MFA status and last sign-in.");
+        users.MapDelete("/{userId}", Delete).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage)
+            .WithSummary("Delete a user").WithDescription("Operators only. The user becomes a pseudonymous tombstone and every session ends at once; 409 for oneself.")
+            .ProducesProblem(409);
         return routes;
     }
 
