@@ -18,7 +18,7 @@ public static class PlatformApi
         {
             // Offline: Scalar's own scripts come from this app ('self'), its inline start-up script carries a fresh nonce,
             // and no font is fetched from a CDN. Only this page gets a policy other than default-src 'none'.
-            routes.MapScalarApiReference(scalar => scalar.WithTitle("Omakase Robo API").WithNonce().DisableDefaultFonts().WithDefaultOpenAllTags(true))
+            routes.MapScalarApiReference(scalar => scalar.WithTitle("Omakase Robo API").WithNonce().DisableDefaultFonts().ExpandAllTags())
                 .AllowAnonymousAccess()
                 .WithMetadata(new PageSecurityPolicy(DocsPagePolicy));
         }

@@ -47,6 +47,7 @@ public static class ApiDescription
             document.Info.Description = "Sign-in with TOTP MFA, per-tenant roles, the tamper-evident audit trail, incidents and their notices. "
                 + "Every error is an RFC 9457 problem (`application/problem+json`) whose `title` follows `Accept-Language` (ja or en).";
             EnsureBearerScheme(document);
+            NullableAreOptional(document);
             return Task.CompletedTask;
         });
         options.AddOperationTransformer(DescribeOperationAsync);
@@ -193,6 +194,26 @@ public static class ApiDescription
             Description = "The `accessToken` of POST /v1/auth/login (or /v1/auth/mfa/verify), as `Authorization: Bearer <token>`. "
                 + "Idle timeout 30 minutes, absolute 12 hours.",
         });
+    }
+
+    /// <summary>Once every schema is made: a property that may be null is never listed as required.</summary>
+    private static void NullableAreOptional(OpenApiDocument document)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            if (schema.Required is null || schema.Properties is null)
+            {
+                continue;
+            }
+
+            foreach (var (name, property) in schema.Properties)
+            {
+                if (property is OpenApiSchema { Type: { } type } && type.HasFlag(JsonSchemaType.Null))
+                {
+                    schema.Required.Remove(name);
+                }
+            }
+        }
     }
 
     /// <summary>
