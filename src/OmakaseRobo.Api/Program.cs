@@ -49,6 +49,10 @@ if (commandLineJob is not null || complianceCommand)
 {
     builder.WebHost.UseUrls("http://127.0.0.1:0"); // a job run must not collide with a local server on 5080
 }
+else
+{
+    builder.Services.AddLocalReadyLine(runtime); // locally: one line saying where the API and its docs are
+}
 
 startup.Register(builder.Services);
 var app = builder.Build();

@@ -12,12 +12,14 @@ public static class AuditApi
     {
         routes.MapGet("/v1/tenants/{tenantId}/audit-events", List)
             .WithTags("Audit")
+            .WithSummary("List a tenant's audit events")
             .WithDescription("The tenant's audit events, newest first (most recently appended first): category access, operation, auth or system; "
                 + "from <= time < to (ISO 8601, UTC unless an offset is given); limit 1-200 (default 50). Pass nextCursor back as cursor, "
                 + "with the same filters, for the next page; it is null on the last page. A page may hold fewer items than the limit.")
             .RequirePermission(Permissions.AuditRead, Permissions.PlatformRead);
         routes.MapGet("/v1/audit/verification", Verify)
             .WithTags("Audit")
+            .WithSummary("Verify the audit chain")
             .WithDescription("Recomputes every hash, link and checkpoint signature of the trail (optionally one tenant, days from..to) and names "
                 + "the first event that can no longer be proven.")
             .RequirePermission(tenant: null, platform: Permissions.PlatformAuditVerify);

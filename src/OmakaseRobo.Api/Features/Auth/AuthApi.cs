@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Http;
+using OmakaseRobo.Api.Platform.OpenApi;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Storage;
@@ -12,17 +13,38 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder routes)
     {
         var auth = routes.MapGroup("/v1/auth").WithTags("Authentication");
-        auth.MapPost("/login", Login).AllowAnonymousAccess();
-        auth.MapPost("/mfa/verify", VerifyMfa).AllowAnonymousAccess();
-        auth.MapPost("/logout", Logout).RequireSignedIn(whileRestricted: true);
+        auth.MapPost("/login", Login).AllowAnonymousAccess()
+            .WithSummary("Sign in").WithDescription("Checks the password (bcrypt). Without MFA the answer is a session (`accessToken`); with MFA it is a challenge "
+                + "(`mfaRequired`, `mfaToken`, 5 minutes, 5 attempts) for POST /v1/auth/mfa/verify. A wrong password, an unknown user or tenant and a disabled "
+                + "user all answer the same 401; 5 failures in a row lock the account (429 with Retry-After, doubling from 1 s to 15 min).")
+            .ProducesOneOf(200, "A session, or an MFA challenge when the user has MFA.", typeof(SessionResponse), typeof(MfaChallengeResponse))
+            .ProducesProblem(401).ProducesProblem(429)
+            .WithExamples("""{"tenantId":"platform","email":"operator@omakase.local","password":"Harbour-Lantern-7Qz"}""", """{"mfaRequired":true,"mfaToken":"mfa_3q2Xb..."}""");
+        auth.MapPost("/mfa/verify", VerifyMfa).AllowAnonymousAccess()
+            .WithSummary("Complete an MFA sign-in").WithDescription("Exchanges the `mfaToken` of the sign-in and a TOTP code (or one of the recovery codes) for a "
+                + "session. A code is accepted once: the same time step again is refused as a replay.")
+            .ProducesOneOf(200, "The session.", typeof(SessionResponse)).ProducesProblem(401).ProducesProblem(429)
+            .WithExamples("""{"mfaToken":"mfa_3q2Xb...","code":"492039"}""", """{"accessToken":"platform.u_1.kP...","expiresAt":"2026-11-26T12:00:00+00:00","passwordChangeRequired":false,"mfaEnrollmentRequired":false}""");
+        auth.MapPost("/logout", Logout).RequireSignedIn(whileRestricted: true)
+            .WithSummary("Sign out").WithDescription("Ends the calling session at once.");
 
         var me = routes.MapGroup("/v1/me").WithTags("Me");
-        me.MapGet("/", Me).RequireSignedIn(whileRestricted: true);
-        me.MapPost("/password", ChangePassword).RequireSignedIn(whileRestricted: true);
-        me.MapPost("/mfa/totp", StartTotp).RequireSignedIn(whileRestricted: true);
-        me.MapPost("/mfa/totp/confirm", ConfirmTotp).RequireSignedIn(whileRestricted: true);
-        me.MapGet("/sessions", Sessions).RequireSignedIn();
-        me.MapDelete("/sessions/{sessionId}", EndSession).RequireSignedIn();
+        me.MapGet("/", Me).RequireSignedIn(whileRestricted: true)
+            .WithSummary("Who am I").WithDescription("The caller: tenant, roles, effective permissions, and whether a password change or MFA enrolment is still required (then the session reaches only /v1/me, the password, MFA and logout).");
+        me.MapPost("/password", ChangePassword).RequireSignedIn(whileRestricted: true)
+            .WithSummary("Change my password").WithDescription("Needs the current password. The new one: 12-128 characters with upper case, lower case and a digit, "
+                + "not containing the email's local part, not a common password. Every other session of the user ends.")
+            .WithExamples("""{"currentPassword":"C3o3kzbt5CPczJct3LDC","newPassword":"Harbour-Lantern-7Qz"}""");
+        me.MapPost("/mfa/totp", StartTotp).RequireSignedIn(whileRestricted: true)
+            .WithSummary("Start TOTP enrolment").WithDescription("A new TOTP secret (base32), its otpauth:// URI and a QR code (SVG). MFA is active only after POST /v1/me/mfa/totp/confirm; 409 when it already is.")
+            .ProducesProblem(409);
+        me.MapPost("/mfa/totp/confirm", ConfirmTotp).RequireSignedIn(whileRestricted: true)
+            .WithSummary("Confirm TOTP enrolment").WithDescription("One correct code turns MFA on and answers ten single-use recovery codes, shown only this once.")
+            .WithExamples("""{"code":"492039"}""", """{"recoveryCodes":["k3v9-2mqa-77xe","..."]}""");
+        me.MapGet("/sessions", Sessions).RequireSignedIn()
+            .WithSummary("List my sessions").WithDescription("The caller's live sessions with creation, last use, expiry, source IP and user agent; `current` marks the calling one.");
+        me.MapDelete("/sessions/{sessionId}", EndSession).RequireSignedIn()
+            .WithSummary("End one of my sessions").WithDescription("Ends a session of the caller (for a lost device); another user's session id is not found.");
         return routes;
     }
 

@@ -1,24 +1,26 @@
+using System.ComponentModel.DataAnnotations;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Storage;
+
 namespace OmakaseRobo.Api.Features.Auth;
 
-public sealed record LoginRequest(string? TenantId, string? Email, string? Password);
+public sealed record LoginRequest([property: Required] string? TenantId, [property: Required] string? Email, [property: Required] string? Password);
 
 public sealed record SessionResponse(string AccessToken, DateTimeOffset ExpiresAt, bool PasswordChangeRequired, bool MfaEnrollmentRequired);
 
 public sealed record MfaChallengeResponse(bool MfaRequired, string MfaToken);
 
-public sealed record MfaVerifyRequest(string? MfaToken, string? Code);
+public sealed record MfaVerifyRequest([property: Required] string? MfaToken, [property: Required] string? Code);
 
 public sealed record MeResponse(
     string UserId, string TenantId, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions,
     bool MfaEnabled, bool PasswordChangeRequired, bool MfaEnrollmentRequired);
 
-public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+public sealed record ChangePasswordRequest([property: Required] string? CurrentPassword, [property: Required] string? NewPassword);
 
 public sealed record TotpEnrollmentResponse(string Secret, string OtpauthUri, string QrCodeSvg);
 
-public sealed record TotpConfirmRequest(string? Code);
+public sealed record TotpConfirmRequest([property: Required] string? Code);
 
 public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);
 

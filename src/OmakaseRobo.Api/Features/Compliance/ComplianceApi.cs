@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Compliance;
 
@@ -16,18 +17,23 @@ public static class ComplianceApi
     {
         var compliance = routes.MapGroup("/v1/compliance").WithTags("Compliance");
         compliance.MapGet("/report", Report)
+            .WithSummary("Build the compliance report")
             .WithDescription("Every guideline item with its live checks, signed (ECDSA P-256, see signature.keyId). Accept text/html for the printable page; Accept-Language ja or en.")
             .RequirePermission(tenant: null, Permissions.PlatformComplianceRead);
         compliance.MapPost("/attestations", Attest)
+            .WithSummary("Record an attestation")
             .WithDescription("Records an organisational control done by people (item, summary, reference, performedAt); the report shows it attested within its period.")
             .RequirePermission(tenant: null, Permissions.PlatformComplianceAttest);
         compliance.MapGet("/reports", List)
+            .WithSummary("List stored compliance reports")
             .WithDescription("The signed reports of the monthly compliance-report job, newest first.")
             .RequirePermission(tenant: null, Permissions.PlatformComplianceRead);
         compliance.MapGet("/reports/{reportId}", Get)
+            .WithSummary("Read a stored compliance report")
             .WithDescription("One stored report exactly as it was signed (or its printable page with Accept text/html).")
             .RequirePermission(tenant: null, Permissions.PlatformComplianceRead);
         routes.MapGet("/v1/audit/signing-key", SigningKey).WithTags("Audit")
+            .WithSummary("Read the audit signing key")
             .WithDescription("The audit signing key's public key (PEM) and keyId, for verifying checkpoints and compliance reports offline.")
             .RequirePermission(tenant: null, Permissions.PlatformComplianceRead);
         return routes;

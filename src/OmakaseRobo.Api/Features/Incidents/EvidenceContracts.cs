@@ -1,8 +1,9 @@
 using OmakaseRobo.Api.Features.Audit;
+using System.ComponentModel.DataAnnotations;
 
 namespace OmakaseRobo.Api.Features.Incidents;
 
-public sealed record CreateHoldRequest(string? TenantId, DateTimeOffset? From, DateTimeOffset? To);
+public sealed record CreateHoldRequest([property: Required] string? TenantId, [property: Required] DateTimeOffset? From, [property: Required] DateTimeOffset? To);
 
 public sealed record HoldView(string HoldId, string IncidentId, string TenantId, DateTimeOffset From, DateTimeOffset To, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ReleasedAt, int ChainsHeld);
 

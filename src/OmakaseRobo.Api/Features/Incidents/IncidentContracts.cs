@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace OmakaseRobo.Api.Features.Incidents;
 
-public sealed record CreateIncidentRequest(string? Title, string? Description, string? Severity, List<string>? AffectedTenantIds);
+public sealed record CreateIncidentRequest([property: Required] string? Title, [property: Required] string? Description, string? Severity, List<string>? AffectedTenantIds);
 
 public sealed record CreatedIncident(string IncidentId, string Status);
 
@@ -28,9 +30,9 @@ public sealed record IncidentView(
 
 public sealed record IncidentList(IReadOnlyList<IncidentView> Items);
 
-public sealed record TransitionRequest(string? To, string? Note);
+public sealed record TransitionRequest([property: Required] string? To, string? Note);
 
-public sealed record NoticeRequest(string? Kind, string? Message);
+public sealed record NoticeRequest([property: Required] string? Kind, [property: Required] string? Message);
 
 public sealed record NoticeView(string NoticeId, string IncidentId, string Kind, string Message, DateTimeOffset CreatedAt);
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using OmakaseRobo.Api.Platform.OpenApi;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Storage;
@@ -11,16 +12,33 @@ public static class IncidentsApi
     public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder routes)
     {
         var incidents = routes.MapGroup("/v1/incidents").WithTags("Incidents");
-        incidents.MapPost("/", Create).RequirePermission(Permissions.IncidentsReport, Permissions.PlatformIncidentsManage);
-        incidents.MapGet("/", List).RequirePermission(Permissions.IncidentsRead, Permissions.PlatformRead);
-        incidents.MapGet("/{incidentId}", Get).RequirePermission(Permissions.IncidentsRead, Permissions.PlatformRead);
-        incidents.MapPost("/{incidentId}/transitions", Transition).RequirePermission(tenant: null, Permissions.PlatformIncidentsManage);
-        incidents.MapPost("/{incidentId}/notices", Notice).RequirePermission(tenant: null, Permissions.PlatformIncidentsManage);
-        incidents.MapPost("/{incidentId}/legal-holds", CreateHold).RequirePermission(tenant: null, Permissions.PlatformEvidence);
-        incidents.MapGet("/{incidentId}/legal-holds", ListHolds).RequirePermission(tenant: null, Permissions.PlatformEvidence);
-        incidents.MapDelete("/{incidentId}/legal-holds/{holdId}", ReleaseHold).RequirePermission(tenant: null, Permissions.PlatformEvidence);
-        incidents.MapGet("/{incidentId}/evidence", Evidence).RequirePermission(tenant: null, Permissions.PlatformEvidence);
-        routes.MapGet("/v1/tenants/{tenantId}/notices", Notices).WithTags("Incidents").RequirePermission(Permissions.NoticesRead, Permissions.PlatformRead);
+        incidents.MapPost("/", Create).RequirePermission(Permissions.IncidentsReport, Permissions.PlatformIncidentsManage)
+            .WithSummary("Open or report an incident").WithDescription("A security officer opens one in `detection` with `affectedTenantIds`; a customer reports one about their own tenant, "
+                + "which stays `reported` until accepted or dismissed.")
+            .WithExamples("""{"title":"Suspicious sign-ins","description":"Many failed sign-ins from one address","severity":"high"}""", """{"incidentId":"i_01jd9a...","status":"reported"}""");
+        incidents.MapGet("/", List).RequirePermission(Permissions.IncidentsRead, Permissions.PlatformRead)
+            .WithSummary("List incidents").WithDescription("Security officers see all, with `initialNoticeOverdue`; customers see those concerning their tenant, without internal notes.");
+        incidents.MapGet("/{incidentId}", Get).RequirePermission(Permissions.IncidentsRead, Permissions.PlatformRead)
+            .WithSummary("Read an incident").WithDescription("Its phases with time, actor and note, and its notices; a customer's view omits internal notes and other tenants.");
+        incidents.MapPost("/{incidentId}/transitions", Transition).RequirePermission(tenant: null, Permissions.PlatformIncidentsManage)
+            .WithSummary("Move an incident to its next phase").WithDescription("detection, initial-response, investigation, recovery, post-incident, closed, in order (a report: "
+                + "to detection or dismissed); one conditional write on the current phase, so 409 when it changed meanwhile.")
+            .ProducesProblem(409).WithExamples("""{"to":"initial-response","note":"Blocked the address at the WAF"}""");
+        incidents.MapPost("/{incidentId}/notices", Notice).RequirePermission(tenant: null, Permissions.PlatformIncidentsManage)
+            .WithSummary("Send a notice to the affected tenants").WithDescription("`initial` (once), `update` (after it) or `final` (once, from post-incident on): stored for every "
+                + "affected tenant in one transaction and posted to each tenant's webhook. 409 when the incident affects no tenant or changed meanwhile.")
+            .ProducesProblem(409).WithExamples("""{"kind":"initial","message":"We are investigating failed sign-ins."}""");
+        incidents.MapPost("/{incidentId}/legal-holds", CreateHold).RequirePermission(tenant: null, Permissions.PlatformEvidence)
+            .WithSummary("Place a legal hold").WithDescription("Keeps every audit chain of the tenant on the days from-to (at most 366) beyond 30 days, whole and verifiable.")
+            .WithExamples("""{"tenantId":"t_01jd8x...","from":"2026-11-20","to":"2026-11-26"}""");
+        incidents.MapGet("/{incidentId}/legal-holds", ListHolds).RequirePermission(tenant: null, Permissions.PlatformEvidence)
+            .WithSummary("List legal holds").WithDescription("The incident's holds, active and released.");
+        incidents.MapDelete("/{incidentId}/legal-holds/{holdId}", ReleaseHold).RequirePermission(tenant: null, Permissions.PlatformEvidence)
+            .WithSummary("Release a legal hold").WithDescription("Chains no other active hold covers get their 30-day expiry back.");
+        incidents.MapGet("/{incidentId}/evidence", Evidence).RequirePermission(tenant: null, Permissions.PlatformEvidence)
+            .WithSummary("Export evidence").WithDescription("The held records as canonical JSON with their SHA-256, a manifest hash and the chain verification of each window; the export itself is audited.");
+        routes.MapGet("/v1/tenants/{tenantId}/notices", Notices).WithTags("Incidents").RequirePermission(Permissions.NoticesRead, Permissions.PlatformRead)
+            .WithSummary("List a tenant's security notices").WithDescription("Every notice sent to the tenant, newest first.");
         return routes;
     }
 

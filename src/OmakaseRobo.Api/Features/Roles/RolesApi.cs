@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.OpenApi;
 
 namespace OmakaseRobo.Api.Features.Roles;
 
@@ -9,9 +10,15 @@ public static class RolesApi
     public static IEndpointRouteBuilder MapRolesApi(this IEndpointRouteBuilder routes)
     {
         var tenant = routes.MapGroup("/v1/tenants/{tenantId}").WithTags("Roles");
-        tenant.MapGet("/roles", List).RequirePermission(Permissions.RolesRead, Permissions.PlatformRead);
-        tenant.MapPut("/roles/{roleName}", Put).RequirePermission(Permissions.RolesManage, Permissions.PlatformUsersManage);
-        tenant.MapDelete("/roles/{roleName}", Delete).RequirePermission(Permissions.RolesManage, Permissions.PlatformUsersManage);
+        tenant.MapGet("/roles", List).RequirePermission(Permissions.RolesRead, Permissions.PlatformRead)
+            .WithSummary("List roles").WithDescription("The built-in `admin` role and the tenant's custom roles with their permissions.");
+        tenant.MapPut("/roles/{roleName}", Put).RequirePermission(Permissions.RolesManage, Permissions.PlatformUsersManage)
+            .WithSummary("Create or replace a custom role").WithDescription("Name: lower-case letters, digits and dashes, 2-32 characters; permissions: known tenant permissions, "
+                + "none the caller lacks, not a role the caller holds. 409 for a built-in role, too many roles or a tenant that is not active.")
+            .ProducesProblem(409).WithExamples("""{"permissions":["users:read","audit:read"]}""");
+        tenant.MapDelete("/roles/{roleName}", Delete).RequirePermission(Permissions.RolesManage, Permissions.PlatformUsersManage)
+            .WithSummary("Delete a custom role").WithDescription("409 while the role is assigned to anyone, or for a built-in role.")
+            .ProducesProblem(409);
         return routes;
     }
 

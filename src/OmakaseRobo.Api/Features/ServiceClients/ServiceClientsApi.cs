@@ -9,9 +9,12 @@ internal static class ServiceClientsApi
     public static IEndpointRouteBuilder MapServiceClientsApi(this IEndpointRouteBuilder routes)
     {
         var clients = routes.MapGroup("/v1/service-clients").WithTags("Service clients");
-        clients.MapPost("/", Create).RequirePermission(null, Permissions.PlatformServiceClientsManage);
-        clients.MapGet("/", List).RequirePermission(null, Permissions.PlatformRead);
-        clients.MapDelete("/{clientId}", Delete).RequirePermission(null, Permissions.PlatformServiceClientsManage);
+        clients.MapPost("/", Create).RequirePermission(null, Permissions.PlatformServiceClientsManage)
+            .WithSummary("Register a service client").WithDescription("A client of token introspection for one of the product's services: its `clientSecret` (256 bits) is shown once and stored only as a hash. Operators only.");
+        clients.MapGet("/", List).RequirePermission(null, Permissions.PlatformRead)
+            .WithSummary("List service clients").WithDescription("Every registered service client, without secrets.");
+        clients.MapDelete("/{clientId}", Delete).RequirePermission(null, Permissions.PlatformServiceClientsManage)
+            .WithSummary("Delete a service client").WithDescription("The client is refused at its very next introspection call.");
         return routes;
     }
 

@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace OmakaseRobo.Api.Features.Tenants;
 
-public sealed record CreateTenantRequest(string? Name, int? AdminLimit, bool? RequireMfaForAdmins);
+public sealed record CreateTenantRequest([property: Required] string? Name, int? AdminLimit, bool? RequireMfaForAdmins);
 
 public sealed record CreatedTenant(string TenantId);
 

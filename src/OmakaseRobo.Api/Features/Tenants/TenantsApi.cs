@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.OpenApi;
 using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Tenants;
@@ -10,10 +11,17 @@ public static class TenantsApi
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder routes)
     {
         var tenants = routes.MapGroup("/v1/tenants").WithTags("Tenants");
-        tenants.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformTenantsManage);
-        tenants.MapGet("/{tenantId}", Get).RequirePermission(Permissions.TenantRead, Permissions.PlatformRead);
-        tenants.MapPost("/{tenantId}/termination", Terminate).RequirePermission(tenant: null, Permissions.PlatformTenantsTerminate);
-        tenants.MapGet("/{tenantId}/deletion-certificate", Certificate).RequirePermission(tenant: null, Permissions.PlatformRead);
+        tenants.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformTenantsManage)
+            .WithSummary("Create a tenant").WithDescription("A customer tenant with its admin limit (default 3, at most 100) and whether its admins must use MFA (default true). Operators only.")
+            .WithExamples("""{"name":"Example Corp","adminLimit":3,"requireMfaForAdmins":true}""", """{"tenantId":"t_01jd8x..."}""");
+        tenants.MapGet("/{tenantId}", Get).RequirePermission(Permissions.TenantRead, Permissions.PlatformRead)
+            .WithSummary("Read a tenant").WithDescription("The tenant, its policy (admin limit, MFA for admins), its state and its custom roles.");
+        tenants.MapPost("/{tenantId}/termination", Terminate).RequirePermission(tenant: null, Permissions.PlatformTenantsTerminate)
+            .WithSummary("Terminate a contract").WithDescription("From now on no user of the tenant can sign in and every session is refused; after the grace period "
+                + "(30 days, `dataDeletionAfter`) the delete-terminated-tenants job removes every item of the tenant. 409 if already terminated or the platform tenant.")
+            .ProducesProblem(409);
+        tenants.MapGet("/{tenantId}/deletion-certificate", Certificate).RequirePermission(tenant: null, Permissions.PlatformRead)
+            .WithSummary("Read a deletion certificate").WithDescription("What the delete-terminated-tenants job removed of a terminated tenant: counts per kind and a SHA-256 over the sorted key list.");
         return routes;
     }
 

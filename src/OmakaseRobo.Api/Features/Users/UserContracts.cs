@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using OmakaseRobo.Api.Platform.Storage;
+
 namespace OmakaseRobo.Api.Features.Users;
 
-public sealed record CreateUserRequest(string? Email, string? DisplayName, List<string>? Roles);
+public sealed record CreateUserRequest([property: Required] string? Email, [property: Required] string? DisplayName, List<string>? Roles);
 
 public sealed record CreatedUser(string UserId, string TemporaryPassword);
 

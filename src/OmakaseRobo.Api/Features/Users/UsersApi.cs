@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.OpenApi;
 
 namespace OmakaseRobo.Api.Features.Users;
 
@@ -10,10 +11,20 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
         var users = routes.MapGroup("/v1/tenants/{tenantId}/users").WithTags("Users");
-        users.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage);
-        users.MapGet("/", List).RequirePermission(Permissions.UsersRead, Permissions.PlatformRead);
-        users.MapDelete("/{userId}", Delete).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage);
-        users.MapPut("/{userId}/roles", AssignRoles).WithTags("Roles").RequirePermission(Permissions.RolesAssign, Permissions.PlatformUsersManage);
+        users.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage)
+            .WithSummary("Create a user").WithDescription("Operators only (9.2.1). The answer carries the temporary password, shown only this once; the user must change it at first sign-in. "
+                + "409 when the email exists in the tenant, the admin limit is reached, the tenant is not active or a role was deleted meanwhile.")
+            .ProducesProblem(409)
+            .WithExamples("""{"email":"hanako@example.co.jp","displayName":"Hanako","roles":["admin"]}""", """{"userId":"u_01jd8y...","temporaryPassword":"C3o3kzbt5CPczJct3LDC"}""");
+        users.MapGet("/", List).RequirePermission(Permissions.UsersRead, Permissions.PlatformRead)
+            .WithSummary("List users").WithDescription("The tenant's users with their roles, MFA status and last sign-in.");
+        users.MapDelete("/{userId}", Delete).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage)
+            .WithSummary("Delete a user").WithDescription("Operators only. The user becomes a pseudonymous tombstone and every session ends at once; 409 for oneself.")
+            .ProducesProblem(409);
+        users.MapPut("/{userId}/roles", AssignRoles).WithTags("Roles").RequirePermission(Permissions.RolesAssign, Permissions.PlatformUsersManage)
+            .WithSummary("Set a user's roles").WithDescription("Replaces the user's roles in one transaction under the admin limit. Nobody assigns roles to themselves or hands out "
+                + "a permission they lack; 409 when the limit is reached, the last admin would go, or the roles changed meanwhile.")
+            .ProducesProblem(409).WithExamples("""{"roles":["admin"]}""");
         return routes;
     }
 

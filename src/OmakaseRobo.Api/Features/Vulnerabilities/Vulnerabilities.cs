@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using OmakaseRobo.Api.Features.Incidents;
+
 namespace OmakaseRobo.Api.Features.Vulnerabilities;
 
 public sealed record VulnerabilityRecord(
@@ -11,9 +13,9 @@ public sealed record VulnerabilityRecord(
     public bool IsOverdue(DateTimeOffset now) => Status == Open && now > DueAt;
 }
 
-public sealed record CreateVulnerabilityRequest(string? Title, string? Severity, string? Component, string? Reference);
+public sealed record CreateVulnerabilityRequest([property: Required] string? Title, [property: Required] string? Severity, string? Component, string? Reference);
 
-public sealed record ResolveVulnerabilityRequest(string? Note);
+public sealed record ResolveVulnerabilityRequest([property: Required] string? Note);
 
 public sealed record VulnerabilityView(
     string VulnerabilityId, string Title, string Severity, string? Component, string? Reference, string Status,

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.OpenApi;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Vulnerabilities;
 
@@ -9,9 +11,14 @@ public static class VulnerabilitiesApi
     public static IEndpointRouteBuilder MapVulnerabilitiesApi(this IEndpointRouteBuilder routes)
     {
         var findings = routes.MapGroup("/v1/vulnerabilities").WithTags("Vulnerabilities");
-        findings.MapPost("/", Create).RequirePermission(tenant: null, Permissions.PlatformVulnerabilities);
-        findings.MapGet("/", List).RequirePermission(tenant: null, Permissions.PlatformRead);
-        findings.MapPost("/{vulnerabilityId}/resolution", Resolve).RequirePermission(tenant: null, Permissions.PlatformVulnerabilities);
+        findings.MapPost("/", Create).RequirePermission(tenant: null, Permissions.PlatformVulnerabilities)
+            .WithSummary("Record a vulnerability").WithDescription("The due date follows the severity: critical 24 h, high 7 days, medium 30 days, low the next maintenance day.")
+            .WithExamples("""{"title":"OpenSSL advisory","severity":"high","component":"base image","reference":"CVE-2026-0001"}""");
+        findings.MapGet("/", List).RequirePermission(tenant: null, Permissions.PlatformRead)
+            .WithSummary("List vulnerabilities").WithDescription("`status`: open (default), overdue, closed or all; ordered by due date.");
+        findings.MapPost("/{vulnerabilityId}/resolution", Resolve).RequirePermission(tenant: null, Permissions.PlatformVulnerabilities)
+            .WithSummary("Close a vulnerability").WithDescription("Closes the finding with a resolution note; whether it was overdue is recorded.")
+            .WithExamples("""{"note":"Base image rebuilt with the fixed release"}""");
         return routes;
     }
 

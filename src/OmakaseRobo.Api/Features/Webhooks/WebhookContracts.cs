@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using OmakaseRobo.Api.Platform.Storage;
+
 namespace OmakaseRobo.Api.Features.Webhooks;
 
-public sealed record PutWebhookRequest(string? Url, string? Secret);
+public sealed record PutWebhookRequest([property: Required] string? Url, [property: Required] string? Secret);
 
 public sealed record DeliveryView(string DeliveryId, string EventType, string Status, int Attempts, int? LastStatusCode, DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt);
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.OpenApi;
 
 namespace OmakaseRobo.Api.Features.Webhooks;
 
@@ -10,8 +11,12 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
         var webhook = routes.MapGroup("/v1/tenants/{tenantId}/webhook").WithTags("Webhook");
-        webhook.MapPut("/", Put).RequirePermission(Permissions.WebhookManage, platform: null);
-        webhook.MapGet("/", Get).RequirePermission(Permissions.WebhookManage, platform: null);
+        webhook.MapPut("/", Put).RequirePermission(Permissions.WebhookManage, platform: null)
+            .WithSummary("Set the tenant's webhook").WithDescription("An https URL and a secret of at least 32 characters (stored encrypted, never shown again). "
+                + "Each delivery is signed: `Omakase-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of \"t.body\">`.")
+            .WithExamples("""{"url":"https://hooks.example.co.jp/omakase","secret":"a-long-random-secret-of-32-characters-or-more"}""");
+        webhook.MapGet("/", Get).RequirePermission(Permissions.WebhookManage, platform: null)
+            .WithSummary("Read the tenant's webhook").WithDescription("The URL and the last deliveries with their attempts and status; never the secret.");
         return routes;
     }
 

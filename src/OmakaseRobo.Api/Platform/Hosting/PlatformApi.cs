@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Scalar.AspNetCore;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Http;
 
 namespace OmakaseRobo.Api.Platform.Hosting;
 
@@ -15,10 +16,24 @@ public static class PlatformApi
         routes.MapOpenApi().AllowAnonymousAccess();
         if (!runtime.InAws)
         {
-            routes.MapScalarApiReference().AllowAnonymousAccess();
+            // Offline: Scalar's own scripts come from this app ('self'), its inline start-up script carries a fresh nonce,
+            // and no font is fetched from a CDN. Only this page gets a policy other than default-src 'none'.
+            routes.MapScalarApiReference(scalar => scalar.WithTitle("Omakase Robo API").WithNonce().DisableDefaultFonts().ExpandAllTags())
+                .AllowAnonymousAccess()
+                .WithMetadata(new PageSecurityPolicy(DocsPagePolicy));
         }
 
         return routes;
+    }
+
+    /// <summary>The docs page's policy: nothing but its own scripts, styles, images and the API document.</summary>
+    public static string? DocsPagePolicy(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items.TryGetValue(ScalarOptions.NonceHttpContextItemKey, out var value) && value is string nonce
+            ? $"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+                + "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+            : null;
     }
 
     /// <summary>The Lambda Web Adapter's readiness check: never touches storage.</summary>

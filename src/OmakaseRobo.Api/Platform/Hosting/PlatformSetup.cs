@@ -6,6 +6,7 @@ using OmakaseRobo.Api.Platform.Credentials;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Logging;
+using OmakaseRobo.Api.Platform.OpenApi;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -52,7 +53,7 @@ public static class PlatformSetup
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.Problems.Shape);
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddApiDescription());
         builder.AddStorage(runtime, options);
         services.AddSingleton<BatchReader>();
         services.AddSingleton<BatchDeleter>();

@@ -2,30 +2,31 @@ namespace OmakaseRobo.Api.Platform.Http;
 
 /// <summary>
 /// Security headers on every response. Behind the Lambda Web Adapter Kestrel sees plain HTTP from
-/// loopback, so HSTS is set here unconditionally rather than by UseHsts.
+/// loopback, so HSTS is set here unconditionally rather than by UseHsts. Every answer gets
+/// <c>default-src 'none'</c>, except an endpoint carrying a <see cref="PageSecurityPolicy"/> (the local docs page).
 /// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public const string StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+    public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
 
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.OnStarting(static state =>
         {
-            var headers = ((HttpResponse)state).Headers;
+            var http = (HttpContext)state;
+            var headers = http.Response.Headers;
             headers.StrictTransportSecurity = StrictTransportSecurity;
             headers.XContentTypeOptions = "nosniff";
-            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
-            {
-                headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"; // a page sets its own, narrowly (the compliance report)
-            }
-
+            // A page declares its own policy (the docs page), or sets it narrowly itself (the compliance report); the API keeps none.
+            headers.ContentSecurityPolicy = http.GetEndpoint()?.Metadata.GetMetadata<PageSecurityPolicy>()?.Build(http)
+                ?? (string.IsNullOrEmpty(headers.ContentSecurityPolicy) ? ApiPolicy : headers.ContentSecurityPolicy.ToString());
             headers["Referrer-Policy"] = "no-referrer";
             headers.CacheControl = "no-store";
             headers.Remove("Server");
             return Task.CompletedTask;
-        }, context.Response);
+        }, context);
         return next(context);
     }
 }

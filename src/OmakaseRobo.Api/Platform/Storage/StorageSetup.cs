@@ -35,7 +35,8 @@ public static class StorageSetup
             var local = LocalDynamoDb.StartAsync(
                 LocalPaths.CacheDir(options.Local),
                 options.Local.InMemory ? null : Path.Combine(LocalPaths.DataDir(options.Local), "dynamodb"),
-                CancellationToken.None).GetAwaiter().GetResult();
+                CancellationToken.None,
+                LocalConsole.Line).GetAwaiter().GetResult();
             AppDomain.CurrentDomain.ProcessExit += (_, _) => local.Dispose();
             endpoint = local.Endpoint.ToString();
         }
@@ -53,8 +54,10 @@ internal sealed class LocalTablesInitializer(IAmazonDynamoDB dynamo, OmakaseOpti
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        LocalConsole.Line($"Creating the tables {options.Tables.Main} and {options.Tables.Audit} if they are missing ...");
         await TableSchema.EnsureCreatedAsync(dynamo, options.Tables.Main, options.Local.TimeToLive, cancellationToken).ConfigureAwait(false);
         await TableSchema.EnsureCreatedAsync(dynamo, options.Tables.Audit, options.Local.TimeToLive, cancellationToken).ConfigureAwait(false);
+        LocalConsole.Line("Tables ready.");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
