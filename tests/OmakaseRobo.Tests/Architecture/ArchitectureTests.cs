@@ -41,7 +41,7 @@ public sealed partial class ArchitectureTests
     [Fact]
     public void Table_keys_are_spelled_only_in_the_key_catalogues()
     {
-        var catalogues = new[] { "MainItems.cs", "AuditItems.cs" };
+        var catalogues = new[] { "MainItems.cs", "AuditItems.cs", "ExpiryIndex.cs" }; // the expiry index owns its own gsi2 keys
         var offenders = SourceFiles("src/OmakaseRobo.Api")
             .Where(f => !catalogues.Contains(Path.GetFileName(f)))
             .SelectMany(f => File.ReadAllLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))

@@ -2,7 +2,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
-using OmakaseRobo.Api.Features.Audit;
 
 namespace OmakaseRobo.Api.Platform.Logging;
 

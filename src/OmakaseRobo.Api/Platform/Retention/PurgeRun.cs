@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Platform.Storage;
-using OmakaseRobo.Api.Features.Audit;
 
 namespace OmakaseRobo.Api.Platform.Retention;
 
