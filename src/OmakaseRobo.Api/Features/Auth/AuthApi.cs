@@ -64,12 +64,20 @@ public static class AuthApi
         caller.UserId, caller.TenantId, caller.Email, caller.DisplayName, caller.Roles, [.. caller.Permissions.Order(StringComparer.Ordinal)],
         caller.MfaEnabled, caller.PasswordChangeRequired, caller.MfaEnrollmentRequired));
 
-    public static async Task<Results<NoContent, ValidationProblem>> ChangePassword(
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
         ChangePasswordRequest request, Caller caller, AuthService auth, CancellationToken cancellationToken)
     {
         var errors = Validate.Fields(("currentPassword", Validate.Required(request.CurrentPassword, 1024)), ("newPassword", Validate.Required(request.NewPassword, 1024)));
-        errors ??= await auth.ChangePasswordAsync(caller, request.CurrentPassword!, request.NewPassword!, cancellationToken);
-        return errors is null ? TypedResults.NoContent() : Problems.Validation(errors);
+        if (errors is not null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        return await auth.ChangePasswordAsync(caller, request.CurrentPassword!, request.NewPassword!, cancellationToken) switch
+        {
+            Outcome.Done => TypedResults.NoContent(),
+            var other => Outcome.Failure<NoContent>(other),
+        };
     }
 
     public static async Task<Results<Ok<TotpEnrollmentResponse>, ProblemHttpResult>> StartTotp(Caller caller, AuthService auth, CancellationToken cancellationToken) =>

@@ -5,6 +5,7 @@ using OmakaseRobo.Api.Features.Users;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
@@ -155,8 +156,8 @@ public sealed class AuthService(
         await AuditAsync(caller, "logout", caller.SessionId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Null on success, else the field errors (codes) to answer.</summary>
-    public async Task<Dictionary<string, string[]>?> ChangePasswordAsync(Caller caller, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    /// <summary>Done, the field errors (codes) to answer, or a conflict when another session changed the password first.</summary>
+    public async Task<Outcome> ChangePasswordAsync(Caller caller, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
@@ -164,7 +165,7 @@ public sealed class AuthService(
         if (!hasher.Verify(currentPassword, user.PasswordHash))
         {
             await AuditAsync(caller, "password.change", caller.UserId, cancellationToken, "failure").ConfigureAwait(false);
-            return new() { ["currentPassword"] = ["password-incorrect"] };
+            return new Outcome.Invalid(new() { ["currentPassword"] = ["password-incorrect"] });
         }
 
         var problems = PasswordPolicy.Check(newPassword, user.Email);
@@ -175,14 +176,18 @@ public sealed class AuthService(
 
         if (problems.Count > 0)
         {
-            return new() { ["newPassword"] = [.. problems] };
+            return new Outcome.Invalid(new() { ["newPassword"] = [.. problems] });
         }
 
         var stamp = UserStore.NewStamp();
-        await users.ChangePasswordAsync(user, hasher.Hash(newPassword), sessions.KeepUnderNewStamp(caller.TokenHash, stamp), stamp, cancellationToken).ConfigureAwait(false);
+        if (!await users.ChangePasswordAsync(user, hasher.Hash(newPassword), sessions.KeepUnderNewStamp(caller.TokenHash, stamp), stamp, cancellationToken).ConfigureAwait(false))
+        {
+            return new Outcome.Conflict("The password was changed meanwhile.");
+        }
+
         await DeleteSessionsAsync(caller.TenantId, caller.UserId, keep: caller.SessionId, cancellationToken).ConfigureAwait(false);
         await AuditAsync(caller, "password.change", caller.UserId, cancellationToken).ConfigureAwait(false);
-        return null;
+        return new Outcome.Done();
     }
 
     /// <summary>Null when MFA is already on (enrolment never silently replaces an active seed).</summary>

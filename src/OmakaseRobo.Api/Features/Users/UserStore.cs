@@ -300,10 +300,24 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
     /// <summary>
     /// A password change: the new hash and a new security stamp, and the caller's own session carried over to the
     /// new stamp, in one transaction; every other session of the user dies with the old stamp.
+    /// False when the user changed meanwhile (another session changed the password first): the caller answers 409.
     /// </summary>
-    public async Task ChangePasswordAsync(UserRecord user, string newHash, Update keepSession, string newStamp, CancellationToken cancellationToken)
+    public async Task<bool> ChangePasswordAsync(UserRecord user, string newHash, Update keepSession, string newStamp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        try
+        {
+            await TransactChangePasswordAsync(user, newHash, keepSession, newStamp, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TransactionCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task TransactChangePasswordAsync(UserRecord user, string newHash, Update keepSession, string newStamp, CancellationToken cancellationToken)
+    {
         await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
         {
             TransactItems =

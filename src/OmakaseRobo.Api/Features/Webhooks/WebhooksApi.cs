@@ -27,7 +27,7 @@ public static class WebhooksApi
         IAuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = Validate.Fields(
-            ("url", Validate.Required(request.Url, 2048) ?? (policy.IsAcceptableUrl(request.Url) ? null : FieldMessages.InvalidFormat)),
+            ("url", Validate.Required(request.Url, 2048) ?? policy.UrlError(request.Url)),
             ("secret", Validate.Required(request.Secret, 256) ?? (request.Secret!.Length >= MinSecretLength ? null : "secret-too-short")));
         if (errors is not null)
         {
