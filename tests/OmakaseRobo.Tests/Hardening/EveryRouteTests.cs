@@ -33,7 +33,7 @@ public sealed class EveryRouteTests
         {
             ["tenantId"] = tenant, ["userId"] = victim, ["roleName"] = "viewer", ["incidentId"] = incident,
         };
-        string[] garbage = ["x", "%00", "..%2F..%2Fetc", new string('a', 600), "%E2%80%AE%F0%9F%92%A9", "'%20OR%201=1--", "%FF%FE", "platform", "-1"];
+        string[] garbage = ["x", "nul%2500", "..%2F..%2Fetc", new string('a', 600), "%E2%80%AE%F0%9F%92%A9", "'%20OR%201=1--", "%FF%FE", "platform", "-1"];
 
         _ = app.CreateClient();
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -42,7 +42,7 @@ public sealed class EveryRouteTests
         Assert.True(endpoints.Count > 20, $"only {endpoints.Count} routes");
 
         var requests = new List<(string Method, string Path, Body Body, string? Token, string Who)>();
-        var bodies = Bodies();
+        var bodies = Bodies(tenant);
         foreach (var (method, route) in endpoints)
         {
             for (var fill = 0; fill < 2; fill++)
@@ -94,7 +94,7 @@ public sealed class EveryRouteTests
         });
     }
 
-    private static List<Body> Bodies()
+    private static List<Body> Bodies(string tenant)
     {
         static Func<HttpContent?> Json(string json, string contentType = "application/json") => () =>
         {
@@ -143,6 +143,8 @@ public sealed class EveryRouteTests
             new("json without content type", Bytes("{}"u8.ToArray(), "application/octet-stream")),
             new("control characters and huge strings", Json(Each(f => "\"\\u0000" + new string('x', 1500) + "\\u202e\""))),
             new("dates out of range", Json(Each(_ => "\"9999-12-31T23:59:59.9999999+14:00\""))),
+            new("a window at the end of time", Json($"{{\"tenantId\":\"{tenant}\",\"from\":\"9999-12-30T00:00:00Z\",\"to\":\"9999-12-31T23:59:59.9999999Z\"}}")),
+            new("a window at the start of time", Json($"{{\"tenantId\":\"{tenant}\",\"from\":\"0001-01-01T00:00:00Z\",\"to\":\"0001-01-02T00:00:00-14:00\"}}")),
         ];
     }
 

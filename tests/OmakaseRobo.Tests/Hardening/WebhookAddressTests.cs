@@ -63,8 +63,7 @@ public sealed class WebhookAddressTests
     [Fact]
     public async Task A_literal_ip_or_local_host_is_refused_when_the_webhook_is_set_even_in_a_parallel_burst()
     {
-        using var app = new OmakaseApp();
-        app.Settings["Omakase:Webhooks:AllowLoopbackHttp"] = "true"; // even the test-only option lets no literal public or private IP through
+        using var app = new OmakaseApp(); // no AllowLoopbackHttp: as in AWS
         var tenant = await app.CreateTenantAsync();
         var admin = await app.NewUserAsync(tenant, ["admin"]);
         string[] hosts =
@@ -120,6 +119,13 @@ public sealed class WebhookAddressTests
         var op = await app.OperatorAsync();
         var tenant = await app.CreateTenantAsync();
         var admin = await app.NewUserAsync(tenant, ["admin"]);
+        // The option opens loopback only: any other literal address is still refused.
+        foreach (var url in new[] { "https://169.254.169.254/hook", "http://10.0.0.1/hook", "https://[::ffff:a9fe:a9fe]/hook", "http://hooks.customer.example/x" })
+        {
+            var refused = await Problem.ReadAsync(await app.Api().PutAsync($"/v1/tenants/{tenant}/webhook", new { url, secret = Secret }, admin.Token), HttpStatusCode.BadRequest);
+            Assert.True(refused.Body.GetProperty("errors").TryGetProperty("url", out _), url);
+        }
+
         await ApiClient.ReadAsync(await app.Api().PutAsync($"/v1/tenants/{tenant}/webhook", new { url = receiver.Url, secret = Secret }, admin.Token), HttpStatusCode.OK);
         var incident = (await ApiClient.ReadAsync(await app.Api().PostAsync("/v1/incidents", new { title = "T", description = "D", affectedTenantIds = new[] { tenant } }, op.Token), HttpStatusCode.Created)).GetProperty("incidentId").GetString();
 

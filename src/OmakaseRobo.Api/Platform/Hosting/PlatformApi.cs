@@ -12,7 +12,9 @@ public static class PlatformApi
         ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(runtime);
         routes.MapGet("/healthz", Health).ExcludeFromDescription().AllowAnonymousAccess();
-        routes.MapOpenApi().AllowAnonymousAccess();
+        // The framework answers an unknown document name with a text/plain 404: every error here is a problem instead.
+        routes.MapOpenApi().AllowAnonymousAccess().AddEndpointFilter(static async (context, next) =>
+            IsKnownDocument(context.HttpContext) ? await next(context).ConfigureAwait(false) : Problems.Problems.Of("not-found"));
         if (!runtime.InAws)
         {
             routes.MapScalarApiReference().AllowAnonymousAccess();
@@ -20,6 +22,10 @@ public static class PlatformApi
 
         return routes;
     }
+
+    private static bool IsKnownDocument(HttpContext context) =>
+        ((context.GetRouteValue("documentName") as string) ?? context.Request.Query["documentName"].FirstOrDefault() ?? "v1")
+            .Equals("v1", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The Lambda Web Adapter's readiness check: never touches storage.</summary>
     private static Ok<HealthResponse> Health() => TypedResults.Ok(new HealthResponse("ok"));
