@@ -192,8 +192,8 @@ public sealed class IncidentStoryTests
     [InlineData("fd00::1", false)]
     [InlineData("fe80::1", false)]
     [InlineData("::ffff:10.0.0.1", false)]
-    [InlineData("203.0.113.7", true)]
-    [InlineData("2001:db8::1", true)]
+    [InlineData("8.8.8.8", true)]
+    [InlineData("2001:4860:4860::8888", true)]
     public void In_aws_deliveries_never_connect_to_private_loopback_or_link_local_addresses(string address, bool allowed)
     {
         var policy = new WebhookAddressPolicy(allowLoopbackHttp: false);

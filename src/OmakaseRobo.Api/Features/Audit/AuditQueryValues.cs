@@ -28,7 +28,7 @@ public static class AuditQueryValues
             : int.TryParse(query.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= AuditListing.MaxLimit ? n : (int?)null;
         var errors = Validate.Fields(
             ("category", query.Category is null || AuditCategory.All.Contains(query.Category) ? null : FieldMessages.UnknownValue),
-            ("from", from is null ? FieldMessages.InvalidFormat : null),
+            ("from", from is null ? FieldMessages.InvalidFormat : from > now ? "out-of-range" : null),
             ("to", query.To is not null && to is null ? FieldMessages.InvalidFormat : from is not null && to <= from ? "range-invalid" : null),
             ("limit", limit is null ? "out-of-range" : null),
             ("cursor", query.Cursor is { Length: 0 or > AuditCursor.MaxLength } ? FieldMessages.InvalidFormat : null));
@@ -54,7 +54,7 @@ public static class AuditQueryValues
         var tooLong = query.TenantId is null && from is not null && (to ?? now) - from > MaxVerificationSpan;
         var errors = Validate.Fields(
             ("tenantId", query.TenantId is null || Ids.IsWellFormed(query.TenantId) ? null : FieldMessages.InvalidFormat),
-            ("from", query.From is not null && from is null ? FieldMessages.InvalidFormat : tooLong ? "out-of-range" : null),
+            ("from", query.From is not null && from is null ? FieldMessages.InvalidFormat : tooLong || from > now ? "out-of-range" : null),
             ("to", query.To is not null && to is null ? FieldMessages.InvalidFormat : from is not null && to is not null && to < from ? "range-invalid" : null));
         return (query.TenantId, from, to, errors);
     }

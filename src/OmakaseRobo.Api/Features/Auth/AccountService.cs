@@ -49,7 +49,11 @@ public sealed class AccountService(
         }
 
         var stamp = UserStore.NewStamp();
-        await passwords.ChangePasswordAsync(user, hasher.Hash(newPassword), sessions.KeepUnderNewStamp(caller.TokenHash, stamp), stamp, cancellationToken).ConfigureAwait(false);
+        if (!await passwords.ChangePasswordAsync(user, hasher.Hash(newPassword), sessions.KeepUnderNewStamp(caller.TokenHash, stamp), stamp, cancellationToken).ConfigureAwait(false))
+        {
+            return new Failure.Conflict("The password was changed meanwhile.");
+        }
+
         await sessions.RevokeAllForUserAsync(caller.TenantId, caller.UserId, keepSessionId: caller.SessionId, cancellationToken).ConfigureAwait(false);
         await AuditAsync(caller, "password.change", caller.UserId, cancellationToken).ConfigureAwait(false);
         return Completed.Value;

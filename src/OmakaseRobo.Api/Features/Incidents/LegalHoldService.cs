@@ -34,7 +34,7 @@ public sealed class LegalHoldService(
 
         var errors = Validate.Fields(
             ("tenantId", Validate.Required(request.TenantId, 64) ?? (incident.Concerns(request.TenantId!) ? null : FieldMessages.UnknownValue)),
-            ("from", request.From is null ? FieldMessages.Required : null),
+            ("from", request.From is null ? FieldMessages.Required : request.From > clock.GetUtcNow() ? "out-of-range" : null), // no records lie in the future (a year-9999 window made evidence a 500)
             ("to", request.To is null ? FieldMessages.Required
                 : request.From is { } f && (request.To <= f || request.To - f > TimeSpan.FromDays(MaxWindowDays)) ? FieldMessages.InvalidFormat : null));
         if (errors is not null)

@@ -1,5 +1,6 @@
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
@@ -53,7 +54,7 @@ internal sealed partial class BootstrapOperator(
         var generated = password is null;
         password ??= UsersService.TemporaryPassword(email);
         var user = new UserRecord(
-            BuiltInRoles.PlatformTenantId, Ids.New("u"), email.Trim().ToLowerInvariant(), "Bootstrap operator",
+            BuiltInRoles.PlatformTenantId, Ids.New("u"), Validate.NormalizeEmail(email), "Bootstrap operator",
             [BuiltInRoles.Operator, BuiltInRoles.SecurityOfficer, BuiltInRoles.Auditor], UserRecord.Active, hasher.Hash(password),
             PasswordChangeRequired: true, MfaEnabled: false, null, null, null, [], UserStore.NewStamp(), 0, null, now, null);
         if (await users.CreateAsync(user, cancellationToken).ConfigureAwait(false) != CreateUserOutcome.Created)

@@ -12,34 +12,43 @@ public sealed class UserPasswordStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
     /// A password change: the new hash and a new security stamp, and the caller's own session carried over to the
     /// new stamp, in one transaction; every other session of the user dies with the old stamp.
     /// </summary>
-    public async Task ChangePasswordAsync(UserRecord user, string newHash, Update keepSession, string newStamp, CancellationToken cancellationToken)
+    /// False when the user changed meanwhile (another session changed the password first): the caller answers 409.
+    public async Task<bool> ChangePasswordAsync(UserRecord user, string newHash, Update keepSession, string newStamp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
+        try
         {
-            TransactItems =
-            [
-                new TransactWriteItem
-                {
-                    Update = new Update
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
+            {
+                TransactItems =
+                [
+                    new TransactWriteItem
                     {
-                        TableName = options.Tables.Main,
-                        Key = UserStore.Key(user.TenantId, user.UserId),
-                        UpdateExpression = "SET passwordHash = :hash, stamp = :stamp, passwordChangeRequired = :false",
-                        ConditionExpression = "#status = :active AND stamp = :oldStamp",
-                        ExpressionAttributeNames = new() { ["#status"] = "status" },
-                        ExpressionAttributeValues = new()
+                        Update = new Update
                         {
-                            [":hash"] = Attr.S(newHash),
-                            [":stamp"] = Attr.S(newStamp),
-                            [":false"] = Attr.Bool(false),
-                            [":active"] = Attr.S(UserRecord.Active),
-                            [":oldStamp"] = Attr.S(user.SecurityStamp),
+                            TableName = options.Tables.Main,
+                            Key = UserStore.Key(user.TenantId, user.UserId),
+                            UpdateExpression = "SET passwordHash = :hash, stamp = :stamp, passwordChangeRequired = :false",
+                            ConditionExpression = "#status = :active AND stamp = :oldStamp",
+                            ExpressionAttributeNames = new() { ["#status"] = "status" },
+                            ExpressionAttributeValues = new()
+                            {
+                                [":hash"] = Attr.S(newHash),
+                                [":stamp"] = Attr.S(newStamp),
+                                [":false"] = Attr.Bool(false),
+                                [":active"] = Attr.S(UserRecord.Active),
+                                [":oldStamp"] = Attr.S(user.SecurityStamp),
+                            },
                         },
                     },
-                },
-                new TransactWriteItem { Update = keepSession },
-            ],
-        }, cancellationToken).ConfigureAwait(false);
+                    new TransactWriteItem { Update = keepSession },
+                ],
+            }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TransactionCanceledException)
+        {
+            return false;
+        }
     }
 }

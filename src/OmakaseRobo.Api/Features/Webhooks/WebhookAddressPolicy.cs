@@ -1,50 +1,69 @@
 using System.Net;
 using System.Net.Sockets;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Webhooks;
 
 /// <summary>
-/// Where deliveries may go (no SSRF): https only; plain http to loopback only when local mode explicitly allows
-/// it (tests). The address is checked again at connect time, after DNS, so a name that resolves to a private,
-/// loopback or link-local address (or is rebound to one) is refused.
+/// Where deliveries may go (no SSRF): https to a host name only; plain http to loopback only when local mode explicitly
+/// allows it (tests). A literal IP host, localhost or a single-label name is refused when the webhook is set. The address
+/// is checked again at connect time, after DNS, against the allow-list of globally routable unicast addresses
+/// (<see cref="GlobalUnicast"/>), so a name that resolves (or is rebound) to anything else is refused.
 /// </summary>
 public sealed class WebhookAddressPolicy(bool allowLoopbackHttp)
 {
+    /// <summary>The field error when the URL's host is not a public host name.</summary>
+    public const string HostNotAllowed = "url-host-not-allowed";
+
     public bool AllowLoopbackHttp => allowLoopbackHttp;
 
-    public bool IsAcceptableUrl(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri)
-        && url!.Length <= 2048
-        && string.IsNullOrEmpty(uri.UserInfo)
-        && string.IsNullOrEmpty(uri.Fragment)
-        && (uri.Scheme == Uri.UriSchemeHttps || (allowLoopbackHttp && uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
+    public bool IsAcceptableUrl(string? url) => UrlError(url) is null;
+
+    /// <summary>Null when the URL may be set, else the field error code.</summary>
+    public string? UrlError(string? url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || url!.Length > 2048
+            || !string.IsNullOrEmpty(uri.UserInfo)
+            || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            return FieldMessages.InvalidFormat;
+        }
+
+        if (allowLoopbackHttp && uri.IsLoopback && uri.Scheme is "http" or "https")
+        {
+            return null;
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return FieldMessages.InvalidFormat;
+        }
+
+        // No top-level domain starts with a digit: a numeric last label is an IPv4 address in some spelling (0x7f.1, 10.0.0.1.).
+        var host = uri.IdnHost.TrimEnd('.');
+        var lastLabel = host[(host.LastIndexOf('.') + 1)..];
+        return uri.HostNameType != UriHostNameType.Dns
+            || !host.Contains('.', StringComparison.Ordinal)
+            || lastLabel.Length == 0
+            || char.IsAsciiDigit(lastLabel[0])
+            || host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+                ? HostNotAllowed
+                : null;
+    }
 
     public bool IsAcceptableAddress(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address))
+        var v4 = GlobalUnicast.EmbeddedIPv4(address);
+        if (IPAddress.IsLoopback(v4 ?? address))
         {
             return allowLoopbackHttp;
         }
 
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var bytes = address.GetAddressBytes();
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (bytes[0] & 0xFE) == 0xFC || address.Equals(IPAddress.IPv6None));
-        }
-
-        var b = address.GetAddressBytes();
-        return !(b[0] == 10 || b[0] == 0 || b[0] >= 224
-            || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-            || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254)
-            || (b[0] == 100 && b[1] >= 64 && b[1] <= 127));
+        return GlobalUnicast.IsGlobal(address);
     }
 
     /// <summary>Resolves the host and connects only to an acceptable address (the socket handler's connect hook).</summary>

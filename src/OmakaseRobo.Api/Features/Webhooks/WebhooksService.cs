@@ -14,7 +14,7 @@ public sealed class WebhooksService(WebhookStore store, WebhookAddressPolicy pol
     public async Task<Outcome<WebhookView>> PutAsync(string tenantId, PutWebhookRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var errors = Validate.Fields(
-            ("url", Validate.Required(request.Url, 2048) ?? (policy.IsAcceptableUrl(request.Url) ? null : FieldMessages.InvalidFormat)),
+            ("url", Validate.Required(request.Url, 2048) ?? policy.UrlError(request.Url)),
             ("secret", Validate.Required(request.Secret, 256) ?? (request.Secret!.Length >= MinSecretLength ? null : "secret-too-short")));
         if (errors is not null)
         {

@@ -13,7 +13,9 @@ public static class PlatformApi
         ArgumentNullException.ThrowIfNull(routes);
         ArgumentNullException.ThrowIfNull(runtime);
         routes.MapGet("/healthz", Health).ExcludeFromDescription().AllowAnonymousAccess();
-        routes.MapOpenApi().AllowAnonymousAccess();
+        // The framework answers an unknown document name with a text/plain 404: every error here is a problem instead.
+        routes.MapOpenApi().AllowAnonymousAccess().AddEndpointFilter(static async (context, next) =>
+            IsKnownDocument(context.HttpContext) ? await next(context).ConfigureAwait(false) : Problems.Problems.Of("not-found"));
         if (!runtime.InAws)
         {
             // Offline: Scalar's own scripts come from this app ('self'), its inline start-up script carries a fresh nonce,
@@ -35,6 +37,9 @@ public static class PlatformApi
                 + "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
             : null;
     }
+    private static bool IsKnownDocument(HttpContext context) =>
+        ((context.GetRouteValue("documentName") as string) ?? context.Request.Query["documentName"].FirstOrDefault() ?? "v1")
+            .Equals("v1", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The Lambda Web Adapter's readiness check: never touches storage.</summary>
     private static Ok<HealthResponse> Health() => TypedResults.Ok(new HealthResponse("ok"));

@@ -49,6 +49,8 @@ public static class PlatformSetup
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, jsonContext);
             json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.AllowDuplicateProperties = false; // one key, one meaning: no parser-differential smuggling
+            StrictStringLists.AddTo(json.SerializerOptions);
         });
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.Problems.Shape);
@@ -76,6 +78,7 @@ public static class PlatformSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BodyLimitMiddleware>();
+        app.UseMiddleware<ContentTypeMiddleware>();
         return app;
     }
 }

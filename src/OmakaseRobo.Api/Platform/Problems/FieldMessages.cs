@@ -28,6 +28,7 @@ public static class FieldMessages
             ["password-common"] = ("This password is too common.", "このパスワードは一般的すぎます。"),
             ["password-reused"] = ("The new password must differ from the current one.", "新しいパスワードは現在のものと異なる必要があります。"),
             ["password-incorrect"] = ("The current password is not correct.", "現在のパスワードが正しくありません。"),
+            ["url-host-not-allowed"] = ("The address must name a public host: not an IP address, localhost or a single-label name.", "公開されたホスト名を指定してください（IPアドレス、localhost、ドットのない名前は使用できません）。"),
             ["secret-too-short"] = ("The secret must have at least 32 characters.", "シークレットは32文字以上にしてください。"),
             ["transition-not-allowed"] = ("The incident cannot move to this phase from its current one.", "現在のフェーズからこのフェーズへは移行できません。"),
             ["notice-not-allowed"] = ("This kind of notice cannot be sent now.", "この種類の通知は現在送信できません。"),

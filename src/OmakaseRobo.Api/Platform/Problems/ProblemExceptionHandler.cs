@@ -29,11 +29,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         }
 
         httpContext.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails { Status = status, Type = ProblemCatalog.TypeOf(slug) },
-        }).ConfigureAwait(false);
+        // A body that is JSON but holds a wrong type (a null in a list of strings, a string for a number) names its field.
+        var problem = exception is BadHttpRequestException { InnerException: JsonException json } && JsonField.Of(json) is { } field
+            ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [FieldMessages.InvalidFormat] }) { Status = 400, Type = ProblemCatalog.TypeOf("validation") }
+            : new ProblemDetails { Status = status, Type = ProblemCatalog.TypeOf(slug) };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem }).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]

@@ -1,4 +1,6 @@
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Text;
+
 namespace OmakaseRobo.Api.Platform.Problems;
 
 /// <summary>Field checks that answer error codes (see FieldMessages); null means the field is fine.</summary>
@@ -11,12 +13,13 @@ public static class Validate
         : null;
 
     public static string? Email(string? value) =>
-        Required(value, 254) ?? (IsEmail(NormalizeEmail(value!)) ? null : FieldMessages.InvalidEmail);
+        Required(value, 254) ?? (EmailAddress.Normalize(value!) is { Length: <= 254 } normalized && IsEmail(normalized) ? null : FieldMessages.InvalidEmail);
 
+    /// <summary>The stored form of an email (see EmailAddress); an address that has none matches no user.</summary>
     public static string NormalizeEmail(string email)
     {
         ArgumentNullException.ThrowIfNull(email);
-        return email.Trim().ToLowerInvariant();
+        return EmailAddress.Normalize(email) ?? "invalid:" + email.Trim();
     }
 
     /// <summary>Collects the field errors; null when there are none.</summary>
