@@ -18,6 +18,8 @@ public sealed class OmakaseBackend : Stack
 
     public Alarms Alarms { get; }
 
+    public SecuritySignals Signals { get; }
+
     public OmakaseBackend(Construct scope, DeploymentSettings settings)
         : base(scope, settings.StackName, StackPropsFor(settings))
     {
@@ -28,6 +30,7 @@ public sealed class OmakaseBackend : Stack
         Api = new Api(this, "Api", settings, Keys, Functions);
         new Schedules(this, "Schedules", settings, Functions.Jobs);
         Alarms = new Alarms(this, "Alarms", settings, Functions, Api);
+        Signals = new SecuritySignals(this, "Signals", settings, Alarms.OperatorTopic);
 
         Amazon.CDK.Tags.Of(this).Add("omakase:stage", settings.Stage.Name);
         Output("ApiUrl", Api.RestApi.Url, "Invoke URL of the stage (disabled when a custom domain is set)");

@@ -14,10 +14,15 @@ public sealed class AlarmTests(ProdStage stage)
             [
                 "omakase-prod-api-5xx-rate",
                 "omakase-prod-api-throttling",
+                "omakase-prod-audit-outbox-age",
                 "omakase-prod-backup-verification-failed",
                 "omakase-prod-backup-verification-missing",
+                "omakase-prod-credential-stuffing-failures",
+                "omakase-prod-credential-stuffing-lockouts",
                 "omakase-prod-function-throttles",
                 "omakase-prod-job-errors",
+                "omakase-prod-mfa-failures",
+                "omakase-prod-storage-unavailable",
             ],
             alarmNames.Order(StringComparer.Ordinal));
 

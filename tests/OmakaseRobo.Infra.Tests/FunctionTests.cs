@@ -1,4 +1,3 @@
-using OmakaseRobo.Api.Platform.Hosting;
 using static OmakaseRobo.Infra.Tests.TemplateJson;
 
 namespace OmakaseRobo.Infra.Tests;

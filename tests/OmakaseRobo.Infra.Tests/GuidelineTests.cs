@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
-using OmakaseRobo.Api.Platform.Keys;
 using Match = Amazon.CDK.Assertions.Match;
 using static OmakaseRobo.Infra.Tests.TemplateJson;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OmakaseRobo.Api.Platform.Keys;
 using static OmakaseRobo.Infra.Tests.TemplateJson;
 
 namespace OmakaseRobo.Infra.Tests;

@@ -51,6 +51,10 @@ public sealed class OmakaseApp : WebApplicationFactory<Program>
         builder.UseSetting("Omakase:Local:TimeToLive", "false");
         builder.UseSetting("Omakase:Bootstrap:OperatorEmail", TestUsers.OperatorEmail);
         builder.UseSetting("Omakase:Bootstrap:OperatorPassword", TestUsers.OperatorPassword);
+        // Tests run many apps at once on a shared box: give storage patience; the reliability tests set tight budgets.
+        builder.UseSetting("Omakase:Dependencies:DynamoDbLocal:AttemptTimeout", "00:00:30");
+        builder.UseSetting("Omakase:Dependencies:RequestBudget", "00:01:00");
+        builder.UseSetting("Omakase:Webhooks:InlineBudget", "00:00:10");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

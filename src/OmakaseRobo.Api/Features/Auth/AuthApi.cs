@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Http;
+using OmakaseRobo.Api.Platform.Metrics;
 using OmakaseRobo.Api.Platform.OpenApi;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Access;
@@ -49,7 +50,7 @@ public static class AuthApi
     }
 
     public static async Task<Results<Ok<SessionResponse>, Ok<MfaChallengeResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, SignInService signIn, HttpContext context)
+        LoginRequest request, SignInService signIn, MetricsWriter metrics, HttpContext context)
     {
         var errors = Validate.Fields(
             ("tenantId", Validate.Required(request.TenantId, 64)),
@@ -61,11 +62,17 @@ public static class AuthApi
         }
 
         var outcome = await signIn.SignInAsync(request.TenantId!.Trim(), Validate.NormalizeEmail(request.Email!), request.Password!, RequestOrigin.Of(context), context.RequestAborted);
+        metrics.Count(outcome.Failure switch
+        {
+            Failure.LockedOut => MetricsWriter.SignInLockedOut,
+            not null => MetricsWriter.SignInFailed,
+            null => MetricsWriter.SignInSucceeded,
+        });
         return outcome.Map(Answer, context);
     }
 
     public static async Task<Results<Ok<SessionResponse>, Ok<MfaChallengeResponse>, ValidationProblem, ProblemHttpResult>> VerifyMfa(
-        MfaVerifyRequest request, SignInService signIn, HttpContext context)
+        MfaVerifyRequest request, SignInService signIn, MetricsWriter metrics, HttpContext context)
     {
         var errors = Validate.Fields(("mfaToken", Validate.Required(request.MfaToken, 200)), ("code", Validate.Required(request.Code, 32)));
         if (errors is not null)
@@ -73,7 +80,13 @@ public static class AuthApi
             return Problems.Validation(errors);
         }
 
-        return (await signIn.VerifyMfaAsync(request.MfaToken!, request.Code!.Trim(), RequestOrigin.Of(context), context.RequestAborted)).Map(Answer, context);
+        var outcome = await signIn.VerifyMfaAsync(request.MfaToken!, request.Code!.Trim(), RequestOrigin.Of(context), context.RequestAborted);
+        if (!outcome.Succeeded)
+        {
+            metrics.Count(MetricsWriter.MfaFailed);
+        }
+
+        return outcome.Map(Answer, context);
     }
 
     public static async Task<NoContent> Logout(Caller caller, AccountService account, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.SimpleSystemsManagement;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Users;
 
@@ -15,7 +16,9 @@ public static class UsersSetup
             services.AddHostedService<BootstrapOperator>();
             if (runtime.InAws && !string.IsNullOrEmpty(options.Bootstrap.OperatorPasswordParameter))
             {
-                services.AddSingleton<IAmazonSimpleSystemsManagement>(_ => new AmazonSimpleSystemsManagementClient(RegionEndpoint.GetBySystemName(runtime.Region)));
+                services.AddSingleton<IAmazonSimpleSystemsManagement>(_ => new AmazonSimpleSystemsManagementClient(
+                    new AmazonSimpleSystemsManagementConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(runtime.Region) }.Budgeted(options.Dependencies.Ssm))
+                    .Named(DependencyClients.Ssm));
             }
 
             services.AddSingleton(sp => new OperatorPasswordSource(options, sp.GetService<IAmazonSimpleSystemsManagement>()));

@@ -31,6 +31,8 @@ public sealed class OmakaseOptions
 
     public PurgeOptions Purge { get; set; } = new();
 
+    public DependencyOptions Dependencies { get; set; } = new();
+
     /// <summary>CLD.8.1.5: how long a terminated tenant's data is kept before the deletion job removes it.</summary>
     public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromDays(30);
 }
@@ -47,6 +49,9 @@ public sealed class WebhookOptions
     public bool AllowLoopbackHttp { get; set; }
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a notice call attempts its deliveries (all at once) before answering; the rest stay pending.</summary>
+    public TimeSpan InlineBudget { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
 public sealed class VulnerabilityOptions

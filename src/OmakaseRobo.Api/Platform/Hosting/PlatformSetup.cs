@@ -45,6 +45,7 @@ public static class PlatformSetup
         services.AddSingleton(options);
         services.AddSingleton(runtime);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Metrics.MetricsWriter>();
         services.Configure<JsonOptions>(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, jsonContext);
@@ -76,6 +77,7 @@ public static class PlatformSetup
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
+        app.UseMiddleware<RequestBudgetMiddleware>();
         app.UseStatusCodePages();
         app.UseMiddleware<BodyLimitMiddleware>();
         app.UseMiddleware<ContentTypeMiddleware>();

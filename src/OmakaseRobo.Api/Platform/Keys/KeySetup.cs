@@ -1,6 +1,7 @@
 using Amazon;
 using Amazon.KeyManagementService;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Platform.Keys;
 
@@ -14,7 +15,9 @@ public static class KeySetup
         {
             var keyId = options.Keys.KmsKeyId
                 ?? throw new InvalidOperationException("Omakase:Keys:KmsKeyId must name the customer-managed KMS key in AWS.");
-            services.AddSingleton<IAmazonKeyManagementService>(_ => new AmazonKeyManagementServiceClient(RegionEndpoint.GetBySystemName(runtime.Region)));
+            services.AddSingleton<IAmazonKeyManagementService>(_ => new AmazonKeyManagementServiceClient(
+                new AmazonKeyManagementServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(runtime.Region) }.Budgeted(options.Dependencies.Kms))
+                .Named(DependencyClients.Kms));
             services.AddSingleton<IKeyProvider>(sp => new KmsKeyProvider(sp.GetRequiredService<IAmazonKeyManagementService>(), keyId));
             // Resolved only by the audit checkpoint and verification code, so functions that never sign need no signing key.
             services.AddSingleton<IAuditSigner>(sp => new KmsAuditSigner(

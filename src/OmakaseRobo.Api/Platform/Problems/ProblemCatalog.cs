@@ -25,6 +25,7 @@ public static class ProblemCatalog
         ["body-too-large"] = new(413, "The request body is too large.", "リクエスト本文が大きすぎます。"),
         ["unsupported-media-type"] = new(415, "Send the body as application/json.", "本文は application/json で送信してください。"),
         ["locked-out"] = new(429, "Too many failed attempts. Try again later.", "失敗が多すぎます。しばらくしてから再試行してください。"),
+        ["storage-unavailable"] = new(503, "A service this request needs is not available right now. Try again shortly.", "このリクエストに必要なサービスが一時的に利用できません。しばらくしてから再試行してください。"),
         ["internal"] = new(500, "An unexpected error occurred.", "予期しないエラーが発生しました。"),
     }.ToFrozenDictionary();
 
@@ -55,6 +56,7 @@ public static class ProblemCatalog
             413 => "body-too-large",
             415 => "unsupported-media-type",
             429 => "locked-out",
+            503 => "storage-unavailable",
             _ => "internal",
         };
     }

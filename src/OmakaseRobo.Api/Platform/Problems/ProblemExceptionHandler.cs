@@ -1,17 +1,30 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Http;
+using OmakaseRobo.Api.Platform.Metrics;
 
 namespace OmakaseRobo.Api.Platform.Problems;
 
-/// <summary>Turns every exception into a problem: a bad request by its kind, anything else a bare 500.</summary>
-internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+/// <summary>
+/// Turns every exception into a problem: a bad request by its kind, a failing dependency a 503 with Retry-After
+/// (logged once, at Error, with the trace id and the dependency's code), anything else a bare 500.
+/// </summary>
+internal sealed partial class ProblemExceptionHandler(
+    IProblemDetailsService problems, OmakaseOptions options, MetricsWriter metrics, ILogger<ProblemExceptionHandler> logger)
     : IExceptionHandler
 {
+    /// <summary>Set on the request when a dependency failed, so later steps (the access record) do not wait on it again.</summary>
+    public const string FaultItem = "omakase.dependency-fault";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var fault = DependencyFault.Of(exception, RequestBudget.IsSpent(httpContext));
         var slug = exception switch
         {
+            _ when fault is not null => "storage-unavailable",
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => "body-too-large",
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => "unsupported-media-type",
             BadHttpRequestException { InnerException: JsonException } => "malformed-json",
@@ -19,7 +32,14 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             _ => "internal",
         };
         var status = ProblemCatalog.Get(slug).Status;
-        if (status >= 500)
+        if (fault is not null)
+        {
+            LogUnavailable(logger, fault.Dependency, fault.Code, httpContext.TraceIdentifier);
+            metrics.Count(MetricsWriter.DependencyUnavailable, "Dependency", fault.Dependency);
+            httpContext.Items[FaultItem] = fault;
+            httpContext.Response.Headers.RetryAfter = options.Dependencies.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (status >= 500)
         {
             LogUnexpected(logger, exception);
         }
@@ -38,6 +58,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dependency unavailable: {Dependency} answered {ErrorCode}; answered 503 (trace {TraceId})")]
+    private static partial void LogUnavailable(ILogger logger, string dependency, string errorCode, string traceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected request: {Problem}")]
     private static partial void LogRejected(ILogger logger, string problem);

@@ -24,7 +24,7 @@ public static class StorageSetup
             builder.Services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient(new AmazonDynamoDBConfig
             {
                 RegionEndpoint = RegionEndpoint.GetBySystemName(runtime.Region),
-            }));
+            }.Budgeted(options.Dependencies.DynamoDb)).Named(DependencyClients.DynamoDb));
             return builder;
         }
 
@@ -43,7 +43,8 @@ public static class StorageSetup
 
         builder.Services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient(
             new BasicAWSCredentials("local", "local"),
-            new AmazonDynamoDBConfig { ServiceURL = endpoint, AuthenticationRegion = Runtime.RequiredRegion }));
+            new AmazonDynamoDBConfig { ServiceURL = endpoint, AuthenticationRegion = Runtime.RequiredRegion }.Budgeted(options.Dependencies.DynamoDbLocal))
+            .Named(DependencyClients.DynamoDb));
         builder.Services.AddHostedService<LocalTablesInitializer>();
         return builder;
     }

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Net;
+using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace OmakaseRobo.Tests.Reliability;
+
+/// <summary>
+/// An app whose storage runs through a fault proxy, with a 5 s request budget so faults show in seconds; storage calls
+/// keep the local attempt timeout (a loaded CI box must not time out healthy calls, start-up included).
+/// </summary>
+public sealed class FaultyStorage : IAsyncDisposable
+{
+    public const double BudgetSeconds = 5;
+
+    private FaultyStorage(OmakaseApp app, FaultProxy proxy)
+    {
+        App = app;
+        Proxy = proxy;
+    }
+
+    public OmakaseApp App { get; }
+
+    public FaultProxy Proxy { get; }
+
+    /// <summary>The app on the proxy; <paramref name="production"/> gives DynamoDB the AWS budget (2 s attempts, 3 of them) and the 10 s request budget.</summary>
+    public static FaultyStorage Start(bool production = false)
+    {
+        var proxy = FaultProxy.Start(SharedDynamoDb.Endpoint);
+        var app = new OmakaseApp();
+        app.Settings[StorageSetup.EndpointKey] = proxy.Endpoint;
+        if (production)
+        {
+            app.Settings["Omakase:Dependencies:DynamoDbLocal:ConnectTimeout"] = TimeSpan.FromSeconds(1).ToString();
+            app.Settings["Omakase:Dependencies:DynamoDbLocal:AttemptTimeout"] = TimeSpan.FromSeconds(2).ToString();
+            app.Settings["Omakase:Dependencies:RequestBudget"] = TimeSpan.FromSeconds(10).ToString();
+        }
+        else
+        {
+            app.Settings["Omakase:Dependencies:DynamoDbLocal:AttemptTimeout"] = TimeSpan.FromSeconds(10).ToString();
+            app.Settings["Omakase:Dependencies:RequestBudget"] = TimeSpan.FromSeconds(BudgetSeconds).ToString();
+            app.Settings["Omakase:Dependencies:AccessRecordBudget"] = TimeSpan.FromSeconds(1).ToString();
+        }
+
+        return new FaultyStorage(app, proxy);
+    }
+
+    /// <summary>Sends, times, prints, and checks the answer is the 503 problem with Retry-After.</summary>
+    public static async Task<TimeSpan> ExpectUnavailableAsync(ITestOutputHelper output, string what, Func<Task<HttpResponseMessage>> send)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(send);
+        var watch = Stopwatch.StartNew();
+        using var response = await send();
+        watch.Stop();
+        output.WriteLine($"{what}: {(int)response.StatusCode} after {watch.Elapsed.TotalMilliseconds:0} ms");
+        var problem = await Problem.ReadAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("urn:omakase-robo:problem:storage-unavailable", problem.Type);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing");
+        return watch.Elapsed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Proxy.Pass();
+        await App.DisposeAsync();
+        await Proxy.DisposeAsync();
+    }
+}
