@@ -72,6 +72,7 @@ if (options.Serves(Modules.Admin))
 {
     app.MapTenantsApi();
     app.MapUsersApi();
+    app.MapUserLifecycleApi();
     app.MapRolesApi();
     app.MapAccessReviewApi();
     app.MapServiceClientsApi();

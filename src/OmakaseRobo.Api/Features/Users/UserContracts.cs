@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Users;
@@ -9,12 +10,12 @@ public sealed record CreatedUser(string UserId, string TemporaryPassword);
 
 public sealed record UserSummary(
     string UserId, string Email, string DisplayName, IReadOnlyList<string> Roles, bool MfaEnabled, string Status,
-    DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt)
+    DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LockedUntil = null)
 {
     public static UserSummary From(UserRecord user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return new(user.UserId, user.Email, user.DisplayName, user.Roles, user.MfaEnabled, user.Status, user.CreatedAt, user.LastSignInAt);
+        return new(user.UserId, user.Email, user.DisplayName, user.Roles, user.MfaEnabled, user.Status, user.CreatedAt, user.LastSignInAt, user.LockedUntil);
     }
 }
 

@@ -28,6 +28,7 @@ public sealed record UserRecord(
 {
     public const string Active = "active";
     public const string Deleted = "deleted";
+    public const string Suspended = "suspended";
 
     public bool IsActive => Status == Active;
 }

@@ -31,6 +31,8 @@ public static class UsersSetup
         services.AddSingleton<UserRoleStore>();
         services.AddSingleton<UsersService>();
         services.AddSingleton<UserRolesService>();
+        services.AddSingleton<UserLifecycleStore>();
+        services.AddSingleton<UserLifecycleService>();
         return services;
     }
 }

@@ -11,6 +11,7 @@ public static class Permissions
 {
     // Tenant permissions.
     public const string UsersRead = "users:read";
+    public const string UsersManage = "users:manage";
     public const string RolesRead = "roles:read";
     public const string RolesManage = "roles:manage";
     public const string RolesAssign = "roles:assign";
@@ -37,7 +38,7 @@ public static class Permissions
     public const string PlatformServiceClientsManage = "platform:service-clients:manage";
 
     public static readonly FrozenSet<string> Tenant = FrozenSet.Create(
-        UsersRead, RolesRead, RolesManage, RolesAssign, AuditRead, IncidentsReport, IncidentsRead, NoticesRead, WebhookManage, TenantRead);
+        UsersRead, UsersManage, RolesRead, RolesManage, RolesAssign, AuditRead, IncidentsReport, IncidentsRead, NoticesRead, WebhookManage, TenantRead);
 
     public static readonly FrozenSet<string> Platform = FrozenSet.Create(
         PlatformTenantsManage, PlatformUsersManage, PlatformTenantsTerminate, PlatformIncidentsManage, PlatformEvidence,

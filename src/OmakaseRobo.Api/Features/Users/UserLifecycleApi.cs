@@ -1,0 +1,40 @@
+using OmakaseRobo.Api.Platform.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OmakaseRobo.Api.Platform.Access;
+
+namespace OmakaseRobo.Api.Features.Users;
+
+/// <summary>The account lifecycle of another user (issue 14): operators in any customer tenant, tenant admins in their own.</summary>
+public static class UserLifecycleApi
+{
+    public static IEndpointRouteBuilder MapUserLifecycleApi(this IEndpointRouteBuilder routes)
+    {
+        var user = routes.MapGroup("/v1/tenants/{tenantId}/users/{userId}").WithTags("Users");
+        user.MapPut("/status", SetStatus).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
+            .WithSummary("Suspend or reactivate a user").WithDescription("`status` active or suspended, with a `reason`. Suspension ends every session and pending MFA challenge at once; sign-in then answers the same 401 as a wrong password. 409 for yourself or the tenant's last active admin.")
+            .ProducesProblem(409);
+        user.MapPost("/unlock", Unlock).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
+            .WithSummary("Unlock a user").WithDescription("Ends a brute-force lockout: the failure count and the lock are cleared.");
+        user.MapGet("/sessions", ListSessions).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
+            .WithSummary("List a user's sessions").WithDescription("The user's live sessions with created, last seen, source IP and user agent.");
+        user.MapDelete("/sessions", EndSessions).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
+            .WithSummary("End all of a user's sessions").WithDescription("Every session of the user ends at once (a new security stamp).");
+        return routes;
+    }
+
+    internal static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> SetStatus(
+        string tenantId, string userId, SetUserStatusRequest request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
+        (await lifecycle.SetStatusAsync(tenantId, userId, request, caller, cancellationToken)).Map(TypedResults.Ok);
+
+    internal static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> Unlock(
+        string tenantId, string userId, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
+        (await lifecycle.UnlockAsync(tenantId, userId, caller, cancellationToken)).Map(TypedResults.Ok);
+
+    internal static async Task<Results<Ok<UserSessionList>, ValidationProblem, ProblemHttpResult>> ListSessions(
+        string tenantId, string userId, Caller caller, UserLifecycleService lifecycle, TimeProvider clock, CancellationToken cancellationToken) =>
+        (await lifecycle.ListSessionsAsync(tenantId, userId, caller, clock.GetUtcNow(), cancellationToken)).Map(TypedResults.Ok);
+
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> EndSessions(
+        string tenantId, string userId, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
+        (await lifecycle.EndSessionsAsync(tenantId, userId, caller, cancellationToken)).Map(_ => TypedResults.NoContent());
+}

@@ -1,0 +1,142 @@
+using OmakaseRobo.Api.Features.Sessions;
+using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Users;
+
+/// <summary>
+/// The account lifecycle (issue 14): suspend and reactivate, unlock, end another user's sessions. Operators act in any
+/// customer tenant; a tenant admin (users:manage) only in their own (the route's access rule sees to that), never on
+/// themselves (409, as for deletion) and never on a platform user (the platform tenant is refused: 403).
+/// </summary>
+internal sealed class UserLifecycleService(UserStore users, UserLifecycleStore lifecycle, SessionStore sessions, IAuditTrail audit)
+{
+    private const int MaxReason = 500;
+
+    public async Task<Outcome<UserSummary>> SetStatusAsync(string tenantId, string userId, SetUserStatusRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        var errors = Validate.Fields(
+            ("status", request.Status is UserRecord.Active or UserRecord.Suspended ? null : request.Status is null ? FieldMessages.Required : FieldMessages.UnknownValue),
+            ("reason", Validate.Required(request.Reason, MaxReason)));
+        if (errors is not null)
+        {
+            return new Failure.Invalid(errors);
+        }
+
+        var target = await TargetAsync(tenantId, userId, caller, cancellationToken).ConfigureAwait(false);
+        if (!target.Succeeded)
+        {
+            return target.Failure;
+        }
+
+        var user = target.Value;
+        var action = request.Status == UserRecord.Suspended ? "user.suspend" : "user.reactivate";
+        if (user.Status == request.Status)
+        {
+            return UserSummary.From(user);
+        }
+
+        var change = await lifecycle.SetStatusAsync(user, request.Status!, cancellationToken).ConfigureAwait(false);
+        var failure = change switch
+        {
+            StatusChange.LastAdmin => new Failure.Conflict("The tenant would lose its last active admin."),
+            StatusChange.AdminLimitReached => new Failure.Conflict("The tenant has reached its admin limit."),
+            StatusChange.Changed => new Failure.Conflict("The user changed meanwhile; read it and try again."),
+            _ => (Failure?)null,
+        };
+        await AuditAsync(caller, action, user, request.Reason!, failure is null ? "success" : "refused", cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (request.Status == UserRecord.Suspended)
+        {
+            await sessions.RevokeAllForUserAsync(tenantId, userId, keepSessionId: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        return UserSummary.From(user with { Status = request.Status! });
+    }
+
+    public async Task<Outcome<UserSummary>> UnlockAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
+    {
+        var target = await TargetAsync(tenantId, userId, caller, cancellationToken).ConfigureAwait(false);
+        if (!target.Succeeded)
+        {
+            return target.Failure;
+        }
+
+        if (!await lifecycle.UnlockAsync(target.Value, cancellationToken).ConfigureAwait(false))
+        {
+            return new Failure.NotFound();
+        }
+
+        await AuditAsync(caller, "user.unlock", target.Value, null, "success", cancellationToken).ConfigureAwait(false);
+        return UserSummary.From(target.Value with { FailedSignIns = 0, LockedUntil = null });
+    }
+
+    public async Task<Outcome<UserSessionList>> ListSessionsAsync(string tenantId, string userId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var target = await TargetAsync(tenantId, userId, caller, cancellationToken).ConfigureAwait(false);
+        if (!target.Succeeded)
+        {
+            return target.Failure;
+        }
+
+        var live = (await sessions.ListForUserAsync(tenantId, userId, cancellationToken).ConfigureAwait(false))
+            .Where(s => s.SecurityStamp == target.Value.SecurityStamp && target.Value.IsActive && now < sessions.ExpiryOf(s))
+            .OrderByDescending(s => s.LastSeenAt)
+            .Select(s => new UserSessionItem(s.SessionId, s.CreatedAt, s.LastSeenAt, s.SourceIp, s.UserAgent));
+        return new UserSessionList([.. live]);
+    }
+
+    /// <summary>A new stamp ends every session and pending challenge at once; the items are then tidied up.</summary>
+    public async Task<Outcome<Completed>> EndSessionsAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
+    {
+        var target = await TargetAsync(tenantId, userId, caller, cancellationToken).ConfigureAwait(false);
+        if (!target.Succeeded)
+        {
+            return target.Failure;
+        }
+
+        if (target.Value.IsActive && !await lifecycle.NewStampAsync(target.Value, cancellationToken).ConfigureAwait(false))
+        {
+            return new Failure.Conflict("The user changed meanwhile; try again.");
+        }
+
+        await sessions.RevokeAllForUserAsync(tenantId, userId, keepSessionId: null, cancellationToken).ConfigureAwait(false);
+        await AuditAsync(caller, "user.sessions.end", target.Value, null, "success", cancellationToken).ConfigureAwait(false);
+        return Completed.Value;
+    }
+
+    /// <summary>The user an action may be taken on: a live user of a customer tenant who is not the caller.</summary>
+    private async Task<Outcome<UserRecord>> TargetAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
+    {
+        if (tenantId == BuiltInRoles.PlatformTenantId)
+        {
+            return new Failure.Forbidden();
+        }
+
+        var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+        if (user is null || user.Status == UserRecord.Deleted)
+        {
+            return new Failure.NotFound();
+        }
+
+        return caller.TenantId == tenantId && caller.UserId == userId
+            ? new Failure.Conflict("You cannot change your own account this way.")
+            : user;
+    }
+
+    private Task AuditAsync(Caller caller, string action, UserRecord user, string? reason, string outcome, CancellationToken cancellationToken)
+    {
+        var details = new Dictionary<string, string> { ["targetStatus"] = user.Status };
+        if (reason is not null)
+        {
+            details["reason"] = reason.Trim();
+        }
+
+        return audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, action, user.UserId, outcome, details, tenantId: user.TenantId), cancellationToken);
+    }
+}

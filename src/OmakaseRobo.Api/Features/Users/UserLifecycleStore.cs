@@ -1,0 +1,83 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Features.Roles;
+using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Features.Users;
+
+internal enum StatusChange
+{
+    Done,
+    Changed,
+    LastAdmin,
+    AdminLimitReached,
+}
+
+/// <summary>
+/// The writes of the account lifecycle on the user item. A status change carries a new security stamp (every session and
+/// pending MFA challenge stores the stamp it was made under, so all of them die with this one write) and, for an admin,
+/// the tenant's adminCount: a suspended admin does not count, so the last active admin cannot be suspended.
+/// </summary>
+internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
+{
+    private string Table => options.Tables.Main;
+
+    public async Task<StatusChange> SetStatusAsync(UserRecord user, string status, CancellationToken cancellationToken)
+    {
+        var items = new List<TransactWriteItem>
+        {
+            new()
+            {
+                Update = new Update
+                {
+                    TableName = Table,
+                    Key = UserStore.Key(user.TenantId, user.UserId),
+                    UpdateExpression = "SET #status = :to, stamp = :stamp",
+                    ConditionExpression = "#status = :from AND stamp = :oldStamp",
+                    ExpressionAttributeNames = new() { ["#status"] = "status" },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":to"] = Attr.S(status),
+                        [":from"] = Attr.S(user.Status),
+                        [":stamp"] = Attr.S(UserStore.NewStamp()),
+                        [":oldStamp"] = Attr.S(user.SecurityStamp),
+                    },
+                },
+            },
+        };
+        var suspending = status == UserRecord.Suspended;
+        if (user.Roles.Contains(BuiltInRoles.Admin))
+        {
+            IReadOnlyCollection<string> admin = [BuiltInRoles.Admin];
+            items.Add(suspending
+                ? RoleMembership.TenantWrite(Table, user.TenantId, admin, [], protectLastAdmin: true)
+                : RoleMembership.TenantWrite(Table, user.TenantId, [], admin, protectLastAdmin: false));
+        }
+
+        try
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
+            return StatusChange.Done;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0))
+        {
+            return StatusChange.Changed;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(1))
+        {
+            return suspending ? StatusChange.LastAdmin : StatusChange.AdminLimitReached;
+        }
+    }
+
+    /// <summary>A new security stamp for an active user: every session and pending MFA challenge fails its next check.</summary>
+    public Task<bool> NewStampAsync(UserRecord user, CancellationToken cancellationToken) =>
+        users.TryUpdateAsync(user, "SET stamp = :stamp", "#status = :active", new() { [":stamp"] = Attr.S(UserStore.NewStamp()) }, cancellationToken);
+
+    /// <summary>Ends a brute-force lockout: the failures are forgotten.</summary>
+    public Task<bool> UnlockAsync(UserRecord user, CancellationToken cancellationToken) =>
+        users.TryUpdateAsync(
+            user, "SET failedSignIns = :zero REMOVE lockedUntil", "#status = :active OR #status = :suspended",
+            new() { [":zero"] = Attr.N(0), [":suspended"] = Attr.S(UserRecord.Suspended) }, cancellationToken);
+}

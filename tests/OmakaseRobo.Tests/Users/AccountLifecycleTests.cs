@@ -1,0 +1,127 @@
+using System.Net;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Tests.Infrastructure;
+
+namespace OmakaseRobo.Tests.Users;
+
+/// <summary>Issue 14 through HTTP: suspension and reactivation, unlock, another user's sessions.</summary>
+public sealed class AccountLifecycleTests(OmakaseAppFixture fixture) : IClassFixture<OmakaseAppFixture>
+{
+    private readonly OmakaseApp app = fixture.App;
+
+    [Fact]
+    public async Task Suspension_kills_sessions_and_challenges_at_once_and_reactivation_restores_sign_in()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var user = await app.NewUserAsync(tenant, [], enrollMfa: true);
+        var op = await app.OperatorAsync();
+        var api = app.Api();
+        var pending = await app.LoginAsync(tenant, user.Email, user.Password);
+
+        var suspended = await ApiClient.ReadAsync(
+            await api.PutAsync($"/v1/tenants/{tenant}/users/{user.UserId}/status", new { status = "suspended", reason = "compromised laptop" }, op.Token), HttpStatusCode.OK);
+
+        Assert.Equal("suspended", suspended.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/v1/me", user.Token)).StatusCode);
+        var verify = await api.PostAsync("/v1/auth/mfa/verify", new { mfaToken = pending.GetProperty("mfaToken").GetString(), code = app.NextTotp(user.TotpSecret!) });
+        Assert.Equal(HttpStatusCode.Unauthorized, verify.StatusCode);
+        var refused = await Problem.ReadAsync(await api.PostAsync("/v1/auth/login", new { tenantId = tenant, email = user.Email, password = user.Password }), HttpStatusCode.Unauthorized);
+        var wrong = await Problem.ReadAsync(await api.PostAsync("/v1/auth/login", new { tenantId = tenant, email = user.Email, password = "Wrong-Password-123" }), HttpStatusCode.Unauthorized);
+        Assert.Equal(wrong.Type, refused.Type);
+        Assert.Equal(wrong.Title, refused.Title);
+        var list = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users", op.Token), HttpStatusCode.OK);
+        var listed = list.GetProperty("items").EnumerateArray().Single(u => u.GetProperty("userId").GetString() == user.UserId);
+        Assert.Equal("suspended", listed.GetProperty("status").GetString());
+        Assert.True(listed.GetProperty("mfaEnabled").GetBoolean());
+        Assert.True(listed.TryGetProperty("lockedUntil", out _));
+
+        await ApiClient.ReadAsync(
+            await api.PutAsync($"/v1/tenants/{tenant}/users/{user.UserId}/status", new { status = "active", reason = "laptop wiped" }, op.Token), HttpStatusCode.OK);
+        await app.SignInWithMfaAsync(user);
+
+        await app.FlushAuditAsync();
+        var actions = (await app.StoredEventsAsync(tenant, app.Today())).Select(Strings).ToList();
+        Assert.Contains(actions, s => s.Contains("user.suspend") && s.Contains("compromised laptop") && s.Contains(user.UserId) && s.Contains(op.UserId));
+        Assert.Contains(actions, s => s.Contains("user.reactivate") && s.Contains("laptop wiped"));
+    }
+
+    [Fact]
+    public async Task A_tenant_admin_suspends_in_their_tenant_but_never_themselves_nor_the_last_active_admin()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var member = await app.NewUserAsync(tenant, []);
+        var api = app.Api();
+        var path = $"/v1/tenants/{tenant}/users";
+
+        await ApiClient.ReadAsync(await api.PutAsync($"{path}/{member.UserId}/status", new { status = "suspended", reason = "left" }, admin.Token), HttpStatusCode.OK);
+        await Problem.ReadAsync(await api.PutAsync($"{path}/{admin.UserId}/status", new { status = "suspended", reason = "me" }, admin.Token), HttpStatusCode.Conflict);
+        var bad = await Problem.ReadAsync(await api.PutAsync($"{path}/{member.UserId}/status", new { status = "gone" }, admin.Token), HttpStatusCode.BadRequest);
+        Assert.Equal(["reason", "status"], bad.Body.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+
+        // The only admin, suspended by an operator: refused, the tenant would have no active admin.
+        var op = await app.OperatorAsync();
+        await Problem.ReadAsync(await api.PutAsync($"{path}/{admin.UserId}/status", new { status = "suspended", reason = "test" }, op.Token), HttpStatusCode.Conflict);
+        var second = await app.NewUserAsync(tenant, ["admin"]);
+        await ApiClient.ReadAsync(await api.PutAsync($"{path}/{admin.UserId}/status", new { status = "suspended", reason = "test" }, op.Token), HttpStatusCode.OK);
+        await Problem.ReadAsync(await api.PutAsync($"{path}/{second.UserId}/status", new { status = "suspended", reason = "test" }, op.Token), HttpStatusCode.Conflict);
+
+        // Platform users are out of reach of everyone here.
+        await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/platform/users/{op.UserId}/status", new { status = "suspended", reason = "x" }, second.Token), HttpStatusCode.NotFound);
+        await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/platform/users/{op.UserId}/status", new { status = "suspended", reason = "x" }, op.Token), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Unlock_ends_a_brute_force_lockout()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var user = await app.NewUserAsync(tenant, []);
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+        for (var i = 0; i < 6; i++)
+        {
+            await api.PostAsync("/v1/auth/login", new { tenantId = tenant, email = user.Email, password = "Wrong-Password-123" });
+        }
+
+        Assert.Equal((HttpStatusCode)429, (await api.PostAsync("/v1/auth/login", new { tenantId = tenant, email = user.Email, password = user.Password })).StatusCode);
+        var unlocked = await ApiClient.ReadAsync(await api.PostAsync($"/v1/tenants/{tenant}/users/{user.UserId}/unlock", null, admin.Token), HttpStatusCode.OK);
+
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, unlocked.GetProperty("lockedUntil").ValueKind);
+        await app.LoginAsync(tenant, user.Email, user.Password);
+    }
+
+    [Fact]
+    public async Task An_admin_lists_a_users_sessions_and_ends_them_all()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var user = await app.NewUserAsync(tenant, []);
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+        var second = (await app.LoginAsync(tenant, user.Email, user.Password)).GetProperty("accessToken").GetString()!;
+
+        var sessions = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users/{user.UserId}/sessions", admin.Token), HttpStatusCode.OK);
+        var items = sessions.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        Assert.All(items, s =>
+        {
+            Assert.True(s.TryGetProperty("createdAt", out _));
+            Assert.True(s.TryGetProperty("lastSeenAt", out _));
+            Assert.True(s.TryGetProperty("sourceIp", out _));
+            Assert.True(s.TryGetProperty("userAgent", out _));
+        });
+
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/users/{user.UserId}/sessions", admin.Token), HttpStatusCode.NoContent);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/v1/me", user.Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/v1/me", second)).StatusCode);
+        var after = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users/{user.UserId}/sessions", admin.Token), HttpStatusCode.OK);
+        Assert.Empty(after.GetProperty("items").EnumerateArray());
+        await app.LoginAsync(tenant, user.Email, user.Password);
+    }
+
+    private static string Strings(Dictionary<string, AttributeValue> item) =>
+        string.Join('\n', item.Values.Select(Flatten));
+
+    private static string Flatten(AttributeValue value) =>
+        value.S ?? (value.M is { Count: > 0 } map ? string.Join('\n', map.Values.Select(Flatten)) : string.Empty);
+}
