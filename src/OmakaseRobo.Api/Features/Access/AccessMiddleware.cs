@@ -53,8 +53,8 @@ public sealed class AccessMiddleware(RequestDelegate next)
             return;
         }
 
-        var decision = Decide(caller, rule, context.Request.RouteValues[AccessRule.TenantRouteValue] as string);
-        if (decision == Decision.Privileged)
+        var decision = AccessDecisions.Decide(caller, rule, context.Request.RouteValues[AccessRule.TenantRouteValue] as string);
+        if (decision == AccessDecision.Privileged)
         {
             await audit.WriteAsync(new AuditEvent(
                 AuditCategory.Operation, caller.TenantId, caller.UserId, "privileged-access", context.Request.Path, "success",
@@ -67,62 +67,23 @@ public sealed class AccessMiddleware(RequestDelegate next)
                 }), context.RequestAborted).ConfigureAwait(false);
         }
 
-        if (decision is Decision.Allowed or Decision.Privileged && IsPrivilegedChange(caller, rule, context.Request.Method))
+        if (decision is AccessDecision.Allowed or AccessDecision.Privileged && IsPrivilegedChange(caller, rule, context.Request.Method))
         {
             await users.RecordPrivilegedActionAsync(caller.TenantId, caller.UserId, clock.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
         }
 
         switch (decision)
         {
-            case Decision.Allowed or Decision.Privileged:
+            case AccessDecision.Allowed or AccessDecision.Privileged:
                 await next(context).ConfigureAwait(false);
                 break;
-            case Decision.NotFound:
+            case AccessDecision.NotFound:
                 await WriteAsync(context, "not-found").ConfigureAwait(false);
                 break;
             default:
                 await WriteAsync(context, "forbidden").ConfigureAwait(false);
                 break;
         }
-    }
-
-    public enum Decision
-    {
-        Allowed,
-        Privileged,
-        Forbidden,
-        NotFound,
-    }
-
-    /// <summary>
-    /// The rule itself. Platform users act by platform permission (privileged, audited, when it crosses into a
-    /// customer tenant); customers by tenant permission inside their own tenant; another tenant is not found.
-    /// </summary>
-    public static Decision Decide(Caller caller, AccessRule rule, string? routeTenant)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        ArgumentNullException.ThrowIfNull(rule);
-        if (rule.TenantPermission is null && rule.PlatformPermission is null)
-        {
-            return routeTenant is null || routeTenant == caller.TenantId ? Decision.Allowed : Decision.NotFound;
-        }
-
-        if (caller.IsPlatform)
-        {
-            if (rule.PlatformPermission is not null && caller.Has(rule.PlatformPermission))
-            {
-                return routeTenant is null || routeTenant == caller.TenantId ? Decision.Allowed : Decision.Privileged;
-            }
-
-            return routeTenant is null || routeTenant == caller.TenantId ? Decision.Forbidden : Decision.NotFound;
-        }
-
-        if (routeTenant is not null && routeTenant != caller.TenantId)
-        {
-            return Decision.NotFound;
-        }
-
-        return rule.TenantPermission is not null && caller.Has(rule.TenantPermission) ? Decision.Allowed : Decision.Forbidden;
     }
 
     /// <summary>A state-changing call made by a platform user or a tenant admin: what the access review calls a privileged action.</summary>

@@ -97,7 +97,7 @@ public sealed class AccessRecordMiddleware(RequestDelegate next)
 
         var reached = routeTenant is not null && routeTenant != caller.TenantId && rule is not null && Ids.IsWellFormed(routeTenant)
             && !caller.IsRestricted && status != StatusCodes.Status404NotFound
-            && AccessMiddleware.Decide(caller, rule, routeTenant) == AccessMiddleware.Decision.Privileged;
+            && AccessDecisions.Decide(caller, rule, routeTenant) == AccessDecision.Privileged;
         return reached ? routeTenant! : caller.TenantId;
     }
 }

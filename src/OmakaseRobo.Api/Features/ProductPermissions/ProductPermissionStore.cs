@@ -31,7 +31,7 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
 
     public static Dictionary<string, AttributeValue> CatalogueKey() => MainItems.ProductPermissionCatalogue.Key();
 
-    private static Dictionary<string, AttributeValue> DefinitionKey(string name) => MainItems.ProductPermission.Key(name);
+    private static Dictionary<string, AttributeValue> DefinitionKey(string name) => MainItems.ProductPermissionDefinition.Key(name);
 
     public static ProductCatalogue CatalogueFrom(Dictionary<string, AttributeValue>? item) => item is null
         ? ProductCatalogue.Empty
@@ -55,7 +55,7 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
         {
             TableName = Table,
             KeyConditionExpression = "pk = :pk AND begins_with(sk, :definition)",
-            ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.ProductPermissionCatalogue.Partition), [":definition"] = Attr.S(MainItems.ProductPermission.SortPrefix) },
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.ProductPermissionCatalogue.Partition), [":definition"] = Attr.S(MainItems.ProductPermissionDefinition.SortPrefix) },
             ConsistentRead = true,
         }, cancellationToken).ConfigureAwait(false);
         return [.. items.Select(FromItem)];
@@ -76,7 +76,7 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
         if (isNew)
         {
             var item = DefinitionKey(permission.Name);
-            item[TableSchema.Type] = Attr.S(MainItems.ProductPermission.Type);
+            item[TableSchema.Type] = Attr.S(MainItems.ProductPermissionDefinition.Type);
             item["name"] = Attr.S(permission.Name);
             item["ja"] = Attr.S(permission.Japanese);
             item["en"] = Attr.S(permission.English);

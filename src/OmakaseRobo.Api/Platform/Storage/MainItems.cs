@@ -187,7 +187,7 @@ public static class MainItems
         public static Dictionary<string, AttributeValue> Key() => Attr.Key(Partition, "#PRODUCT");
     }
 
-    public static class ProductPermission
+    public static class ProductPermissionDefinition
     {
         public const string Type = "product-permission";
         public const string SortPrefix = "PERMISSION#";
@@ -227,7 +227,7 @@ public static class MainItems
         new("main", Attestation.Type, "COMPLIANCE-ATTEST#{item}", "AT#{ms}#{attestation}", "Compliance"),
         new("main", ComplianceReport.Type, "COMPLIANCE-REPORT#{report}", "#REPORT", "Compliance"),
         new("main", ProductPermissionCatalogue.Type, "PERMISSIONS", "#PRODUCT", "ProductPermissions"),
-        new("main", ProductPermission.Type, "PERMISSIONS", "PERMISSION#{name}", "ProductPermissions"),
+        new("main", ProductPermissionDefinition.Type, "PERMISSIONS", "PERMISSION#{name}", "ProductPermissions"),
         new("main", ServiceClient.Type, "SERVICECLIENT#{client}", "#CLIENT", "ServiceClients"),
     ];
 }
