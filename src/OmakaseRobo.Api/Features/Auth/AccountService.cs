@@ -13,6 +13,7 @@ namespace OmakaseRobo.Api.Features.Auth;
 public sealed class AccountService(
     UserStore users,
     UserPasswordStore passwords,
+    UserLockoutStore lockouts,
     UserAuthenticatorStore authenticators,
     SessionStore sessions,
     PasswordHasher hasher,
@@ -31,11 +32,20 @@ public sealed class AccountService(
     {
         var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The caller's user vanished.");
+        // The current password is guessed against the same counter and lock as sign-in (a stolen session gets 5 tries).
+        if (await lockouts.ReserveAttemptAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        {
+            await AuditAsync(caller, "password.change", caller.UserId, cancellationToken, "locked-out").ConfigureAwait(false);
+            return new Failure.LockedOut(retryAfter);
+        }
+
         if (!hasher.Verify(currentPassword, user.PasswordHash))
         {
             await AuditAsync(caller, "password.change", caller.UserId, cancellationToken, "failure").ConfigureAwait(false);
             return Failure.InvalidField("currentPassword", "password-incorrect");
         }
+
+        await lockouts.ReleaseAttemptAsync(user, null, cancellationToken).ConfigureAwait(false);
 
         var problems = PasswordPolicy.Check(newPassword, user.Email);
         if (problems.Count == 0 && hasher.Verify(newPassword, user.PasswordHash))

@@ -100,7 +100,7 @@ public static class AuthApi
         caller.MfaEnabled, caller.PasswordChangeRequired, caller.MfaEnrollmentRequired));
 
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
-        ChangePasswordRequest request, Caller caller, AccountService account, CancellationToken cancellationToken)
+        ChangePasswordRequest request, Caller caller, AccountService account, HttpContext context)
     {
         var errors = Validate.Fields(("currentPassword", Validate.Required(request.CurrentPassword, 1024)), ("newPassword", Validate.Required(request.NewPassword, 1024)));
         if (errors is not null)
@@ -108,7 +108,7 @@ public static class AuthApi
             return Problems.Validation(errors);
         }
 
-        return (await account.ChangePasswordAsync(caller, request.CurrentPassword!, request.NewPassword!, cancellationToken)).Map(_ => TypedResults.NoContent());
+        return (await account.ChangePasswordAsync(caller, request.CurrentPassword!, request.NewPassword!, context.RequestAborted)).Map(_ => TypedResults.NoContent(), context);
     }
 
     public static async Task<Results<Ok<TotpEnrollmentResponse>, ValidationProblem, ProblemHttpResult>> StartTotp(Caller caller, AccountService account, CancellationToken cancellationToken) =>

@@ -42,30 +42,33 @@ public sealed class SignInService(
     OmakaseOptions options,
     TimeProvider clock)
 {
-    public const int FreeFailures = 5;
-    public static readonly TimeSpan MaxLockout = TimeSpan.FromMinutes(15);
+    public const int FreeFailures = UserLockoutStore.FreeFailures;
+    public static readonly TimeSpan MaxLockout = UserLockoutStore.MaxLockout;
 
     public async Task<Outcome<SignInStep>> SignInAsync(string tenantId, string email, string password, RequestOrigin origin, CancellationToken cancellationToken)
     {
         var user = await users.FindByEmailAsync(tenantId, email, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        if (user?.LockedUntil is { } lockedUntil && lockedUntil > now)
+        // An active user's attempt is reserved (counted as a failure, refused when locked) before any bcrypt work; for
+        // anyone else one read stands in for that round trip, so unknown users take as long as wrong passwords.
+        var counted = user is not null && user.IsActive;
+        if (counted && await lockouts.ReserveAttemptAsync(user!, now, cancellationToken).ConfigureAwait(false) is { } retryAfter)
         {
-            await AuditAsync(tenantId, user.UserId, "sign-in", "locked-out", origin, cancellationToken).ConfigureAwait(false);
-            return new Failure.LockedOut(lockedUntil - now);
+            await AuditAsync(tenantId, user!.UserId, "sign-in", "locked-out", origin, cancellationToken).ConfigureAwait(false);
+            return new Failure.LockedOut(retryAfter);
         }
 
-        // The tenant is read while bcrypt runs. Always one bcrypt verification, so unknown users take as long as wrong passwords.
-        var tenantRead = user is null ? Task.FromResult<TenantRecord?>(null) : tenants.GetAsync(tenantId, cancellationToken);
+        var tenantRead = tenants.GetAsync(tenantId, cancellationToken);
+        if (!counted)
+        {
+            await tenantRead.ConfigureAwait(false);
+        }
+
+        // Always one bcrypt verification; the tenant is read while it runs.
         var passwordOk = hasher.Verify(password, user?.PasswordHash);
-        var tenant = await tenantRead.ConfigureAwait(false);
+        var tenant = user is null ? null : await tenantRead.ConfigureAwait(false);
         if (user is null || tenant is null || !passwordOk || !user.IsActive || !tenant.IsActive)
         {
-            if (user is not null && user.IsActive)
-            {
-                await CountFailureAsync(user, now, cancellationToken).ConfigureAwait(false);
-            }
-
             // Failures for unknown users go to the platform trail: a caller cannot write into tenants it names at random.
             await AuditAsync(user?.TenantId ?? BuiltInRoles.PlatformTenantId, user?.UserId, "sign-in", "failure", origin, cancellationToken).ConfigureAwait(false);
             return new Failure.Unauthorized();
@@ -73,17 +76,19 @@ public sealed class SignInService(
 
         var upgraded = hasher.NeedsUpgrade(user.PasswordHash!) ? hasher.Hash(password) : null;
         // The writes of a successful sign-in are independent of each other: one round trip of wall time, not three.
-        var recorded = lockouts.RecordSignInAsync(user, now, upgraded, cancellationToken);
         if (user.MfaEnabled)
         {
+            // Half a sign-in: the password's own reservation is given back, earlier failures (of either factor) stay.
+            var released = lockouts.ReleaseAttemptAsync(user, upgraded, cancellationToken);
             var mfaToken = BearerToken.Issue(user.TenantId, user.UserId);
             await Task.WhenAll(
-                recorded,
+                released,
                 challenges.CreateAsync(mfaToken, user.SecurityStamp, now, cancellationToken),
                 AuditAsync(tenantId, user.UserId, "sign-in.password", "success", origin, cancellationToken)).ConfigureAwait(false);
             return new SignInStep.MfaRequired(mfaToken.Value);
         }
 
+        var recorded = lockouts.RecordSignInAsync(user, now, upgraded, cancellationToken);
         var session = IssueSessionAsync(user, tenant, origin, cancellationToken);
         await Task.WhenAll(recorded, session, AuditAsync(tenantId, user.UserId, "sign-in", "success", origin, cancellationToken)).ConfigureAwait(false);
         return new SignInStep.SessionIssued(await session.ConfigureAwait(false));
@@ -106,6 +111,13 @@ public sealed class SignInService(
             return new Failure.Unauthorized();
         }
 
+        // Second-factor attempts share the user's counter and lock with passwords, across every challenge.
+        if (await lockouts.ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        {
+            await AuditAsync(user.TenantId, user.UserId, "sign-in.mfa", "locked-out", origin, cancellationToken).ConfigureAwait(false);
+            return new Failure.LockedOut(retryAfter);
+        }
+
         var method = await CheckSecondFactorAsync(user, code, cancellationToken).ConfigureAwait(false);
         if (method is null)
         {
@@ -114,17 +126,13 @@ public sealed class SignInService(
         }
 
         await challenges.DeleteAsync(mfaToken, cancellationToken).ConfigureAwait(false);
+        await lockouts.RecordSignInAsync(user, now, null, cancellationToken).ConfigureAwait(false);
         await AuditAsync(user.TenantId, user.UserId, method == "recovery-code" ? "sign-in.recovery-code" : "sign-in.mfa", "success", origin, cancellationToken).ConfigureAwait(false);
         return new SignInStep.SessionIssued(await IssueSessionAsync(user, tenant, origin, cancellationToken, secondFactor: method).ConfigureAwait(false));
     }
 
     /// <summary>From the fifth consecutive failure: 1 s, doubling each time, at most 15 minutes.</summary>
-    public static TimeSpan LockoutFor(int failures)
-    {
-        var exponent = Math.Min(failures - FreeFailures, 20);
-        var lockout = TimeSpan.FromSeconds(Math.Pow(2, exponent));
-        return lockout < MaxLockout ? lockout : MaxLockout;
-    }
+    public static TimeSpan LockoutFor(int failures) => UserLockoutStore.LockoutFor(failures);
 
     private async Task<SessionResponse> IssueSessionAsync(UserRecord user, TenantRecord tenant, RequestOrigin origin, CancellationToken cancellationToken, string? secondFactor = null)
     {
@@ -151,15 +159,6 @@ public sealed class SignInService(
         return totp.MatchingStep(secret, code) is { } step && await authenticators.ClaimTotpStepAsync(user, step, cancellationToken).ConfigureAwait(false)
             ? "totp"
             : null;
-    }
-
-    private async Task CountFailureAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var failures = await lockouts.RecordFailedSignInAsync(user, cancellationToken).ConfigureAwait(false);
-        if (failures >= FreeFailures)
-        {
-            await lockouts.LockAsync(user, now + LockoutFor(failures), cancellationToken).ConfigureAwait(false);
-        }
     }
 
     private Task AuditAsync(string tenantId, string? userId, string action, string outcome, RequestOrigin origin, CancellationToken cancellationToken) =>

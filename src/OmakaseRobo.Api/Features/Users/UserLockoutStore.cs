@@ -8,24 +8,111 @@ namespace OmakaseRobo.Api.Features.Users;
 /// <summary>Brute-force protection on the user item (Identity's IUserLockoutStore): consecutive failures and the lock.</summary>
 public sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
 {
-    /// <summary>Counts a failed sign-in; returns the new count of consecutive failures.</summary>
-    public async Task<int> RecordFailedSignInAsync(UserRecord user, CancellationToken cancellationToken)
+    /// <summary>Consecutive failures allowed before the first lock.</summary>
+    public const int FreeFailures = 5;
+
+    public static readonly TimeSpan MaxLockout = TimeSpan.FromMinutes(15);
+
+    /// <summary>From the fifth consecutive failure: 1 s, doubling each time, at most 15 minutes.</summary>
+    public static TimeSpan LockoutFor(int failures)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        var response = await dynamo.UpdateItemAsync(new UpdateItemRequest
-        {
-            TableName = options.Tables.Main,
-            Key = UserStore.Key(user.TenantId, user.UserId),
-            UpdateExpression = "ADD failedSignIns :one",
-            ConditionExpression = "attribute_exists(pk)",
-            ExpressionAttributeValues = new() { [":one"] = Attr.N(1) },
-            ReturnValues = ReturnValue.UPDATED_NEW,
-        }, cancellationToken).ConfigureAwait(false);
-        return (int)(response.Attributes.GetN("failedSignIns") ?? 1);
+        var exponent = Math.Min(failures - FreeFailures, 20);
+        var lockout = TimeSpan.FromSeconds(Math.Pow(2, exponent));
+        return lockout < MaxLockout ? lockout : MaxLockout;
     }
 
-    public Task LockAsync(UserRecord user, DateTimeOffset until, CancellationToken cancellationToken) =>
-        users.SetAsync(user, "SET lockedUntil = :until", new() { [":until"] = Attr.N(until.ToUnixTimeMilliseconds()) }, cancellationToken);
+    /// <summary>
+    /// Reserves one credential attempt (password, TOTP or recovery code) BEFORE it is verified: the attempt is counted as
+    /// a failure up-front by a compare-and-set on the user item, refused while the account is locked, and the attempt
+    /// that reaches <see cref="FreeFailures"/> sets the lock in the same write. However attempts interleave, at most
+    /// <see cref="FreeFailures"/> are verified, then one per back-off window. Null when granted, else how long to wait.
+    /// </summary>
+    public async Task<TimeSpan?> ReserveAttemptAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var failures = user.FailedSignIns;
+        var lockedUntil = user.LockedUntil;
+        for (var round = 0; round < 64; round++)
+        {
+            if (lockedUntil is { } until && until > now)
+            {
+                return until - now;
+            }
+
+            var next = failures + 1;
+            var values = new Dictionary<string, AttributeValue>
+            {
+                [":current"] = Attr.N(failures), [":next"] = Attr.N(next), [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
+            };
+            var expression = "SET failedSignIns = :next";
+            if (next >= FreeFailures)
+            {
+                expression += ", lockedUntil = :until";
+                values[":until"] = Attr.N((now + LockoutFor(next)).ToUnixTimeMilliseconds());
+            }
+
+            var counted = failures == 0 ? "(attribute_not_exists(failedSignIns) OR failedSignIns = :current)" : "failedSignIns = :current";
+            try
+            {
+                await dynamo.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = options.Tables.Main,
+                    Key = UserStore.Key(user.TenantId, user.UserId),
+                    UpdateExpression = expression,
+                    ConditionExpression = $"attribute_exists(pk) AND {counted} AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)",
+                    ExpressionAttributeValues = values,
+                }, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // Another attempt won the slot (or the lock changed): read the current count and try again.
+                var fresh = await users.GetAsync(user.TenantId, user.UserId, cancellationToken).ConfigureAwait(false);
+                if (fresh is null)
+                {
+                    return TimeSpan.Zero;
+                }
+
+                (failures, lockedUntil) = (fresh.FailedSignIns, fresh.LockedUntil);
+            }
+        }
+
+        return TimeSpan.FromSeconds(1); // a storm of concurrent attempts: refuse rather than verify unreserved
+    }
+
+    /// <summary>
+    /// A right first factor that does not finish the sign-in (the second factor follows, or it proved the current password
+    /// on a password change): its own reservation is given back, earlier failures and the lock stay; an outdated hash is replaced.
+    /// </summary>
+    public async Task ReleaseAttemptAsync(UserRecord user, string? upgradedHash, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, AttributeValue> { [":minus"] = Attr.N(-1), [":zero"] = Attr.N(0) };
+        var expression = "ADD failedSignIns :minus";
+        if (upgradedHash is not null)
+        {
+            expression += " SET passwordHash = :hash";
+            values[":hash"] = Attr.S(upgradedHash);
+        }
+
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = options.Tables.Main,
+                Key = UserStore.Key(user.TenantId, user.UserId),
+                UpdateExpression = expression,
+                ConditionExpression = "attribute_exists(pk) AND failedSignIns > :zero",
+                ExpressionAttributeValues = values,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException) when (upgradedHash is not null)
+        {
+            await users.SetAsync(user, "SET passwordHash = :hash", new() { [":hash"] = Attr.S(upgradedHash) }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // The count was reset meanwhile (a full sign-in): nothing to give back.
+        }
+    }
 
     /// <summary>A successful sign-in: failures reset, lock lifted, last use recorded, and an outdated hash replaced.</summary>
     public Task RecordSignInAsync(UserRecord user, DateTimeOffset now, string? upgradedHash, CancellationToken cancellationToken)
