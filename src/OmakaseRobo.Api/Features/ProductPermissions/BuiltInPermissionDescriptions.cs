@@ -30,5 +30,8 @@ internal static class BuiltInPermissionDescriptions
         [Permissions.PlatformRead] = new("プラットフォーム全体を閲覧する", "Read across the platform"),
         [Permissions.PlatformPermissionsManage] = new("製品の権限を定義・削除する", "Define and remove product permissions"),
         [Permissions.PlatformServiceClientsManage] = new("サービスクライアントを登録・削除する", "Register and remove service clients"),
+        [Permissions.PlatformComplianceRead] = new("コンプライアンス報告書を閲覧する", "Read the compliance reports"),
+        [Permissions.PlatformComplianceAttest] = new("組織的管理策の実施を記録する", "Record attestations of organisational controls"),
+        [Permissions.UsersManage] = new("テナントのユーザーを停止・再開・ロック解除し、セッションを終了する", "Suspend, reactivate and unlock the tenant's users and end their sessions"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 }
