@@ -21,6 +21,11 @@ internal sealed partial class BootstrapOperator(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (runtime.InAws && string.IsNullOrEmpty(options.Bootstrap.OperatorEmail))
+        {
+            return; // this deployment names no operator to bootstrap: nothing to read or write at start
+        }
+
         var now = clock.GetUtcNow();
         if (await tenants.GetAsync(BuiltInRoles.PlatformTenantId, cancellationToken).ConfigureAwait(false) is null)
         {
