@@ -32,6 +32,11 @@ public sealed class AccountService(
     {
         var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The caller's user vanished.");
+        if (user.SecurityStamp != caller.SessionStamp)
+        {
+            return new Failure.Conflict("The password was changed meanwhile."); // another session of the user won the race
+        }
+
         // The current password is guessed against the same counter and lock as sign-in (a stolen session gets 5 tries).
         if (await lockouts.ReserveAttemptAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } retryAfter)
         {

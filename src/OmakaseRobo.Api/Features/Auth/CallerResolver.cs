@@ -74,6 +74,7 @@ public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions
             origin.UserAgent)
         {
             TokenHash = token.Hash,
+            SessionStamp = view.Session.SecurityStamp,
         };
     }
 

@@ -22,6 +22,9 @@ public sealed record Caller(
     /// <summary>SHA-256 of the caller's own token: how logout finds the session to end.</summary>
     public string TokenHash { get; init; } = string.Empty;
 
+    /// <summary>The security stamp the caller's session was issued under: a change that finds another one lost a race.</summary>
+    public string SessionStamp { get; init; } = string.Empty;
+
     public bool IsPlatform => TenantId == BuiltInRoles.PlatformTenantId;
 
     public bool IsRestricted => PasswordChangeRequired || MfaEnrollmentRequired;
