@@ -19,13 +19,43 @@ internal sealed partial class BootstrapOperator(
 {
     public const string LocalDefaultEmail = "operator@omakase.local";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Locally the first start waits for it (the README's walk-through needs the printed password). In AWS the jobs
+    /// function does it in the background: a storage fault delays the bootstrap to the next start, never the start itself.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (runtime.InAws && string.IsNullOrEmpty(options.Bootstrap.OperatorEmail))
+        if (!runtime.InAws)
         {
-            return; // this deployment names no operator to bootstrap: nothing to read or write at start
+            return BootstrapAsync(cancellationToken);
         }
 
+        if (!string.IsNullOrEmpty(options.Bootstrap.OperatorEmail))
+        {
+            _ = Task.Run(BootstrapInBackgroundAsync, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task BootstrapInBackgroundAsync()
+    {
+        try
+        {
+            await BootstrapAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Amazon.Runtime.AmazonServiceException exception)
+        {
+            LogFailed(logger, exception);
+        }
+        catch (Amazon.Runtime.AmazonClientException exception)
+        {
+            LogFailed(logger, exception);
+        }
+    }
+
+    private async Task BootstrapAsync(CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         if (await tenants.GetAsync(BuiltInRoles.PlatformTenantId, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -82,6 +112,9 @@ internal sealed partial class BootstrapOperator(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bootstrap operator not created: set Omakase:Bootstrap:OperatorEmail and Omakase:Bootstrap:OperatorPassword or OperatorPasswordParameter")]
     private static partial void LogNotConfigured(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bootstrap of the platform operator failed; the next start of the jobs function tries again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap operator created: {UserId}")]
     private static partial void LogCreated(ILogger logger, string userId);
