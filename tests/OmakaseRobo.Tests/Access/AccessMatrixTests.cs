@@ -59,6 +59,8 @@ public sealed class AccessMatrixTests(OmakaseAppFixture fixture) : IClassFixture
             new("list users", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/users", null), 401, 403, 404, 200, 200),
             new("delete user", async () => (HttpMethod.Delete, $"/v1/tenants/{tenant}/users/{await Member()}", null), 401, 403, 404, 403, 204),
             new("suspend user", async () => (HttpMethod.Put, $"/v1/tenants/{tenant}/users/{await Member()}/status", new { status = "suspended", reason = "matrix" }), 401, 403, 404, 200, 200),
+            new("reset password", async () => (HttpMethod.Post, $"/v1/tenants/{tenant}/users/{await Member()}/password-reset", new { reason = "matrix" }), 401, 403, 404, 403, 200),
+            new("reset mfa", async () => (HttpMethod.Post, $"/v1/tenants/{tenant}/users/{await Member()}/mfa-reset", new { reason = "matrix" }), 401, 403, 404, 403, 200),
             new("unlock user", async () => (HttpMethod.Post, $"/v1/tenants/{tenant}/users/{await Member()}/unlock", null), 401, 403, 404, 200, 200),
             new("user sessions", async () => (HttpMethod.Get, $"/v1/tenants/{tenant}/users/{await Member()}/sessions", null), 401, 403, 404, 200, 200),
             new("end user sessions", async () => (HttpMethod.Delete, $"/v1/tenants/{tenant}/users/{await Member()}/sessions", null), 401, 403, 404, 204, 204),
@@ -68,6 +70,8 @@ public sealed class AccessMatrixTests(OmakaseAppFixture fixture) : IClassFixture
             new("assign roles", async () => (HttpMethod.Put, $"/v1/tenants/{tenant}/users/{await Member()}/roles", new { roles = new[] { "viewer" } }), 401, 403, 404, 200, 200),
             new("access review", async () => (HttpMethod.Get, "/v1/access-reviews/privileged", null), 401, 403, 403, 403, 200),
             new("me", async () => (HttpMethod.Get, "/v1/me", null), 401, 200, 200, 200, 200),
+            // A wrong code: 400 for users with MFA (the admins and the operator), 409 for one without.
+            new("renew recovery codes", async () => (HttpMethod.Post, "/v1/me/mfa/recovery-codes", new { code = "000000" }), 401, 409, 400, 400, 400),
             new("my sessions", async () => (HttpMethod.Get, "/v1/me/sessions", null), 401, 200, 200, 200, 200),
             new("report incident", async () => (HttpMethod.Post, "/v1/incidents", new { title = "T", description = "D", affectedTenantIds = new[] { tenant } }), 401, 403, 201, 201, 201),
             new("list incidents", async () => (HttpMethod.Get, "/v1/incidents", null), 401, 403, 200, 200, 200),

@@ -25,10 +25,19 @@ public sealed partial class ReadmeWalkthroughTests
         "204 POST /v1/me/password",
         "200 GET /v1/me",
         "403 GET /v1/tenants/{tenant}/users",
+        "200 POST /v1/me/mfa/totp",
+        "200 POST /v1/me/mfa/totp/confirm",
+        "200 GET /v1/tenants/{tenant}/users",
         "200 POST /v1/auth/login",
         "200 POST /v1/auth/mfa/verify",
         "200 GET /v1/tenants/{tenant}/users",
         "200 GET /v1/tenants/{tenant}/audit-events?limit=3",
+        "200 POST /v1/tenants/{tenant}/users/{hanako}/mfa-reset",
+        "401 GET /v1/me",
+        "200 POST /v1/auth/login",
+        "200 POST /v1/me/mfa/totp",
+        "200 POST /v1/me/mfa/totp/confirm",
+        "200 GET /v1/me",
         "204 POST /v1/auth/logout",
         "401 GET /v1/me",
     ];
@@ -48,7 +57,9 @@ public sealed partial class ReadmeWalkthroughTests
         var steps = StepLine().Matches(output).Select(m => m.Value).ToList();
         var tenant = Regex.Match(output, @"/v1/tenants/(t_[A-Za-z0-9_-]+)/users").Groups[1].Value;
         Assert.True(exitCode == 0, $"bash exited {exitCode}:\n{output}");
-        Assert.Equal(ExpectedSteps, steps.Select(s => s.Replace(tenant, "{tenant}", StringComparison.Ordinal)));
+        var hanako = Regex.Match(output, @"/users/(u_[A-Za-z0-9_-]+)/mfa-reset").Groups[1].Value;
+        Assert.Equal(ExpectedSteps, steps.Select(s => s.Replace(tenant, "{tenant}", StringComparison.Ordinal).Replace(hanako, "{hanako}", StringComparison.Ordinal)));
+        Assert.Contains("\"recoveryCodesRemaining\":10", output, StringComparison.Ordinal);
         Assert.Contains("\"mfaEnrollmentRequired\":true", output, StringComparison.Ordinal);
         Assert.Contains("urn:omakase-robo:problem:mfa-enrollment-required", output, StringComparison.Ordinal);
         Assert.Contains("\"recoveryCodes\":", output, StringComparison.Ordinal);

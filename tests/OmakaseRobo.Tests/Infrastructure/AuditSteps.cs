@@ -23,6 +23,9 @@ public static class AuditSteps
 
     public static DateOnly Today(this OmakaseApp app) => DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
 
+    /// <summary>Every string of a stored event, details included, one per line: what a test searches for a value.</summary>
+    public static string Strings(Dictionary<string, AttributeValue> item) => string.Join('\n', item.Values.Select(Flatten));
+
     /// <summary>The stored events of a tenant's chain of one day, in position order.</summary>
     public static async Task<List<Dictionary<string, AttributeValue>>> StoredEventsAsync(this OmakaseApp app, string tenantId, DateOnly day)
     {
@@ -90,4 +93,7 @@ public static class AuditSteps
             HttpStatusCode.OK);
         return session.GetProperty("accessToken").GetString()!;
     }
+
+    private static string Flatten(AttributeValue value) =>
+        value.S ?? (value.M is { Count: > 0 } map ? string.Join('\n', map.Values.Select(Flatten)) : string.Empty);
 }

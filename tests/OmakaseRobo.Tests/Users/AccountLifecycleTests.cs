@@ -1,5 +1,4 @@
 using System.Net;
-using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Users;
@@ -40,7 +39,7 @@ public sealed class AccountLifecycleTests(OmakaseAppFixture fixture) : IClassFix
         await app.SignInWithMfaAsync(user);
 
         await app.FlushAuditAsync();
-        var actions = (await app.StoredEventsAsync(tenant, app.Today())).Select(Strings).ToList();
+        var actions = (await app.StoredEventsAsync(tenant, app.Today())).Select(AuditSteps.Strings).ToList();
         Assert.Contains(actions, s => s.Contains("user.suspend") && s.Contains("compromised laptop") && s.Contains(user.UserId) && s.Contains(op.UserId));
         Assert.Contains(actions, s => s.Contains("user.reactivate") && s.Contains("laptop wiped"));
     }
@@ -118,10 +117,4 @@ public sealed class AccountLifecycleTests(OmakaseAppFixture fixture) : IClassFix
         Assert.Empty(after.GetProperty("items").EnumerateArray());
         await app.LoginAsync(tenant, user.Email, user.Password);
     }
-
-    private static string Strings(Dictionary<string, AttributeValue> item) =>
-        string.Join('\n', item.Values.Select(Flatten));
-
-    private static string Flatten(AttributeValue value) =>
-        value.S ?? (value.M is { Count: > 0 } map ? string.Join('\n', map.Values.Select(Flatten)) : string.Empty);
 }

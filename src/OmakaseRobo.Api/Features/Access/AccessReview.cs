@@ -7,20 +7,23 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Access;
 
 public sealed record PrivilegedAccount(
-    string TenantId, string UserId, string Email, IReadOnlyList<string> Roles, bool MfaEnabled,
+    string TenantId, string UserId, string Email, IReadOnlyList<string> Roles, string Status, bool MfaEnabled,
     DateTimeOffset? LastSignInAt, DateTimeOffset? LastPrivilegedActionAt, IReadOnlyList<string> Flags);
 
 public sealed record PrivilegedAccessReport(DateTimeOffset GeneratedAt, int UnusedAfterDays, int Flagged, IReadOnlyList<PrivilegedAccount> Accounts);
 
 /// <summary>
 /// 9.2.3 / 9.4.4 periodic review: every platform user and tenant admin with MFA status, last sign-in and last
-/// privileged action; flags accounts unused for 90 days and admins without MFA. The job of the same name runs it.
+/// privileged action; flags accounts unused for 90 days, admins without MFA, suspended accounts and accounts whose MFA an
+/// operator reset and that have not enrolled again. The job of the same name runs it.
 /// </summary>
 public sealed class AccessReviewService(TenantStore tenants, UserStore users, TimeProvider clock)
 {
     public const int UnusedAfterDays = 90;
     public const string Unused = "unused-90-days";
     public const string WithoutMfa = "admin-without-mfa";
+    public const string Suspended = "suspended";
+    public const string MfaResetPending = "mfa-reset-pending";
 
     public async Task<PrivilegedAccessReport> ReviewAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +32,7 @@ public sealed class AccessReviewService(TenantStore tenants, UserStore users, Ti
         foreach (var tenant in await tenants.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             var privileged = (await users.ListAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false))
-                .Where(u => u.IsActive && (tenant.TenantId == BuiltInRoles.PlatformTenantId || u.Roles.Contains(BuiltInRoles.Admin)));
+                .Where(u => (u.IsActive || u.Status == UserRecord.Suspended) && (tenant.TenantId == BuiltInRoles.PlatformTenantId || u.Roles.Contains(BuiltInRoles.Admin)));
             accounts.AddRange(privileged.Select(u => Review(u, now)));
         }
 
@@ -50,7 +53,17 @@ public sealed class AccessReviewService(TenantStore tenants, UserStore users, Ti
             flags.Add(WithoutMfa);
         }
 
-        return new PrivilegedAccount(user.TenantId, user.UserId, user.Email, user.Roles, user.MfaEnabled, user.LastSignInAt, user.LastPrivilegedActionAt, flags);
+        if (user.Status == UserRecord.Suspended)
+        {
+            flags.Add(Suspended);
+        }
+
+        if (user.MfaResetPending)
+        {
+            flags.Add(MfaResetPending);
+        }
+
+        return new PrivilegedAccount(user.TenantId, user.UserId, user.Email, user.Roles, user.Status, user.MfaEnabled, user.LastSignInAt, user.LastPrivilegedActionAt, flags);
     }
 }
 
@@ -59,7 +72,7 @@ public static class AccessReviewApi
     public static IEndpointRouteBuilder MapAccessReviewApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1/access-reviews/privileged", Review).WithTags("Access review").RequirePermission(tenant: null, Permissions.PlatformAccessReview)
-            .WithSummary("Review privileged access").WithDescription("Platform users and tenant admins with MFA status, last sign-in and last privileged action; flags accounts unused for 90 days and admins without MFA (9.2.3).");
+            .WithSummary("Review privileged access").WithDescription("Platform users and tenant admins with MFA status, last sign-in and last privileged action; flags accounts unused for 90 days, admins without MFA, suspended accounts and MFA resets not yet re-enrolled (9.2.3).");
         return routes;
     }
 

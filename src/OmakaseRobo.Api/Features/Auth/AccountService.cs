@@ -121,6 +121,44 @@ public sealed class AccountService(
         return new RecoveryCodesResponse(codes);
     }
 
+    /// <summary>
+    /// Ten new recovery codes for a current TOTP code. The code is guessed against the sign-in counter and lock (a stolen
+    /// session cannot try codes for ever), claims its time step (no replay) and the codes replace the old ones only under the
+    /// seed it proved.
+    /// </summary>
+    public async Task<Outcome<RecoveryCodesResponse>> RenewRecoveryCodesAsync(Caller caller, string code, CancellationToken cancellationToken)
+    {
+        var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The caller's user vanished.");
+        if (!user.MfaEnabled || user.TotpSecret is null)
+        {
+            return new Failure.Conflict("MFA is not enabled.");
+        }
+
+        if (await lockouts.ReserveAttemptAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        {
+            await AuditAsync(caller, "mfa.recovery-codes.renew", caller.UserId, cancellationToken, "locked-out").ConfigureAwait(false);
+            return new Failure.LockedOut(retryAfter);
+        }
+
+        var secret = await cipher.OpenAsync(user.TotpSecret, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
+        if (totp.MatchingStep(secret, code) is not { } step || !await authenticators.ClaimTotpStepAsync(user, step, cancellationToken).ConfigureAwait(false))
+        {
+            await AuditAsync(caller, "mfa.recovery-codes.renew", caller.UserId, cancellationToken, "failure").ConfigureAwait(false);
+            return Failure.InvalidField("code", "code-invalid");
+        }
+
+        await lockouts.ReleaseAttemptAsync(user, null, cancellationToken).ConfigureAwait(false);
+        var codes = TotpAuthenticator.NewRecoveryCodes();
+        if (!await authenticators.ReplaceRecoveryCodesAsync(user, codes.Select(TotpAuthenticator.HashRecoveryCode), cancellationToken).ConfigureAwait(false))
+        {
+            return new Failure.Conflict("MFA changed meanwhile.");
+        }
+
+        await AuditAsync(caller, "mfa.recovery-codes.renew", caller.UserId, cancellationToken).ConfigureAwait(false);
+        return new RecoveryCodesResponse(codes);
+    }
+
     public async Task<SessionList> ListSessionsAsync(Caller caller, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

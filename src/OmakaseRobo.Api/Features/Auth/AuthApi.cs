@@ -42,6 +42,11 @@ public static class AuthApi
         me.MapPost("/mfa/totp/confirm", ConfirmTotp).RequireSignedIn(whileRestricted: true)
             .WithSummary("Confirm TOTP enrolment").WithDescription("One correct code turns MFA on and answers ten single-use recovery codes, shown only this once.")
             .WithExamples("""{"code":"492039"}""", """{"recoveryCodes":["k3v9-2mqa-77xe","..."]}""");
+        me.MapPost("/mfa/recovery-codes", RenewRecoveryCodes).RequireSignedIn()
+            .WithSummary("Renew my recovery codes").WithDescription("Needs a current TOTP code (a recovery code does not do). Answers ten new single-use recovery codes, "
+                + "shown only this once; every older one stops working. A wrong code counts towards the lockout like a wrong password; 409 without MFA.")
+            .ProducesProblem(409).ProducesProblem(429)
+            .WithExamples("""{"code":"492039"}""", """{"recoveryCodes":["k3v9-2mqa-77xe","..."]}""");
         me.MapGet("/sessions", Sessions).RequireSignedIn()
             .WithSummary("List my sessions").WithDescription("The caller's live sessions with creation, last use, expiry, source IP and user agent; `current` marks the calling one.");
         me.MapDelete("/sessions/{sessionId}", EndSession).RequireSignedIn()
@@ -97,7 +102,7 @@ public static class AuthApi
 
     public static Ok<MeResponse> Me(Caller caller) => TypedResults.Ok(new MeResponse(
         caller.UserId, caller.TenantId, caller.Email, caller.DisplayName, caller.Roles, [.. caller.Permissions.Order(StringComparer.Ordinal)],
-        caller.MfaEnabled, caller.PasswordChangeRequired, caller.MfaEnrollmentRequired));
+        caller.MfaEnabled, caller.PasswordChangeRequired, caller.MfaEnrollmentRequired, caller.RecoveryCodesRemaining));
 
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
         ChangePasswordRequest request, Caller caller, AccountService account, HttpContext context)
@@ -123,6 +128,17 @@ public static class AuthApi
         }
 
         return (await account.ConfirmTotpAsync(caller, request.Code!.Trim(), cancellationToken)).Map(TypedResults.Ok);
+    }
+
+    public static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> RenewRecoveryCodes(
+        RecoveryCodesRequest request, Caller caller, AccountService account, HttpContext context)
+    {
+        if (Validate.Required(request.Code, 32) is { } error)
+        {
+            return Problems.Validation("code", error);
+        }
+
+        return (await account.RenewRecoveryCodesAsync(caller, request.Code!.Trim(), context.RequestAborted)).Map(TypedResults.Ok, context);
     }
 
     public static async Task<Ok<SessionList>> Sessions(Caller caller, AccountService account, CancellationToken cancellationToken) =>

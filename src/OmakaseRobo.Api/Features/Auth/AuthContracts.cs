@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -14,13 +15,17 @@ public sealed record MfaVerifyRequest([property: Required] string? MfaToken, [pr
 
 public sealed record MeResponse(
     string UserId, string TenantId, string Email, string DisplayName, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions,
-    bool MfaEnabled, bool PasswordChangeRequired, bool MfaEnrollmentRequired);
+    bool MfaEnabled, bool PasswordChangeRequired, bool MfaEnrollmentRequired,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? RecoveryCodesRemaining);
 
 public sealed record ChangePasswordRequest([property: Required] string? CurrentPassword, [property: Required] string? NewPassword);
 
 public sealed record TotpEnrollmentResponse(string Secret, string OtpauthUri, string QrCodeSvg);
 
 public sealed record TotpConfirmRequest([property: Required] string? Code);
+
+/// <summary>A current TOTP code: the fresh proof of the second factor that renewing the recovery codes needs.</summary>
+public sealed record RecoveryCodesRequest([property: Required] string? Code);
 
 public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);
 

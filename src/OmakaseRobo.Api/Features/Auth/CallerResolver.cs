@@ -75,6 +75,7 @@ public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions
         {
             TokenHash = token.Hash,
             SessionStamp = view.Session.SecurityStamp,
+            RecoveryCodesRemaining = user.MfaEnabled ? user.RecoveryCodeHashes.Count : null,
         };
     }
 

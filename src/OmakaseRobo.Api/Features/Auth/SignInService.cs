@@ -67,10 +67,13 @@ public sealed class SignInService(
         // Always one bcrypt verification; the tenant is read while it runs.
         var passwordOk = hasher.Verify(password, user?.PasswordHash);
         var tenant = user is null ? null : await tenantRead.ConfigureAwait(false);
-        if (user is null || tenant is null || !passwordOk || !user.IsActive || !tenant.IsActive)
+        if (user is null || tenant is null || !passwordOk || !user.IsActive || !tenant.IsActive || user.TemporaryPasswordExpired(now))
         {
             // Failures for unknown users go to the platform trail: a caller cannot write into tenants it names at random.
-            await AuditAsync(user?.TenantId ?? BuiltInRoles.PlatformTenantId, user?.UserId, "sign-in", "failure", origin, cancellationToken).ConfigureAwait(false);
+            // An expired temporary password answers exactly like a wrong one; only the trail says which it was.
+            var expired = passwordOk && user is not null && user.TemporaryPasswordExpired(now);
+            await AuditAsync(user?.TenantId ?? BuiltInRoles.PlatformTenantId, user?.UserId, "sign-in", expired ? "temporary-password-expired" : "failure", origin, cancellationToken)
+                .ConfigureAwait(false);
             return new Failure.Unauthorized();
         }
 

@@ -21,7 +21,7 @@ public sealed class UserAuthenticatorStore(IAmazonDynamoDB dynamo, UserStore use
             {
                 TableName = options.Tables.Main,
                 Key = UserStore.Key(user.TenantId, user.UserId),
-                UpdateExpression = "SET totpSecret = totpPending, mfaEnabled = :true, lastTotpStep = :step, recoveryCodes = :codes REMOVE totpPending",
+                UpdateExpression = "SET totpSecret = totpPending, mfaEnabled = :true, lastTotpStep = :step, recoveryCodes = :codes REMOVE totpPending, mfaResetAt",
                 ConditionExpression = "#status = :active AND totpPending = :pending",
                 ExpressionAttributeNames = new() { ["#status"] = "status" },
                 ExpressionAttributeValues = new()
@@ -45,6 +45,11 @@ public sealed class UserAuthenticatorStore(IAmazonDynamoDB dynamo, UserStore use
     public Task<bool> ClaimTotpStepAsync(UserRecord user, long step, CancellationToken cancellationToken) =>
         users.TryUpdateAsync(user, "SET lastTotpStep = :step", "#status = :active AND (attribute_not_exists(lastTotpStep) OR lastTotpStep < :step)",
             new() { [":step"] = Attr.N(step) }, cancellationToken);
+
+    /// <summary>Ten new recovery codes replace every older one, for the seed the caller just proved (false when it changed meanwhile).</summary>
+    public Task<bool> ReplaceRecoveryCodesAsync(UserRecord user, IEnumerable<string> recoveryCodeHashes, CancellationToken cancellationToken) =>
+        users.TryUpdateAsync(user, "SET recoveryCodes = :codes", "#status = :active AND mfaEnabled = :true AND totpSecret = :secret",
+            new() { [":codes"] = Attr.StringSet(recoveryCodeHashes), [":true"] = Attr.Bool(true), [":secret"] = Attr.S(user.TotpSecret ?? string.Empty) }, cancellationToken);
 
     /// <summary>A recovery code is removed as it is used, atomically, so it works once.</summary>
     public Task<bool> ConsumeRecoveryCodeAsync(UserRecord user, string codeHash, CancellationToken cancellationToken) =>

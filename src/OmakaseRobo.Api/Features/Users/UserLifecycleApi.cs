@@ -4,7 +4,7 @@ using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Users;
 
-/// <summary>The account lifecycle of another user (issue 14): operators in any customer tenant, tenant admins in their own.</summary>
+/// <summary>The account lifecycle of another user: operators in any customer tenant, tenant admins in their own.</summary>
 public static class UserLifecycleApi
 {
     public static IEndpointRouteBuilder MapUserLifecycleApi(this IEndpointRouteBuilder routes)
@@ -12,6 +12,15 @@ public static class UserLifecycleApi
         var user = routes.MapGroup("/v1/tenants/{tenantId}/users/{userId}").WithTags("Users");
         user.MapPut("/status", SetStatus).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
             .WithSummary("Suspend or reactivate a user").WithDescription("`status` active or suspended, with a `reason`. Suspension ends every session and pending MFA challenge at once; sign-in then answers the same 401 as a wrong password. 409 for yourself or the tenant's last active admin.")
+            .ProducesProblem(409);
+        user.MapPost("/password-reset", ResetPassword).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage)
+            .WithSummary("Reset a user's password").WithDescription("Operators only, with a `reason`. A new temporary password, shown only this once, valid until `expiresAt` "
+                + "(Omakase:Security:TemporaryPasswordLifetime, 72 hours by default); every session ends, the lockout is cleared and the next sign-in must change it.")
+            .ProducesProblem(409)
+            .WithExamples("""{"reason":"Forgotten password, ticket 4711"}""", """{"temporaryPassword":"C3o3kzbt5CPczJct3LDC","expiresAt":"2026-12-05T09:00:00+00:00"}""");
+        user.MapPost("/mfa-reset", ResetMfa).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage)
+            .WithSummary("Reset a user's MFA").WithDescription("Operators only, with a `reason`, for a lost phone. The TOTP seed and the recovery codes are deleted and every "
+                + "session ends; the user signs in with the password and enrols again (restricted until then where the policy requires MFA).")
             .ProducesProblem(409);
         user.MapPost("/unlock", Unlock).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
             .WithSummary("Unlock a user").WithDescription("Ends a brute-force lockout: the failure count and the lock are cleared.");
@@ -25,6 +34,14 @@ public static class UserLifecycleApi
     internal static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> SetStatus(
         string tenantId, string userId, SetUserStatusRequest request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
         (await lifecycle.SetStatusAsync(tenantId, userId, request, caller, cancellationToken)).Map(TypedResults.Ok);
+
+    internal static async Task<Results<Ok<PasswordResetResponse>, ValidationProblem, ProblemHttpResult>> ResetPassword(
+        string tenantId, string userId, ResetRequest request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
+        (await lifecycle.ResetPasswordAsync(tenantId, userId, request, caller, cancellationToken)).Map(TypedResults.Ok);
+
+    internal static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> ResetMfa(
+        string tenantId, string userId, ResetRequest request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
+        (await lifecycle.ResetMfaAsync(tenantId, userId, request, caller, cancellationToken)).Map(TypedResults.Ok);
 
     internal static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> Unlock(
         string tenantId, string userId, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>

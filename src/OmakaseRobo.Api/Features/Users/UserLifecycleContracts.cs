@@ -4,6 +4,11 @@ namespace OmakaseRobo.Api.Features.Users;
 
 public sealed record SetUserStatusRequest(string? Status, string? Reason);
 
+/// <summary>Why an operator resets a user's password or MFA (recorded in the user's audit trail).</summary>
+public sealed record ResetRequest(string? Reason);
+
+public sealed record PasswordResetResponse(string TemporaryPassword, DateTimeOffset ExpiresAt);
+
 /// <summary>A live session of a user as an admin sees it; sourceIp and userAgent are always present (null when unknown).</summary>
 public sealed record UserSessionItem(
     string SessionId,

@@ -1,16 +1,19 @@
 using OmakaseRobo.Api.Features.Sessions;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Credentials;
+using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>
-/// The account lifecycle (issue 14): suspend and reactivate, unlock, end another user's sessions. Operators act in any
+/// The account lifecycle: suspend and reactivate, reset the password or MFA, unlock, end another user's sessions. Operators act in any
 /// customer tenant; a tenant admin (users:manage) only in their own (the route's access rule sees to that), never on
 /// themselves (409, as for deletion) and never on a platform user (the platform tenant is refused: 403).
 /// </summary>
-internal sealed class UserLifecycleService(UserStore users, UserLifecycleStore lifecycle, SessionStore sessions, IAuditTrail audit)
+internal sealed class UserLifecycleService(
+    UserStore users, UserLifecycleStore lifecycle, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     private const int MaxReason = 500;
 
@@ -57,6 +60,36 @@ internal sealed class UserLifecycleService(UserStore users, UserLifecycleStore l
         }
 
         return UserSummary.From(user with { Status = request.Status! });
+    }
+
+    /// <summary>A new temporary password, shown once, that expires; every session ends and the next sign-in must change it.</summary>
+    public async Task<Outcome<PasswordResetResponse>> ResetPasswordAsync(string tenantId, string userId, ResetRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        var target = await ReasonedTargetAsync(tenantId, userId, request, caller, cancellationToken).ConfigureAwait(false);
+        if (!target.Succeeded)
+        {
+            return target.Failure;
+        }
+
+        var user = target.Value;
+        var temporaryPassword = UsersService.TemporaryPassword(user.Email);
+        var expiresAt = clock.GetUtcNow() + options.Security.TemporaryPasswordLifetime;
+        var reset = await lifecycle.ResetPasswordAsync(user, hasher.Hash(temporaryPassword), expiresAt, cancellationToken).ConfigureAwait(false);
+        return await EndedAsync(caller, "user.password-reset", user, request.Reason!, reset, new PasswordResetResponse(temporaryPassword, expiresAt), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The seed and recovery codes are deleted and every session ends; the user enrols again at the next sign-in.</summary>
+    public async Task<Outcome<UserSummary>> ResetMfaAsync(string tenantId, string userId, ResetRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        var target = await ReasonedTargetAsync(tenantId, userId, request, caller, cancellationToken).ConfigureAwait(false);
+        if (!target.Succeeded)
+        {
+            return target.Failure;
+        }
+
+        var user = target.Value;
+        var reset = await lifecycle.ResetMfaAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return await EndedAsync(caller, "user.mfa-reset", user, request.Reason!, reset, UserSummary.From(user with { MfaEnabled = false }), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Outcome<UserSummary>> UnlockAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
@@ -109,6 +142,24 @@ internal sealed class UserLifecycleService(UserStore users, UserLifecycleStore l
         await AuditAsync(caller, "user.sessions.end", target.Value, null, "success", cancellationToken).ConfigureAwait(false);
         return Completed.Value;
     }
+
+    /// <summary>A reset that changed the user under a new stamp: audited either way; the sessions are tidied up after it.</summary>
+    private async Task<Outcome<T>> EndedAsync<T>(Caller caller, string action, UserRecord user, string reason, bool changed, T answer, CancellationToken cancellationToken)
+    {
+        await AuditAsync(caller, action, user, reason, changed ? "success" : "refused", cancellationToken).ConfigureAwait(false);
+        if (!changed)
+        {
+            return new Failure.Conflict("The user changed meanwhile; read it and try again.");
+        }
+
+        await sessions.RevokeAllForUserAsync(user.TenantId, user.UserId, keepSessionId: null, cancellationToken).ConfigureAwait(false);
+        return answer;
+    }
+
+    private Task<Outcome<UserRecord>> ReasonedTargetAsync(string tenantId, string userId, ResetRequest request, Caller caller, CancellationToken cancellationToken) =>
+        Validate.Required(request.Reason, MaxReason) is { } error
+            ? Task.FromResult<Outcome<UserRecord>>(new Failure.Invalid(new() { ["reason"] = [error] }))
+            : TargetAsync(tenantId, userId, caller, cancellationToken);
 
     /// <summary>The user an action may be taken on: a live user of a customer tenant who is not the caller.</summary>
     private async Task<Outcome<UserRecord>> TargetAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)

@@ -22,6 +22,9 @@ internal enum StatusChange
 /// </summary>
 internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
 {
+    /// <summary>A live user (active or suspended) still under the stamp it was read with.</summary>
+    private const string AsRead = "(#status = :active OR #status = :suspended) AND stamp = :oldStamp";
+
     private string Table => options.Tables.Main;
 
     public async Task<StatusChange> SetStatusAsync(UserRecord user, string status, CancellationToken cancellationToken)
@@ -75,9 +78,41 @@ internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users
     public Task<bool> NewStampAsync(UserRecord user, CancellationToken cancellationToken) =>
         users.TryUpdateAsync(user, "SET stamp = :stamp", "#status = :active", new() { [":stamp"] = Attr.S(UserStore.NewStamp()) }, cancellationToken);
 
+    /// <summary>
+    /// An operator's password reset: the new temporary hash, the next sign-in must change it, a new stamp (every session and
+    /// pending challenge ends) and the lockout cleared, on the user as it was read (false when it changed meanwhile).
+    /// </summary>
+    public Task<bool> ResetPasswordAsync(UserRecord user, string temporaryHash, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        users.TryUpdateAsync(
+            user,
+            "SET passwordHash = :hash, passwordChangeRequired = :true, temporaryPasswordExpiresAt = :expires, stamp = :stamp, failedSignIns = :zero REMOVE lockedUntil",
+            AsRead,
+            Unchanged(user, new() { [":hash"] = Attr.S(temporaryHash), [":true"] = Attr.Bool(true), [":expires"] = Attr.N(expiresAt.ToUnixTimeMilliseconds()), [":zero"] = Attr.N(0) }),
+            cancellationToken);
+
+    /// <summary>
+    /// An operator's MFA reset: the sealed seed, a pending one, the replay guard and the recovery codes are gone, MFA is off
+    /// until the user enrols again (mfaResetAt marks that for the review), and a new stamp ends every session.
+    /// </summary>
+    public Task<bool> ResetMfaAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken) =>
+        users.TryUpdateAsync(
+            user,
+            "SET mfaEnabled = :false, mfaResetAt = :now, stamp = :stamp REMOVE totpSecret, totpPending, lastTotpStep, recoveryCodes",
+            AsRead,
+            Unchanged(user, new() { [":false"] = Attr.Bool(false), [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) }),
+            cancellationToken);
+
     /// <summary>Ends a brute-force lockout: the failures are forgotten.</summary>
     public Task<bool> UnlockAsync(UserRecord user, CancellationToken cancellationToken) =>
         users.TryUpdateAsync(
             user, "SET failedSignIns = :zero REMOVE lockedUntil", "#status = :active OR #status = :suspended",
             new() { [":zero"] = Attr.N(0), [":suspended"] = Attr.S(UserRecord.Suspended) }, cancellationToken);
+
+    private static Dictionary<string, AttributeValue> Unchanged(UserRecord user, Dictionary<string, AttributeValue> values)
+    {
+        values[":suspended"] = Attr.S(UserRecord.Suspended);
+        values[":oldStamp"] = Attr.S(user.SecurityStamp);
+        values[":stamp"] = Attr.S(UserStore.NewStamp());
+        return values;
+    }
 }

@@ -28,7 +28,7 @@ public sealed class UserPasswordStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
                         {
                             TableName = options.Tables.Main,
                             Key = UserStore.Key(user.TenantId, user.UserId),
-                            UpdateExpression = "SET passwordHash = :hash, stamp = :stamp, passwordChangeRequired = :false",
+                            UpdateExpression = "SET passwordHash = :hash, stamp = :stamp, passwordChangeRequired = :false REMOVE temporaryPasswordExpiresAt",
                             ConditionExpression = "#status = :active AND stamp = :oldStamp",
                             ExpressionAttributeNames = new() { ["#status"] = "status" },
                             ExpressionAttributeValues = new()

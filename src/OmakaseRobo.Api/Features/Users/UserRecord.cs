@@ -24,11 +24,19 @@ public sealed record UserRecord(
     DateTimeOffset? LockedUntil,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastSignInAt,
-    DateTimeOffset? LastPrivilegedActionAt = null)
+    DateTimeOffset? LastPrivilegedActionAt = null,
+    DateTimeOffset? TemporaryPasswordExpiresAt = null,
+    DateTimeOffset? MfaResetAt = null)
 {
     public const string Active = "active";
     public const string Deleted = "deleted";
     public const string Suspended = "suspended";
 
     public bool IsActive => Status == Active;
+
+    /// <summary>A temporary password past its lifetime signs in no more (the same 401 as a wrong one).</summary>
+    public bool TemporaryPasswordExpired(DateTimeOffset now) => PasswordChangeRequired && now >= TemporaryPasswordExpiresAt;
+
+    /// <summary>An operator reset the second factor and the user has not enrolled again yet.</summary>
+    public bool MfaResetPending => MfaResetAt is not null && !MfaEnabled;
 }

@@ -118,7 +118,7 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
                     TableName = Table,
                     Key = Key(user.TenantId, user.UserId),
                     UpdateExpression = "SET #status = :deleted, stamp = :stamp, deletedAt = :now, emailHash = :emailHash, #roles = :none " +
-                        "REMOVE email, displayName, passwordHash, totpSecret, totpPending, recoveryCodes, lastTotpStep",
+                        "REMOVE email, displayName, passwordHash, totpSecret, totpPending, recoveryCodes, lastTotpStep, temporaryPasswordExpiresAt, mfaResetAt",
                     ConditionExpression = "#status = :active",
                     ExpressionAttributeNames = new() { ["#status"] = "status", ["#roles"] = "roles" },
                     ExpressionAttributeValues = new()
@@ -224,6 +224,11 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
             item["passwordHash"] = Attr.S(user.PasswordHash);
         }
 
+        if (user.TemporaryPasswordExpiresAt is { } expiresAt)
+        {
+            item["temporaryPasswordExpiresAt"] = Attr.N(expiresAt.ToUnixTimeMilliseconds());
+        }
+
         return item;
     }
 
@@ -246,9 +251,14 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
             item.GetStringSet("recoveryCodes"),
             item.RequireS("stamp"),
             (int)(item.GetN("failedSignIns") ?? 0),
-            item.GetN("lockedUntil") is { } locked ? DateTimeOffset.FromUnixTimeMilliseconds(locked) : null,
+            Time(item, "lockedUntil"),
             DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-            item.GetN("lastSignInAt") is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,
-            item.GetN("lastPrivilegedActionAt") is { } privileged ? DateTimeOffset.FromUnixTimeMilliseconds(privileged) : null);
+            Time(item, "lastSignInAt"),
+            Time(item, "lastPrivilegedActionAt"),
+            Time(item, "temporaryPasswordExpiresAt"),
+            Time(item, "mfaResetAt"));
     }
+
+    private static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
+        item.GetN(name) is { } milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
 }

@@ -7,11 +7,12 @@ using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Credentials;
+using OmakaseRobo.Api.Platform.Hosting;
 
 namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>9.2.1: operators register and delete customer users; a user stores only email, display name, roles and credentials.</summary>
-public sealed class UsersService(UserStore users, TenantStore tenants, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, TimeProvider clock)
+public sealed class UsersService(UserStore users, TenantStore tenants, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
@@ -36,10 +37,11 @@ public sealed class UsersService(UserStore users, TenantStore tenants, SessionSt
 
         var email = Validate.NormalizeEmail(request.Email!);
         var temporaryPassword = TemporaryPassword(email);
+        var now = clock.GetUtcNow();
         var user = new UserRecord(
             tenantId, Ids.New("u"), email, request.DisplayName!.Trim(), [.. roles.Distinct(StringComparer.Ordinal)], UserRecord.Active,
             hasher.Hash(temporaryPassword), PasswordChangeRequired: true, MfaEnabled: false, null, null, null, [], UserStore.NewStamp(), 0, null,
-            clock.GetUtcNow(), null);
+            now, null, TemporaryPasswordExpiresAt: now + options.Security.TemporaryPasswordLifetime);
         var outcome = await users.CreateAsync(user, cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {

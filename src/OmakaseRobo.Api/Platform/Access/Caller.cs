@@ -25,6 +25,9 @@ public sealed record Caller(
     /// <summary>The security stamp the caller's session was issued under: a change that finds another one lost a race.</summary>
     public string SessionStamp { get; init; } = string.Empty;
 
+    /// <summary>Unused recovery codes of a user with MFA; null without MFA (read with the session, so /v1/me costs no extra read).</summary>
+    public int? RecoveryCodesRemaining { get; init; }
+
     public bool IsPlatform => TenantId == BuiltInRoles.PlatformTenantId;
 
     public bool IsRestricted => PasswordChangeRequired || MfaEnrollmentRequired;

@@ -115,6 +115,9 @@ public sealed class SecurityOptions
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     public TimeSpan SessionAbsoluteTimeout { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How long a temporary password (a new user's, an operator's reset) signs in; after it, the same 401 as a wrong one.</summary>
+    public TimeSpan TemporaryPasswordLifetime { get; set; } = TimeSpan.FromHours(72);
 }
 
 /// <summary>18.1.3: how the purge-records job reads and how long one run may take.</summary>
