@@ -86,10 +86,10 @@ public sealed class AccessMiddleware(RequestDelegate next)
         }
     }
 
-    /// <summary>A state-changing call made by a platform user or a tenant admin: what the access review calls a privileged action.</summary>
+    /// <summary>A state-changing call made by a privileged user: what the access review calls a privileged action.</summary>
     private static bool IsPrivilegedChange(Caller caller, AccessRule rule, string method) =>
         !HttpMethods.IsGet(method) && (rule.TenantPermission is not null || rule.PlatformPermission is not null)
-        && (caller.IsPlatform || caller.Roles.Contains(BuiltInRoles.Admin));
+        && caller.IsPrivileged;
 
     private static Task WriteAsync(HttpContext context, string slug) =>
         Problems.Of(slug).ExecuteAsync(context);

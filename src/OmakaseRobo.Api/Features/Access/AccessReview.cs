@@ -13,7 +13,8 @@ public sealed record PrivilegedAccount(
 public sealed record PrivilegedAccessReport(DateTimeOffset GeneratedAt, int UnusedAfterDays, int Flagged, IReadOnlyList<PrivilegedAccount> Accounts);
 
 /// <summary>
-/// 9.2.3 / 9.4.4 periodic review: every platform user and tenant admin with MFA status, last sign-in and last
+/// 9.2.3 / 9.4.4 periodic review: every privileged user (platform users, and tenant users holding a privileged role under
+/// any name, see Privilege) with MFA status, last sign-in and last
 /// privileged action; flags accounts unused for 90 days, admins without MFA, suspended accounts and accounts whose MFA an
 /// operator reset and that have not enrolled again. The job of the same name runs it.
 /// </summary>
@@ -32,7 +33,7 @@ public sealed class AccessReviewService(TenantStore tenants, UserStore users, Ti
         foreach (var tenant in await tenants.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             var privileged = (await users.ListAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false))
-                .Where(u => (u.IsActive || u.Status == UserRecord.Suspended) && (tenant.TenantId == BuiltInRoles.PlatformTenantId || u.Roles.Contains(BuiltInRoles.Admin)));
+                .Where(u => (u.IsActive || u.Status == UserRecord.Suspended) && Privilege.Holds(tenant.TenantId, u.Roles, tenant.Roles));
             accounts.AddRange(privileged.Select(u => Review(u, now)));
         }
 

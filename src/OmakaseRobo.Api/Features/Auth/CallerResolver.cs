@@ -76,16 +76,18 @@ public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions
             TokenHash = token.Hash,
             SessionStamp = view.Session.SecurityStamp,
             RecoveryCodesRemaining = user.MfaEnabled ? user.RecoveryCodeHashes.Count : null,
+            IsPrivileged = Privilege.Holds(user.TenantId, user.Roles, view.Tenant.Roles),
+            SignedInAt = view.Session.CreatedAt,
         };
     }
 
-    /// <summary>9.2.3: platform users, and admins of tenants that require it, must enrol in MFA.</summary>
+    /// <summary>9.2.3: platform users, and privileged users (admin under any name) of tenants that require it, must enrol in MFA.</summary>
     public static bool MfaEnrollmentRequired(UserRecord user, TenantRecord tenant)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(tenant);
         return !user.MfaEnabled
-            && (user.TenantId == BuiltInRoles.PlatformTenantId || (tenant.RequireMfaForAdmins && user.Roles.Contains(BuiltInRoles.Admin)));
+            && (user.TenantId == BuiltInRoles.PlatformTenantId || (tenant.RequireMfaForAdmins && Privilege.Holds(user.TenantId, user.Roles, tenant.Roles)));
     }
 
     /// <summary>

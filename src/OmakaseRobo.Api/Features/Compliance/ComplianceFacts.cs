@@ -14,7 +14,12 @@ public sealed record ComplianceFacts(
 {
     public IEnumerable<UserRecord> ActiveUsers => Users.Values.SelectMany(u => u).Where(u => u.IsActive);
 
-    public bool IsPrivileged(UserRecord user) => user.TenantId == BuiltInRoles.PlatformTenantId || user.Roles.Contains(BuiltInRoles.Admin);
+    public bool IsPrivileged(UserRecord user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var definitions = Tenants.FirstOrDefault(t => t.TenantId == user.TenantId)?.Roles ?? new Dictionary<string, List<string>>();
+        return Privilege.Holds(user.TenantId, user.Roles, definitions);
+    }
 }
 
 /// <summary>

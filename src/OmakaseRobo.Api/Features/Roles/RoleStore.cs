@@ -16,20 +16,32 @@ public sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
         TenantNotActive,
         Changed,
         PermissionRemoved,
+        Assigned,
     }
 
     /// <summary>
     /// Creates or replaces a role, in one transaction with <paramref name="usage"/> (the product permission counters,
     /// see ProductPermissionStore.UsageWrites): only while the tenant is active and the role is still <paramref name="before"/>
-    /// (null: not defined), so counters computed from what was read stay exact under concurrent changes.
+    /// (null: not defined), so counters computed from what was read stay exact under concurrent changes. With
+    /// <paramref name="onlyUnassigned"/> (the change makes the role privileged or no longer so) only while nobody holds it.
     /// </summary>
     public async Task<PutOutcome> PutAsync(
-        string tenantId, string role, List<string>? before, IReadOnlyList<string> permissions, IReadOnlyList<TransactWriteItem> usage, CancellationToken cancellationToken)
+        string tenantId, string role, List<string>? before, IReadOnlyList<string> permissions, IReadOnlyList<TransactWriteItem> usage, bool onlyUnassigned,
+        CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, AttributeValue> { [":permissions"] = Attr.List(permissions), [":active"] = Attr.S(TenantRecord.Active) };
+        var names = new Dictionary<string, string> { ["#roles"] = "roles", ["#name"] = role, ["#status"] = "status" };
+        var condition = "#status = :active AND " + (before is null ? "attribute_not_exists(#roles.#name)" : "#roles.#name = :before");
         if (before is not null)
         {
             values[":before"] = Attr.List(before);
+        }
+
+        if (onlyUnassigned)
+        {
+            condition += " AND (attribute_not_exists(#counter) OR #counter = :zero)";
+            names["#counter"] = RoleMembership.CounterAttribute(role);
+            values[":zero"] = Attr.N(0);
         }
 
         var tenantWrite = new TransactWriteItem
@@ -39,8 +51,8 @@ public sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
                 TableName = options.Tables.Main,
                 Key = TenantStore.Key(tenantId),
                 UpdateExpression = "SET #roles.#name = :permissions",
-                ConditionExpression = "#status = :active AND " + (before is null ? "attribute_not_exists(#roles.#name)" : "#roles.#name = :before"),
-                ExpressionAttributeNames = new() { ["#roles"] = "roles", ["#name"] = role, ["#status"] = "status" },
+                ConditionExpression = condition,
+                ExpressionAttributeNames = names,
                 ExpressionAttributeValues = values,
             },
         };
@@ -51,7 +63,10 @@ public sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
-            return await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is { IsActive: true } ? PutOutcome.Changed : PutOutcome.TenantNotActive;
+            var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            return tenant is not { IsActive: true } ? PutOutcome.TenantNotActive
+                : onlyUnassigned && tenant.Roles.TryGetValue(role, out var now) && before is not null && now.SequenceEqual(before, StringComparer.Ordinal) ? PutOutcome.Assigned
+                : PutOutcome.Changed;
         }
         catch (TransactionCanceledException e) when (e.CancellationReasons?.Any(r => r.Code == "ConditionalCheckFailed") == true)
         {

@@ -80,8 +80,12 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPe
         var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         tenant.Roles.TryGetValue(roleName, out var before);
         var usage = products.UsageWrites(before ?? [], granted, IsProduct);
-        switch (await roles.PutAsync(tenantId, roleName, before, granted, usage, cancellationToken).ConfigureAwait(false))
+        // Whether a role is privileged cannot change while users hold it: their count against adminLimit was taken with it.
+        var flips = before is not null && Privilege.Grants(before) != Privilege.Grants(granted);
+        switch (await roles.PutAsync(tenantId, roleName, before, granted, usage, flips, cancellationToken).ConfigureAwait(false))
         {
+            case RoleStore.PutOutcome.Assigned:
+                return new Failure.Conflict("The role is assigned: it cannot become privileged, or stop being so, while users hold it. Define a new role instead.");
             case RoleStore.PutOutcome.TenantNotActive:
                 return new Failure.Conflict("The tenant is not active.");
             case RoleStore.PutOutcome.Changed:

@@ -92,7 +92,7 @@ internal sealed partial class BootstrapOperator(
             BuiltInRoles.PlatformTenantId, Ids.New("u"), Validate.NormalizeEmail(email), "Bootstrap operator",
             [BuiltInRoles.Operator, BuiltInRoles.SecurityOfficer, BuiltInRoles.Auditor], UserRecord.Active, hasher.Hash(password),
             PasswordChangeRequired: true, MfaEnabled: false, null, null, null, [], UserStore.NewStamp(), 0, null, now, null);
-        if (await users.CreateAsync(user, cancellationToken).ConfigureAwait(false) != CreateUserOutcome.Created)
+        if (await users.CreateAsync(user, new Dictionary<string, List<string>>(), cancellationToken).ConfigureAwait(false) != CreateUserOutcome.Created)
         {
             return; // another instance bootstrapped at the same time
         }

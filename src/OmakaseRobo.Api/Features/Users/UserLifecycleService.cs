@@ -1,4 +1,5 @@
 using OmakaseRobo.Api.Features.Sessions;
+using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Credentials;
@@ -13,7 +14,7 @@ namespace OmakaseRobo.Api.Features.Users;
 /// themselves (409, as for deletion) and never on a platform user (the platform tenant is refused: 403).
 /// </summary>
 internal sealed class UserLifecycleService(
-    UserStore users, UserLifecycleStore lifecycle, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
+    UserStore users, TenantStore tenants, UserLifecycleStore lifecycle, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     private const int MaxReason = 500;
 
@@ -40,7 +41,8 @@ internal sealed class UserLifecycleService(
             return UserSummary.From(user);
         }
 
-        var change = await lifecycle.SetStatusAsync(user, request.Status!, cancellationToken).ConfigureAwait(false);
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var change = tenant is null ? StatusChange.Changed : await lifecycle.SetStatusAsync(user, request.Status!, tenant.Roles, cancellationToken).ConfigureAwait(false);
         var failure = change switch
         {
             StatusChange.LastAdmin => new Failure.Conflict("The tenant would lose its last active admin."),

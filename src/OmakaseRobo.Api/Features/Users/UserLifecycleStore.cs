@@ -17,8 +17,8 @@ internal enum StatusChange
 
 /// <summary>
 /// The writes of the account lifecycle on the user item. A status change carries a new security stamp (every session and
-/// pending MFA challenge stores the stamp it was made under, so all of them die with this one write) and, for an admin,
-/// the tenant's adminCount: a suspended admin does not count, so the last active admin cannot be suspended.
+/// pending MFA challenge stores the stamp it was made under, so all of them die with this one write) and the tenant's
+/// counters (RoleMembership): a suspended privileged user does not count, so the last active admin cannot be suspended.
 /// </summary>
 internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
 {
@@ -27,7 +27,7 @@ internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users
 
     private string Table => options.Tables.Main;
 
-    public async Task<StatusChange> SetStatusAsync(UserRecord user, string status, CancellationToken cancellationToken)
+    public async Task<StatusChange> SetStatusAsync(UserRecord user, string status, IReadOnlyDictionary<string, List<string>> definitions, CancellationToken cancellationToken)
     {
         var items = new List<TransactWriteItem>
         {
@@ -49,16 +49,10 @@ internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users
                     },
                 },
             },
+            RoleMembership.TenantWrite(
+                Table, user.TenantId, definitions, new Standing(user.Roles, user.IsActive), new Standing(user.Roles, status == UserRecord.Active), protectLastHolder: true),
         };
         var suspending = status == UserRecord.Suspended;
-        if (user.Roles.Contains(BuiltInRoles.Admin))
-        {
-            IReadOnlyCollection<string> admin = [BuiltInRoles.Admin];
-            items.Add(suspending
-                ? RoleMembership.TenantWrite(Table, user.TenantId, admin, [], protectLastAdmin: true)
-                : RoleMembership.TenantWrite(Table, user.TenantId, [], admin, protectLastAdmin: false));
-        }
-
         try
         {
             await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);

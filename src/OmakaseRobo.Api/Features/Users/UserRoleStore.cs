@@ -24,7 +24,7 @@ public sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options
     /// Replaces a user's roles in one transaction with the tenant's counters: the cap holds under concurrent
     /// grants, the last admin cannot be removed, and a concurrent change of the same user is detected.
     /// </summary>
-    public async Task<AssignRolesOutcome> AssignRolesAsync(UserRecord user, IReadOnlyList<string> roles, CancellationToken cancellationToken)
+    public async Task<AssignRolesOutcome> AssignRolesAsync(UserRecord user, IReadOnlyList<string> roles, IReadOnlyDictionary<string, List<string>> definitions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(roles);
@@ -51,7 +51,7 @@ public sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options
                             },
                         },
                     },
-                    RoleMembership.TenantWrite(options.Tables.Main, user.TenantId, user.Roles, roles, protectLastAdmin: true),
+                    RoleMembership.TenantWrite(options.Tables.Main, user.TenantId, definitions, new Standing(user.Roles, Active: true), new Standing(roles, Active: true), protectLastHolder: true),
                 ],
             }, cancellationToken).ConfigureAwait(false);
             return AssignRolesOutcome.Assigned;
@@ -62,9 +62,11 @@ public sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(1))
         {
-            var granted = roles.Contains(BuiltInRoles.Admin) && !user.Roles.Contains(BuiltInRoles.Admin);
-            var revoked = !roles.Contains(BuiltInRoles.Admin) && user.Roles.Contains(BuiltInRoles.Admin);
-            return granted ? AssignRolesOutcome.AdminLimitReached : revoked ? AssignRolesOutcome.LastAdmin : AssignRolesOutcome.RoleNotDefined;
+            var privileged = !Privilege.Holds(user.TenantId, user.Roles, definitions) && Privilege.Holds(user.TenantId, roles, definitions);
+            var lastHolder = user.Roles.Except(roles, StringComparer.Ordinal).Any(r => Privilege.IsProtectedRole(user.TenantId, r));
+            return privileged && user.TenantId != BuiltInRoles.PlatformTenantId ? AssignRolesOutcome.AdminLimitReached
+                : lastHolder ? AssignRolesOutcome.LastAdmin
+                : AssignRolesOutcome.RoleNotDefined;
         }
     }
 }

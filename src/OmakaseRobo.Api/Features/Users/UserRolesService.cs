@@ -32,28 +32,37 @@ public sealed class UserRolesService(TenantStore tenants, UserStore users, UserR
         var newRoles = requested.Distinct(StringComparer.Ordinal).ToList();
         var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
         var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles, catalogue.Names);
-        if (caller.UserId == userId || (!caller.IsPlatform && grants.Any(p => !caller.Has(p))))
+        // On platform users, separation of duties: nobody grants or removes a platform role they do not hold themselves.
+        var changed = newRoles.Except(user.Roles, StringComparer.Ordinal).Concat(user.Roles.Except(newRoles, StringComparer.Ordinal));
+        if (caller.UserId == userId || (!caller.IsPlatform && grants.Any(p => !caller.Has(p))) || !Privilege.MayChangePlatformRoles(caller, tenantId, changed))
         {
+            await AuditAsync(caller, tenantId, user, newRoles, "refused", cancellationToken).ConfigureAwait(false);
             return new Failure.Forbidden();
         }
 
-        switch (await userRoles.AssignRolesAsync(user, newRoles, cancellationToken).ConfigureAwait(false))
+        switch (await userRoles.AssignRolesAsync(user, newRoles, tenant.Roles, cancellationToken).ConfigureAwait(false))
         {
             case AssignRolesOutcome.AdminLimitReached:
                 return new Failure.Conflict("The tenant has reached its admin limit.");
             case AssignRolesOutcome.LastAdmin:
-                return new Failure.Conflict("The tenant would lose its last admin.");
+                await AuditAsync(caller, tenantId, user, newRoles, "refused", cancellationToken).ConfigureAwait(false);
+                return new Failure.Conflict(tenantId == BuiltInRoles.PlatformTenantId
+                    ? "The user is the last active holder of a platform role."
+                    : "The tenant would lose its last admin.");
             case AssignRolesOutcome.RoleNotDefined:
                 return new Failure.Conflict("A role was deleted meanwhile.");
             case AssignRolesOutcome.Changed:
                 return new Failure.Conflict("The user's roles changed meanwhile; read them and try again.");
         }
 
-        await audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "user.roles.assign", userId, details: new()
-        {
-            ["roles"] = string.Join(',', newRoles),
-            ["previous"] = string.Join(',', user.Roles),
-        }, tenantId: tenantId), cancellationToken).ConfigureAwait(false);
+        await AuditAsync(caller, tenantId, user, newRoles, "success", cancellationToken).ConfigureAwait(false);
         return new AssignedRoles(userId, newRoles);
     }
+
+    private Task AuditAsync(Caller caller, string tenantId, UserRecord user, List<string> roles, string outcome, CancellationToken cancellationToken) =>
+        audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "user.roles.assign", user.UserId, outcome, new()
+        {
+            ["roles"] = string.Join(',', roles),
+            ["previous"] = string.Join(',', user.Roles),
+        }, tenantId), cancellationToken);
 }

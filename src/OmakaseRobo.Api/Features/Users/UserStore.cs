@@ -7,6 +7,7 @@ using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Users;
 
@@ -35,13 +36,13 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
     /// Creates the user, its unique-email item and, for an admin, a slot under the tenant's admin cap: all in
     /// one transaction, so concurrent creations can neither duplicate an email nor exceed the cap.
     /// </summary>
-    public async Task<CreateUserOutcome> CreateAsync(UserRecord user, CancellationToken cancellationToken)
+    public async Task<CreateUserOutcome> CreateAsync(UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var emailItem = EmailKey(user.TenantId, user.Email);
         emailItem[TableSchema.Type] = Attr.S(MainItems.Email.Type);
         emailItem["userId"] = Attr.S(user.UserId);
-        var tenantWrite = RoleMembership.TenantWrite(Table, user.TenantId, [], user.Roles, protectLastAdmin: false);
+        var tenantWrite = RoleMembership.TenantWrite(Table, user.TenantId, definitions, Standing.None, new Standing(user.Roles, Active: true), protectLastHolder: false);
         try
         {
             await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
@@ -63,7 +64,7 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
         {
             var tenant = await tenants.GetAsync(user.TenantId, cancellationToken).ConfigureAwait(false);
             return tenant is null || !tenant.IsActive ? CreateUserOutcome.TenantNotActive
-                : user.Roles.Contains(BuiltInRoles.Admin) ? CreateUserOutcome.AdminLimitReached
+                : Privilege.Holds(user.TenantId, user.Roles, tenant.Roles) && tenant.AdminCount >= tenant.AdminLimit ? CreateUserOutcome.AdminLimitReached
                 : CreateUserOutcome.RoleNotDefined;
         }
     }
@@ -104,9 +105,10 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
     /// <summary>
     /// 9.2.1 deletion: in one transaction the user becomes a pseudonymous tombstone (no email, name, hash,
     /// TOTP seed or recovery codes; a new security stamp kills every session), the email is freed, and an
-    /// admin's slot under the cap is returned. False when there was no such live user.
+    /// admin's slot under the cap is returned. Not found when there was no such live user; a conflict for the last active
+    /// holder of a platform role (TechHub keeps someone for each duty).
     /// </summary>
-    public async Task<bool> DeleteAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<Outcome<Completed>> DeleteAsync(UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var items = new List<TransactWriteItem>
@@ -136,17 +138,22 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
         };
         if (user.Roles.Count > 0)
         {
-            items.Add(RoleMembership.TenantWrite(Table, user.TenantId, user.Roles, [], protectLastAdmin: false));
+            items.Add(RoleMembership.TenantWrite(
+                Table, user.TenantId, definitions, new Standing(user.Roles, Active: true), Standing.None, protectLastHolder: user.TenantId == BuiltInRoles.PlatformTenantId));
         }
 
         try
         {
             await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
-            return true;
+            return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
-            return false;
+            return new Failure.NotFound();
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(2))
+        {
+            return new Failure.Conflict("The user is the last active holder of a platform role.");
         }
     }
 

@@ -35,6 +35,14 @@ public sealed class UsersService(UserStore users, TenantStore tenants, SessionSt
             return new Failure.Invalid(errors);
         }
 
+        // Separation of duties: nobody creates a platform user with a platform role they do not hold themselves.
+        if (actor is not null && !Privilege.MayChangePlatformRoles(actor, tenantId, roles))
+        {
+            await audit.WriteAsync(AuditEvent.By(actor, AuditCategory.Operation, "user.create", null, "refused", new() { ["roles"] = string.Join(',', roles) }, tenantId), cancellationToken)
+                .ConfigureAwait(false);
+            return new Failure.Forbidden();
+        }
+
         var email = Validate.NormalizeEmail(request.Email!);
         var temporaryPassword = TemporaryPassword(email);
         var now = clock.GetUtcNow();
@@ -42,7 +50,7 @@ public sealed class UsersService(UserStore users, TenantStore tenants, SessionSt
             tenantId, Ids.New("u"), email, request.DisplayName!.Trim(), [.. roles.Distinct(StringComparer.Ordinal)], UserRecord.Active,
             hasher.Hash(temporaryPassword), PasswordChangeRequired: true, MfaEnabled: false, null, null, null, [], UserStore.NewStamp(), 0, null,
             now, null, TemporaryPasswordExpiresAt: now + options.Security.TemporaryPasswordLifetime);
-        var outcome = await users.CreateAsync(user, cancellationToken).ConfigureAwait(false);
+        var outcome = await users.CreateAsync(user, tenant.Roles, cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {
             case CreateUserOutcome.EmailTaken:
@@ -72,9 +80,28 @@ public sealed class UsersService(UserStore users, TenantStore tenants, SessionSt
         }
 
         var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-        if (user is null || !user.IsActive || !await users.DeleteAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (user is null || !user.IsActive || tenant is null)
         {
             return new Failure.NotFound();
+        }
+
+        // Deleting a platform user removes their roles: only someone who holds each of them may.
+        if (!Privilege.MayChangePlatformRoles(actor, tenantId, user.Roles))
+        {
+            await audit.WriteAsync(AuditEvent.By(actor, AuditCategory.Operation, "user.delete", userId, "refused", [], tenantId), cancellationToken).ConfigureAwait(false);
+            return new Failure.Forbidden();
+        }
+
+        var deleted = await users.DeleteAsync(user, tenant.Roles, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (deleted.Failure is Failure.Conflict)
+        {
+            await audit.WriteAsync(AuditEvent.By(actor, AuditCategory.Operation, "user.delete", userId, "refused", [], tenantId), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!deleted.Succeeded)
+        {
+            return deleted.Failure;
         }
 
         await sessions.RevokeAllForUserAsync(tenantId, userId, keepSessionId: null, cancellationToken).ConfigureAwait(false);

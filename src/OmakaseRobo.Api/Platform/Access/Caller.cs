@@ -28,6 +28,12 @@ public sealed record Caller(
     /// <summary>Unused recovery codes of a user with MFA; null without MFA (read with the session, so /v1/me costs no extra read).</summary>
     public int? RecoveryCodesRemaining { get; init; }
 
+    /// <summary>A platform user, or a tenant user holding a privileged role (see <see cref="Privilege"/>).</summary>
+    public bool IsPrivileged { get; init; }
+
+    /// <summary>When the caller's session was signed into: what a fresh authentication is measured by.</summary>
+    public DateTimeOffset SignedInAt { get; init; }
+
     public bool IsPlatform => TenantId == BuiltInRoles.PlatformTenantId;
 
     public bool IsRestricted => PasswordChangeRequired || MfaEnrollmentRequired;
