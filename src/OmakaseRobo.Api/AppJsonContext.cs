@@ -38,6 +38,7 @@ namespace OmakaseRobo.Api;
 [JsonSerializable(typeof(ResetRequest))]
 [JsonSerializable(typeof(PasswordResetResponse))]
 [JsonSerializable(typeof(RecoveryCodesRequest))]
+[JsonSerializable(typeof(TotpStartRequest))]
 [JsonSerializable(typeof(UserSessionList))]
 [JsonSerializable(typeof(UserSummary))]
 [JsonSerializable(typeof(CreateTenantRequest))]

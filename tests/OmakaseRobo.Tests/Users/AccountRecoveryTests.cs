@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Users;
@@ -69,7 +68,7 @@ public sealed class AccountRecoveryTests(OmakaseAppFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/v1/me", admin.Token)).StatusCode);
         var verify = await api.PostAsync("/v1/auth/mfa/verify", new { mfaToken = pending.GetProperty("mfaToken").GetString(), code = admin.RecoveryCodes[0] });
         Assert.Equal(HttpStatusCode.Unauthorized, verify.StatusCode);
-        var stored = await UserItemAsync(tenant, admin.UserId);
+        var stored = await app.StoredUserAsync(tenant, admin.UserId);
         Assert.DoesNotContain("totpSecret", stored.Keys);
         Assert.DoesNotContain("recoveryCodes", stored.Keys);
         var review = await ReviewedAsync(admin.UserId);
@@ -174,17 +173,5 @@ public sealed class AccountRecoveryTests(OmakaseAppFixture fixture) : IClassFixt
         var review = await ApiClient.ReadAsync(await app.Api().GetAsync("/v1/access-reviews/privileged", token), HttpStatusCode.OK);
         var account = review.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("userId").GetString() == userId);
         return [.. account.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!)];
-    }
-
-    private async Task<Dictionary<string, AttributeValue>> UserItemAsync(string tenantId, string userId)
-    {
-        using var dynamo = OmakaseApp.Dynamo();
-        var response = await dynamo.GetItemAsync(new GetItemRequest
-        {
-            TableName = app.MainTable,
-            Key = new() { ["pk"] = new($"TENANT#{tenantId}"), ["sk"] = new($"USER#{userId}") },
-            ConsistentRead = true,
-        });
-        return response.Item;
     }
 }

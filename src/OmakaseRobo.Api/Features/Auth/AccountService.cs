@@ -22,6 +22,9 @@ public sealed class AccountService(
     IAuditTrail audit,
     TimeProvider clock)
 {
+    /// <summary>How long after signing in a session may change a factor without giving the password again.</summary>
+    public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(10);
+
     public async Task LogoutAsync(Caller caller, CancellationToken cancellationToken)
     {
         await sessions.DeleteAsync(caller.TokenHash, cancellationToken).ConfigureAwait(false);
@@ -37,20 +40,10 @@ public sealed class AccountService(
             return new Failure.Conflict("The password was changed meanwhile."); // another session of the user won the race
         }
 
-        // The current password is guessed against the same counter and lock as sign-in (a stolen session gets 5 tries).
-        if (await lockouts.ReserveAttemptAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        if (await ProvePasswordAsync(caller, user, currentPassword, "password.change", cancellationToken).ConfigureAwait(false) is { } wrong)
         {
-            await AuditAsync(caller, "password.change", caller.UserId, cancellationToken, "locked-out").ConfigureAwait(false);
-            return new Failure.LockedOut(retryAfter);
+            return wrong;
         }
-
-        if (!hasher.Verify(currentPassword, user.PasswordHash))
-        {
-            await AuditAsync(caller, "password.change", caller.UserId, cancellationToken, "failure").ConfigureAwait(false);
-            return Failure.InvalidField("currentPassword", "password-incorrect");
-        }
-
-        await lockouts.ReleaseAttemptAsync(user, null, cancellationToken).ConfigureAwait(false);
 
         var problems = PasswordPolicy.Check(newPassword, user.Email);
         if (problems.Count == 0 && hasher.Verify(newPassword, user.PasswordHash))
@@ -74,19 +67,32 @@ public sealed class AccountService(
         return Completed.Value;
     }
 
-    /// <summary>Conflict when MFA is already on (enrolment never silently replaces an active seed).</summary>
-    public async Task<Outcome<TotpEnrollmentResponse>> StartTotpEnrollmentAsync(Caller caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// Conflict when MFA is already on (enrolment never silently replaces an active seed, even racing a confirmation: the
+    /// write is conditional on MFA being off). Needs a fresh authentication.
+    /// </summary>
+    public async Task<Outcome<TotpEnrollmentResponse>> StartTotpEnrollmentAsync(Caller caller, string? currentPassword, CancellationToken cancellationToken)
     {
-        if (caller.MfaEnabled)
-        {
-            return new Failure.Conflict("MFA is already enabled.");
-        }
-
+        var enabled = new Failure.Conflict("MFA is already enabled.");
         var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The caller's user vanished.");
+        if (caller.MfaEnabled || user.MfaEnabled)
+        {
+            return enabled;
+        }
+
+        if (await FreshAuthenticationAsync(caller, user, currentPassword, "mfa.enrolment.start", cancellationToken).ConfigureAwait(false) is { } stale)
+        {
+            return stale;
+        }
+
         var secret = TotpAuthenticator.NewSecret();
         var sealedSecret = await cipher.SealAsync(secret, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
-        await authenticators.SetPendingTotpAsync(user, sealedSecret, cancellationToken).ConfigureAwait(false);
+        if (!await authenticators.SetPendingTotpAsync(user, sealedSecret, cancellationToken).ConfigureAwait(false))
+        {
+            return enabled;
+        }
+
         await AuditAsync(caller, "mfa.enrolment.start", caller.UserId, cancellationToken).ConfigureAwait(false);
         var base32 = TotpAuthenticator.Base32(secret);
         var uri = TotpAuthenticator.OtpAuthUri(base32, user.Email);
@@ -126,13 +132,18 @@ public sealed class AccountService(
     /// session cannot try codes for ever), claims its time step (no replay) and the codes replace the old ones only under the
     /// seed it proved.
     /// </summary>
-    public async Task<Outcome<RecoveryCodesResponse>> RenewRecoveryCodesAsync(Caller caller, string code, CancellationToken cancellationToken)
+    public async Task<Outcome<RecoveryCodesResponse>> RenewRecoveryCodesAsync(Caller caller, string code, string? currentPassword, CancellationToken cancellationToken)
     {
         var user = await users.GetAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The caller's user vanished.");
         if (!user.MfaEnabled || user.TotpSecret is null)
         {
             return new Failure.Conflict("MFA is not enabled.");
+        }
+
+        if (await FreshAuthenticationAsync(caller, user, currentPassword, "mfa.recovery-codes.renew", cancellationToken).ConfigureAwait(false) is { } stale)
+        {
+            return stale;
         }
 
         if (await lockouts.ReserveAttemptAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } retryAfter)
@@ -182,6 +193,48 @@ public sealed class AccountService(
         await sessions.DeleteAsync(session.TokenHash, cancellationToken).ConfigureAwait(false);
         await AuditAsync(caller, "session.end", sessionId, cancellationToken).ConfigureAwait(false);
         return Completed.Value;
+    }
+
+    /// <summary>
+    /// A change to a factor needs a fresh authentication: a session signed in within <see cref="FreshFor"/> (the first
+    /// sign-in flow), else the current password. Null when it is fresh.
+    /// </summary>
+    private async Task<Failure?> FreshAuthenticationAsync(Caller caller, UserRecord user, string? currentPassword, string action, CancellationToken cancellationToken)
+    {
+        if (clock.GetUtcNow() - caller.SignedInAt < FreshFor)
+        {
+            return null;
+        }
+
+        if (currentPassword is null)
+        {
+            await AuditAsync(caller, action, caller.UserId, cancellationToken, "reauthentication-required").ConfigureAwait(false);
+            return new Failure.ReauthenticationRequired();
+        }
+
+        return await ProvePasswordAsync(caller, user, currentPassword, action, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The current password, guessed against the same counter and lock as sign-in (a stolen session gets 5 tries); a right
+    /// one gives its reservation back. Null when it is right.
+    /// </summary>
+    private async Task<Failure?> ProvePasswordAsync(Caller caller, UserRecord user, string currentPassword, string action, CancellationToken cancellationToken)
+    {
+        if (await lockouts.ReserveAttemptAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        {
+            await AuditAsync(caller, action, caller.UserId, cancellationToken, "locked-out").ConfigureAwait(false);
+            return new Failure.LockedOut(retryAfter);
+        }
+
+        if (!hasher.Verify(currentPassword, user.PasswordHash))
+        {
+            await AuditAsync(caller, action, caller.UserId, cancellationToken, "failure").ConfigureAwait(false);
+            return Failure.InvalidField("currentPassword", "password-incorrect");
+        }
+
+        await lockouts.ReleaseAttemptAsync(user, null, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     private Task AuditAsync(Caller caller, string action, string? target, CancellationToken cancellationToken, string outcome = "success") =>

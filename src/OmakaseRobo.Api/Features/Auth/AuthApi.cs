@@ -37,14 +37,16 @@ public static class AuthApi
                 + "not containing the email's local part, not a common password. Every other session of the user ends.")
             .WithExamples("""{"currentPassword":"C3o3kzbt5CPczJct3LDC","newPassword":"Harbour-Lantern-7Qz"}""");
         me.MapPost("/mfa/totp", StartTotp).RequireSignedIn(whileRestricted: true)
-            .WithSummary("Start TOTP enrolment").WithDescription("A new TOTP secret (base32), its otpauth:// URI and a QR code (SVG). MFA is active only after POST /v1/me/mfa/totp/confirm; 409 when it already is.")
-            .ProducesProblem(409);
+            .WithSummary("Start TOTP enrolment").WithDescription("A new TOTP secret (base32), its otpauth:// URI and a QR code (SVG). MFA is active only after POST /v1/me/mfa/totp/confirm; 409 when it already is. "
+                + "A fresh authentication is needed: a session signed in within the last 10 minutes, else the body `{\"currentPassword\":\"...\"}` (403 `reauthentication-required` without it).")
+            .ProducesProblem(403).ProducesProblem(409);
         me.MapPost("/mfa/totp/confirm", ConfirmTotp).RequireSignedIn(whileRestricted: true)
             .WithSummary("Confirm TOTP enrolment").WithDescription("One correct code turns MFA on and answers ten single-use recovery codes, shown only this once.")
             .WithExamples("""{"code":"492039"}""", """{"recoveryCodes":["k3v9-2mqa-77xe","..."]}""");
         me.MapPost("/mfa/recovery-codes", RenewRecoveryCodes).RequireSignedIn()
             .WithSummary("Renew my recovery codes").WithDescription("Needs a current TOTP code (a recovery code does not do). Answers ten new single-use recovery codes, "
-                + "shown only this once; every older one stops working. A wrong code counts towards the lockout like a wrong password; 409 without MFA.")
+                + "shown only this once; every older one stops working. A wrong code counts towards the lockout like a wrong password; 409 without MFA. "
+                + "Like enrolment it needs a fresh authentication: signed in within 10 minutes, else `currentPassword` in the body.")
             .ProducesProblem(409).ProducesProblem(429)
             .WithExamples("""{"code":"492039"}""", """{"recoveryCodes":["k3v9-2mqa-77xe","..."]}""");
         me.MapGet("/sessions", Sessions).RequireSignedIn()
@@ -116,8 +118,16 @@ public static class AuthApi
         return (await account.ChangePasswordAsync(caller, request.CurrentPassword!, request.NewPassword!, context.RequestAborted)).Map(_ => TypedResults.NoContent(), context);
     }
 
-    public static async Task<Results<Ok<TotpEnrollmentResponse>, ValidationProblem, ProblemHttpResult>> StartTotp(Caller caller, AccountService account, CancellationToken cancellationToken) =>
-        (await account.StartTotpEnrollmentAsync(caller, cancellationToken)).Map(TypedResults.Ok);
+    public static async Task<Results<Ok<TotpEnrollmentResponse>, ValidationProblem, ProblemHttpResult>> StartTotp(
+        TotpStartRequest? request, Caller caller, AccountService account, HttpContext context)
+    {
+        if (Validate.Optional(request?.CurrentPassword, 1024) is { } error)
+        {
+            return Problems.Validation("currentPassword", error);
+        }
+
+        return (await account.StartTotpEnrollmentAsync(caller, request?.CurrentPassword, context.RequestAborted)).Map(TypedResults.Ok, context);
+    }
 
     public static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> ConfirmTotp(
         TotpConfirmRequest request, Caller caller, AccountService account, CancellationToken cancellationToken)
@@ -138,7 +148,12 @@ public static class AuthApi
             return Problems.Validation("code", error);
         }
 
-        return (await account.RenewRecoveryCodesAsync(caller, request.Code!.Trim(), context.RequestAborted)).Map(TypedResults.Ok, context);
+        if (Validate.Optional(request.CurrentPassword, 1024) is { } invalid)
+        {
+            return Problems.Validation("currentPassword", invalid);
+        }
+
+        return (await account.RenewRecoveryCodesAsync(caller, request.Code!.Trim(), request.CurrentPassword, context.RequestAborted)).Map(TypedResults.Ok, context);
     }
 
     public static async Task<Ok<SessionList>> Sessions(Caller caller, AccountService account, CancellationToken cancellationToken) =>

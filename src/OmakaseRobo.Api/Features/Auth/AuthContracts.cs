@@ -25,7 +25,10 @@ public sealed record TotpEnrollmentResponse(string Secret, string OtpauthUri, st
 public sealed record TotpConfirmRequest([property: Required] string? Code);
 
 /// <summary>A current TOTP code: the fresh proof of the second factor that renewing the recovery codes needs.</summary>
-public sealed record RecoveryCodesRequest([property: Required] string? Code);
+public sealed record RecoveryCodesRequest([property: Required] string? Code, string? CurrentPassword = null);
+
+/// <summary>Optional: the current password, when the session was signed into more than 10 minutes ago.</summary>
+public sealed record TotpStartRequest(string? CurrentPassword);
 
 public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);
 

@@ -8,8 +8,13 @@ namespace OmakaseRobo.Api.Features.Users;
 /// <summary>The TOTP seed (sealed), its replay guard and the recovery codes on the user item (Identity's IUserAuthenticatorKeyStore).</summary>
 public sealed class UserAuthenticatorStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
 {
-    public Task SetPendingTotpAsync(UserRecord user, string sealedSecret, CancellationToken cancellationToken) =>
-        users.SetAsync(user, "SET totpPending = :secret", new() { [":secret"] = Attr.S(sealedSecret) }, cancellationToken);
+    /// <summary>Enrolment writes assume MFA is off, and say so in their condition (binds :false).</summary>
+    private const string MfaOff = "(attribute_not_exists(mfaEnabled) OR mfaEnabled = :false)";
+
+    /// <summary>A pending seed, only while MFA is off: false when it is on (a confirmation won the race).</summary>
+    public Task<bool> SetPendingTotpAsync(UserRecord user, string sealedSecret, CancellationToken cancellationToken) =>
+        users.TryUpdateAsync(user, "SET totpPending = :secret", $"#status = :active AND {MfaOff}",
+            new() { [":secret"] = Attr.S(sealedSecret), [":false"] = Attr.Bool(false) }, cancellationToken);
 
     /// <summary>Turns the pending seed into the active one, with the step just used and fresh recovery codes.</summary>
     public async Task<bool> ConfirmTotpAsync(UserRecord user, long step, IEnumerable<string> recoveryCodeHashes, CancellationToken cancellationToken)
@@ -22,11 +27,12 @@ public sealed class UserAuthenticatorStore(IAmazonDynamoDB dynamo, UserStore use
                 TableName = options.Tables.Main,
                 Key = UserStore.Key(user.TenantId, user.UserId),
                 UpdateExpression = "SET totpSecret = totpPending, mfaEnabled = :true, lastTotpStep = :step, recoveryCodes = :codes REMOVE totpPending, mfaResetAt",
-                ConditionExpression = "#status = :active AND totpPending = :pending",
+                ConditionExpression = $"#status = :active AND totpPending = :pending AND {MfaOff}",
                 ExpressionAttributeNames = new() { ["#status"] = "status" },
                 ExpressionAttributeValues = new()
                 {
                     [":true"] = Attr.Bool(true),
+                    [":false"] = Attr.Bool(false),
                     [":step"] = Attr.N(step),
                     [":codes"] = Attr.StringSet(recoveryCodeHashes),
                     [":active"] = Attr.S(UserRecord.Active),

@@ -24,6 +24,9 @@ public abstract record Failure
 
     public sealed record LockedOut(TimeSpan RetryAfter) : Failure;
 
+    /// <summary>A change to a credential needs a fresh authentication the session no longer is.</summary>
+    public sealed record ReauthenticationRequired : Failure;
+
     public static Failure InvalidField(string field, string code) => new Invalid(new() { [field] = [code] });
 }
 
@@ -110,6 +113,8 @@ public readonly record struct Outcome<T>
                 return (null, Problems.Of("invalid-credentials"));
             case Failure.Forbidden:
                 return (null, Problems.Of("forbidden"));
+            case Failure.ReauthenticationRequired:
+                return (null, Problems.Of("reauthentication-required"));
             case Failure.Conflict conflict:
                 return (null, Problems.Of("conflict", conflict.Reason));
             case Failure.LockedOut locked:

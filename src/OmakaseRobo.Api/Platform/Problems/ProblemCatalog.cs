@@ -19,6 +19,7 @@ public static class ProblemCatalog
         ["forbidden"] = new(403, "You are not allowed to do this.", "この操作は許可されていません。"),
         ["password-change-required"] = new(403, "Change your password before doing this.", "この操作の前にパスワードを変更してください。"),
         ["mfa-enrollment-required"] = new(403, "Enrol in multi-factor authentication before doing this.", "この操作の前に多要素認証を登録してください。"),
+        ["reauthentication-required"] = new(403, "Confirm it is you: sign in again, or send your current password as currentPassword.", "本人確認が必要です。もう一度サインインするか、現在のパスワードを currentPassword で送信してください。"),
         ["not-found"] = new(404, "The resource does not exist.", "リソースが存在しません。"),
         ["method-not-allowed"] = new(405, "This method is not allowed here.", "このメソッドは許可されていません。"),
         ["conflict"] = new(409, "The request conflicts with the current state.", "リクエストが現在の状態と矛盾しています。"),

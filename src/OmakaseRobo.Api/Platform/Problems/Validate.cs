@@ -12,6 +12,9 @@ public static class Validate
         : value.Any(char.IsControl) ? FieldMessages.InvalidFormat
         : null;
 
+    /// <summary>A field that may be absent, and when present obeys the rules of <see cref="Required"/>.</summary>
+    public static string? Optional(string? value, int maxLength) => value is null ? null : Required(value, maxLength);
+
     public static string? Email(string? value) =>
         Required(value, 254) ?? (EmailAddress.Normalize(value!) is { Length: <= 254 } normalized && IsEmail(normalized) ? null : FieldMessages.InvalidEmail);
 
