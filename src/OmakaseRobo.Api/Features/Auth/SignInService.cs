@@ -47,15 +47,16 @@ public sealed class SignInService(
 
     public async Task<Outcome<SignInStep>> SignInAsync(string tenantId, string email, string password, RequestOrigin origin, CancellationToken cancellationToken)
     {
-        var user = await users.FindByEmailAsync(tenantId, email, cancellationToken).ConfigureAwait(false);
+        var userId = await users.FindIdByEmailAsync(tenantId, email, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        // An active user's attempt is reserved (counted as a failure, refused when locked) before any bcrypt work; for
-        // anyone else one read stands in for that round trip, so unknown users take as long as wrong passwords.
-        var counted = user is not null && user.IsActive;
-        if (counted && await lockouts.ReserveAttemptAsync(user!, now, cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        // An active user's attempt is reserved (counted as a failure, refused when locked) before any bcrypt work, in the
+        // same round trip that reads the user; for anyone else one read stands in for it, so unknown users take as long
+        // as wrong passwords: two round trips before bcrypt either way.
+        var (user, retryAfter, counted) = userId is null ? (null, null, false) : await lockouts.ReadAndReserveAsync(tenantId, userId, now, cancellationToken).ConfigureAwait(false);
+        if (retryAfter is { } wait)
         {
             await AuditAsync(tenantId, user!.UserId, "sign-in", "locked-out", origin, cancellationToken).ConfigureAwait(false);
-            return new Failure.LockedOut(retryAfter);
+            return new Failure.LockedOut(wait);
         }
 
         var tenantRead = tenants.GetAsync(tenantId, cancellationToken);

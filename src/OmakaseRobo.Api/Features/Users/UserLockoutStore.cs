@@ -22,6 +22,43 @@ public sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, Om
     }
 
     /// <summary>
+    /// Sign-in's one round trip between the email and bcrypt: the attempt reserved and the user item read in one write
+    /// (<c>ADD failedSignIns 1</c>, answering the item as updated) for an active, unlocked user whose count stays below the
+    /// lock; the attempt that would lock, a locked user and anyone not active take <see cref="ReserveAttemptAsync"/>'s
+    /// path after a read. <c>Counted</c> is false when the user is not active (nothing was reserved).
+    /// </summary>
+    public async Task<(UserRecord? User, TimeSpan? RetryAfter, bool Counted)> ReadAndReserveAsync(
+        string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = options.Tables.Main,
+                Key = UserStore.Key(tenantId, userId),
+                UpdateExpression = "ADD failedSignIns :one",
+                ConditionExpression = "#status = :active AND (attribute_not_exists(failedSignIns) OR failedSignIns < :belowLock) "
+                    + "AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)",
+                ExpressionAttributeNames = new() { ["#status"] = "status" },
+                ExpressionAttributeValues = new()
+                {
+                    [":one"] = Attr.N(1),
+                    [":belowLock"] = Attr.N(FreeFailures - 1),
+                    [":active"] = Attr.S(UserRecord.Active),
+                    [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
+                },
+                ReturnValues = ReturnValue.ALL_NEW,
+            }, cancellationToken).ConfigureAwait(false);
+            return (UserStore.FromItem(response.Attributes), null, true);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+            return user is null || !user.IsActive ? (user, null, false) : (user, await ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false), true);
+        }
+    }
+
+    /// <summary>
     /// Reserves one credential attempt (password, TOTP or recovery code) BEFORE it is verified: the attempt is counted as
     /// a failure up-front by a compare-and-set on the user item, refused while the account is locked, and the attempt
     /// that reaches <see cref="FreeFailures"/> sets the lock in the same write. However attempts interleave, at most

@@ -80,7 +80,8 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
         return response.IsItemSet ? FromItem(response.Item) : null;
     }
 
-    public async Task<UserRecord?> FindByEmailAsync(string tenantId, string email, CancellationToken cancellationToken)
+    /// <summary>The id of the user with this (normalised) email in the tenant: one read of the unique-email item.</summary>
+    public async Task<string?> FindIdByEmailAsync(string tenantId, string email, CancellationToken cancellationToken)
     {
         if (!Ids.IsWellFormed(tenantId))
         {
@@ -88,7 +89,7 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
         }
 
         var link = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = EmailKey(tenantId, email), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
-        return link.IsItemSet ? await GetAsync(tenantId, link.Item.RequireS("userId"), cancellationToken).ConfigureAwait(false) : null;
+        return link.IsItemSet ? link.Item.RequireS("userId") : null;
     }
 
     public async Task<List<UserRecord>> ListAsync(string tenantId, CancellationToken cancellationToken)
