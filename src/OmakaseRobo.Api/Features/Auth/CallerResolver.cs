@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Features.Sessions;
@@ -21,7 +20,7 @@ public sealed record SessionView(SessionRecord Session, UserRecord User, TenantR
 /// kills it), the user and the tenant are active. Roles and permissions are read now, so a change applies to the very
 /// next request.
 /// </summary>
-public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions, OmakaseOptions options, TimeProvider clock)
+public sealed class CallerResolver(BatchReader reader, SessionStore sessions, OmakaseOptions options, TimeProvider clock)
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
@@ -107,24 +106,7 @@ public sealed class CallerResolver(IAmazonDynamoDB dynamo, SessionStore sessions
             ProductPermissionStore.CatalogueKey(),
         };
         keys.AddRange(alsoRead);
-        var response = await dynamo.BatchGetItemAsync(new BatchGetItemRequest
-        {
-            RequestItems = new() { [table] = new KeysAndAttributes { Keys = keys, ConsistentRead = true } },
-        }, cancellationToken).ConfigureAwait(false);
-        var items = response.Responses.TryGetValue(table, out var found) ? found : [];
-        // Unprocessed keys are rare under light load; reading them one by one keeps the answer exact.
-        if (response.UnprocessedKeys.TryGetValue(table, out var unprocessed))
-        {
-            foreach (var key in unprocessed.Keys)
-            {
-                var single = await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = key, ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
-                if (single.IsItemSet)
-                {
-                    items.Add(single.Item);
-                }
-            }
-        }
-
+        var items = await reader.ReadAsync(table, keys, projection: null, names: null, cancellationToken).ConfigureAwait(false);
         var session = items.FirstOrDefault(i => i.GetS(TableSchema.Type) == MainItems.Session.Type);
         var user = items.FirstOrDefault(i => i.GetS(TableSchema.Type) == MainItems.User.Type);
         var tenant = items.FirstOrDefault(i => i.GetS(TableSchema.Type) == MainItems.Tenant.Type);

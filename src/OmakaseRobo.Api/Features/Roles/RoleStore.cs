@@ -68,7 +68,7 @@ public sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
                 : onlyUnassigned && tenant.Roles.TryGetValue(role, out var now) && before is not null && now.SequenceEqual(before, StringComparer.Ordinal) ? PutOutcome.Assigned
                 : PutOutcome.Changed;
         }
-        catch (TransactionCanceledException e) when (e.CancellationReasons?.Any(r => r.Code == "ConditionalCheckFailed") == true)
+        catch (TransactionCanceledException e) when (e.AnyConditionFailed())
         {
             return PutOutcome.PermissionRemoved;
         }
@@ -109,17 +109,17 @@ public sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
             await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [tenantWrite, .. usage] }, cancellationToken).ConfigureAwait(false);
             return DeleteOutcome.Deleted;
         }
-        catch (TransactionCanceledException e) when (!e.FailedCondition(0))
-        {
-            return DeleteOutcome.Changed;
-        }
-        catch (TransactionCanceledException)
+        catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
             // Which half of the condition failed: read it back (DynamoDB Local lacks ReturnValuesOnConditionCheckFailure).
             var roles = (await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false))?.Roles;
             return roles is null || !roles.TryGetValue(role, out var now) ? DeleteOutcome.NotFound
                 : now.SequenceEqual(before, StringComparer.Ordinal) ? DeleteOutcome.Assigned
                 : DeleteOutcome.Changed;
+        }
+        catch (TransactionCanceledException e) when (e.AnyConditionFailed() || e.OnlyConflicted())
+        {
+            return DeleteOutcome.Changed; // a product permission's counter moved meanwhile (throttling alone goes on as a 503)
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed record SessionRecord(
 /// Session items (pk SESSION#sha256(token)), listed per user through gsi1 (SESSIONS#tenant#user) and by expiry through
 /// gsi2; the purge job and DynamoDB TTL remove them after their absolute expiry, and every read checks expiry itself.
 /// </summary>
-public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+public sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter, OmakaseOptions options)
 {
     private string Table => options.Tables.Main;
 
@@ -139,12 +139,7 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
     /// </summary>
     public async Task RevokeAllForUserAsync(string tenantId, string userId, string? keepSessionId, CancellationToken cancellationToken)
     {
-        foreach (var session in await ListForUserAsync(tenantId, userId, cancellationToken).ConfigureAwait(false))
-        {
-            if (session.SessionId != keepSessionId)
-            {
-                await DeleteAsync(session.TokenHash, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        var ended = (await ListForUserAsync(tenantId, userId, cancellationToken).ConfigureAwait(false)).Where(s => s.SessionId != keepSessionId);
+        await deleter.DeleteAsync(Table, ended.Select(s => Key(s.TokenHash)), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -46,7 +46,7 @@ public sealed class UserPasswordStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
             }, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (TransactionCanceledException)
+        catch (TransactionCanceledException e) when (e.AnyConditionFailed() || e.OnlyConflicted())
         {
             return false;
         }

@@ -11,6 +11,13 @@ public static class Transactions
         return exception.CancellationReasons is { } reasons && index < reasons.Count && reasons[index].Code == "ConditionalCheckFailed";
     }
 
+    /// <summary>Some item's condition failed (a state the change assumed is gone); throttling or conflicts alone are not that.</summary>
+    public static bool AnyConditionFailed(this TransactionCanceledException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return exception.CancellationReasons?.Any(r => r.Code == "ConditionalCheckFailed") == true;
+    }
+
     /// <summary>No condition failed: a concurrent transaction on one of the items was the only reason, so trying again is right.</summary>
     public static bool OnlyConflicted(this TransactionCanceledException exception)
     {
