@@ -1,0 +1,31 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Storage;
+
+namespace OmakaseRobo.Api.Platform.Auditing;
+
+/// <summary>A change and its audit record (<see cref="PendingAudit.Write"/>) in one transaction: both commit or neither.</summary>
+public static class AuditedWrites
+{
+    public static async Task CommitAsync(this IAmazonDynamoDB dynamo, IEnumerable<TransactWriteItem> change, PendingAudit record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dynamo);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(record);
+        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [.. change, record.Write] }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>For a change that was one conditional write: false when its condition failed (nothing was written).</summary>
+    public static async Task<bool> TryCommitAsync(this IAmazonDynamoDB dynamo, TransactWriteItem change, PendingAudit record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.CommitAsync([change], record, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0))
+        {
+            return false;
+        }
+    }
+}
