@@ -14,7 +14,7 @@ public sealed record NoticeRecord(string NoticeId, string TenantId, string Incid
 /// (TENANT#id / INCIDENT#id) so customers list theirs without a scan, and notices per tenant
 /// (TENANT#id / NOTICE#time#id). Every change that spans items is one transaction.
 /// </summary>
-public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, OmakaseOptions options)
+public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, OmakaseOptions options, Runtime runtime)
 {
     public const int MaxAffectedTenants = 20;
     private const string ListPartition = "INCIDENTS";
@@ -33,14 +33,21 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
         {
             new() { Put = new Put { TableName = Table, Item = ToItem(incident), ConditionExpression = "attribute_not_exists(pk)" } },
         };
-        items.AddRange(Concerned(incident).Select(tenant =>
+        var links = Concerned(incident).Select(tenant =>
         {
             var link = LinkKey(tenant, incident.IncidentId);
             link[TableSchema.Type] = Attr.S(MainItems.IncidentLink.Type);
             link["incidentId"] = Attr.S(incident.IncidentId);
             return new TransactWriteItem { Put = new Put { TableName = Table, Item = link } };
-        }));
-        await dynamo.CommitAsync(items, record, cancellationToken).ConfigureAwait(false);
+        }).ToList();
+        // In DynamoDB (100 items) the incident, its links and its record always fit one transaction (at most 22 items);
+        // DynamoDB Local takes 10, so locally the links that do not fit follow in transactions of their own.
+        var fit = TransactionLimits.MaxItems(runtime) - items.Count - 1;
+        await dynamo.CommitAsync([.. items, .. links.Take(fit)], record, cancellationToken).ConfigureAwait(false);
+        foreach (var rest in links.Skip(fit).Chunk(TransactionLimits.MaxItems(runtime)))
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [.. rest] }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken)
