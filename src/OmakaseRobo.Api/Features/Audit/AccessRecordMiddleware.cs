@@ -19,7 +19,7 @@ public sealed class AccessRecordMiddleware(RequestDelegate next)
     public const string Action = "http.request";
     private const int MaxPathLength = 256;
 
-    public async Task InvokeAsync(HttpContext context, AccessRecorder recorder, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext context, IAccessRecords recorder, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(recorder);

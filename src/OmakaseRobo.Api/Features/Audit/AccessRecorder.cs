@@ -4,6 +4,13 @@ using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Audit;
 
+/// <summary>Where the access record middleware hands each request's record.</summary>
+public interface IAccessRecords
+{
+    /// <summary>Completes when the record is as safe as it will be before the response leaves.</summary>
+    Task RecordAsync(HttpContext context, AuditEvent record);
+}
+
 /// <summary>
 /// Makes a request's access record durable before its response leaves: one write of its outbox item (with the start
 /// record on the first request, in the same round trip), then its append to the chain behind the response. In Lambda
@@ -13,6 +20,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// </summary>
 public sealed partial class AccessRecorder(
     IAuditTrail trail, AuditOutboxStore outbox, AuditBuffer buffer, StartupRecord startup, OmakaseOptions options, ILogger<AccessRecorder> logger)
+    : IAccessRecords
 {
     public async Task RecordAsync(HttpContext context, AuditEvent record)
     {

@@ -15,7 +15,7 @@ public static class AuditSetup
         services.AddSingleton<AuditBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditBuffer>());
         services.AddSingleton<StartupRecord>(); // written with the first access record, not at start
-        services.AddSingleton<AccessRecorder>();
+        services.AddSingleton<IAccessRecords, AccessRecorder>();
         services.AddSingleton<AuditCursor>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<AuditIntegrityService>();
