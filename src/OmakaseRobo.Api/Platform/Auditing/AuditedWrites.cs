@@ -12,7 +12,10 @@ public static class AuditedWrites
         ArgumentNullException.ThrowIfNull(dynamo);
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(record);
-        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [.. change, record.Write] }, cancellationToken).ConfigureAwait(false);
+        // The record's id as the idempotency token: an SDK retry of a commit whose first attempt succeeded unseen is
+        // not applied twice (which would queue the record twice).
+        await dynamo.TransactWriteItemsAsync(
+            new TransactWriteItemsRequest { TransactItems = [.. change, record.Write], ClientRequestToken = record.OutboxId }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>For a change that was one conditional write: false when its condition failed (nothing was written).</summary>
