@@ -15,7 +15,6 @@ namespace OmakaseRobo.Tests.Reliability;
 public sealed class NoticeChunkTests(ITestOutputHelper output)
 {
     private const int Tenants = 4; // 4 x (notice, delivery, record) + the incident: more than DynamoDB Local's 10 items
-    private const string Secret = "a-long-random-secret-of-32-characters-or-more";
 
     [Fact]
     public async Task A_notice_whose_process_died_after_its_first_transaction_is_finished_once_by_retry_webhooks()
@@ -25,18 +24,8 @@ public sealed class NoticeChunkTests(ITestOutputHelper output)
         var receivers = await Task.WhenAll(Enumerable.Range(0, Tenants).Select(_ => WebhookReceiver.StartAsync()));
         var api = app.Api();
         var op = await app.OperatorAsync();
-        var tenants = new List<(string Tenant, SignedIn Admin, WebhookReceiver Receiver)>();
-        foreach (var receiver in receivers)
-        {
-            var tenant = await app.CreateTenantAsync();
-            var admin = await app.NewUserAsync(tenant, ["admin"]);
-            await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/webhook", new { url = receiver.Url, secret = Secret }, admin.Token), HttpStatusCode.OK);
-            tenants.Add((tenant, admin, receiver));
-        }
-
-        var incidentId = (await ApiClient.ReadAsync(
-            await api.PostAsync("/v1/incidents", new { title = "Breach", description = "D", affectedTenantIds = tenants.Select(t => t.Tenant).ToArray() }, op.Token),
-            HttpStatusCode.Created)).GetProperty("incidentId").GetString()!;
+        var tenants = await app.TenantsWithWebhooksAsync(receivers);
+        var incidentId = await app.IncidentForAsync(op, tenants.Select(t => t.Tenant));
         // What the notice call commits first, and all a process leaves that is killed right after: the incident's change and the dispatch item.
         var store = app.Services.GetRequiredService<IncidentStore>();
         var incident = (await store.GetAsync(incidentId, CancellationToken.None))!;
@@ -91,22 +80,12 @@ public sealed class NoticeChunkTests(ITestOutputHelper output)
         await using var receiver = await WebhookReceiver.StartAsync();
         var api = app.Api();
         var op = await app.OperatorAsync();
-        var tenants = new List<(string Tenant, SignedIn Admin)>();
-        for (var i = 0; i < Tenants; i++)
-        {
-            var tenant = await app.CreateTenantAsync();
-            var admin = await app.NewUserAsync(tenant, ["admin"]);
-            await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/webhook", new { url = receiver.Url, secret = Secret }, admin.Token), HttpStatusCode.OK);
-            tenants.Add((tenant, admin));
-        }
-
-        var incidentId = (await ApiClient.ReadAsync(
-            await api.PostAsync("/v1/incidents", new { title = "Breach", description = "D", affectedTenantIds = tenants.Select(t => t.Tenant).ToArray() }, op.Token),
-            HttpStatusCode.Created)).GetProperty("incidentId").GetString()!;
+        var tenants = await app.TenantsWithWebhooksAsync(Enumerable.Repeat(receiver, Tenants));
+        var incidentId = await app.IncidentForAsync(op, tenants.Select(t => t.Tenant));
         await ApiClient.ReadAsync(await api.PostAsync($"/v1/incidents/{incidentId}/notices", new { kind = "initial", message = "We found a breach." }, op.Token), HttpStatusCode.Created);
         await ApiClient.ReadAsync(await api.PostAsync($"/v1/incidents/{incidentId}/notices", new { kind = "update", message = "Contained." }, op.Token), HttpStatusCode.Created);
 
-        foreach (var (tenant, admin) in tenants)
+        foreach (var (tenant, admin, _) in tenants)
         {
             var notices = (await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/notices", admin.Token), HttpStatusCode.OK)).GetProperty("items");
             Assert.Equal(2, notices.GetArrayLength());

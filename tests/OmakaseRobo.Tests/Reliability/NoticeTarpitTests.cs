@@ -10,7 +10,6 @@ namespace OmakaseRobo.Tests.Reliability;
 public sealed class NoticeTarpitTests(ITestOutputHelper output)
 {
     private const int Receivers = 10;
-    private const string Secret = "a-long-random-secret-of-32-characters-or-more";
 
     [Fact]
     public async Task Ten_receivers_that_never_answer_do_not_hold_up_the_notice_and_the_retry_job_delivers_once_they_answer()
@@ -23,19 +22,13 @@ public sealed class NoticeTarpitTests(ITestOutputHelper output)
         {
             var api = app.Api();
             var op = await app.OperatorAsync();
-            var tenants = new List<(string Tenant, SignedIn Admin, WebhookReceiver Receiver)>();
             foreach (var receiver in receivers)
             {
                 receiver.Hold();
-                var tenant = await app.CreateTenantAsync();
-                var admin = await app.NewUserAsync(tenant, ["admin"]);
-                await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/webhook", new { url = receiver.Url, secret = Secret }, admin.Token), HttpStatusCode.OK);
-                tenants.Add((tenant, admin, receiver));
             }
 
-            var incident = (await ApiClient.ReadAsync(
-                await api.PostAsync("/v1/incidents", new { title = "Breach", description = "D", affectedTenantIds = tenants.Select(t => t.Tenant).ToArray() }, op.Token),
-                HttpStatusCode.Created)).GetProperty("incidentId").GetString();
+            var tenants = await app.TenantsWithWebhooksAsync(receivers);
+            var incident = await app.IncidentForAsync(op, tenants.Select(t => t.Tenant));
 
             var watch = Stopwatch.StartNew();
             await ApiClient.ReadAsync(await api.PostAsync($"/v1/incidents/{incident}/notices", new { kind = "initial", message = "We found a breach." }, op.Token), HttpStatusCode.Created);
