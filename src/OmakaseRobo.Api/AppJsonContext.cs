@@ -78,6 +78,7 @@ namespace OmakaseRobo.Api;
 [JsonSerializable(typeof(EvidenceRecordData))]
 [JsonSerializable(typeof(EvidenceExport))]
 [JsonSerializable(typeof(AuditChainReport))]
+[JsonSerializable(typeof(OutboxReport))]
 [JsonSerializable(typeof(PurgeReport))]
 [JsonSerializable(typeof(AuditEventList))]
 [JsonSerializable(typeof(AuditVerification))]

@@ -36,7 +36,8 @@ const int Writers = 32;
 var options = new OmakaseOptions { Tables = { Audit = "bench-audit" } };
 await TableSchema.EnsureCreatedAsync(dynamo, options.Tables.Audit, timeToLive: false, CancellationToken.None);
 var store = new AuditStore(dynamo, options, new Runtime(InAws: false, Region: null, FunctionName: null));
-var trail = new AuditTrail(store, TimeProvider.System);
+var outbox = new AuditOutboxStore(dynamo, options);
+var trail = new AuditTrail(store, outbox, TimeProvider.System, NullLogger<AuditTrail>.Instance);
 Console.WriteLine($"DynamoDB Local at {local.Endpoint}; {Writers} writers, {seconds} s per run, {store.MaxEventsPerAppend} events per transaction at most");
 
 await Report("one writer, one tenant (the round trip a synchronous append costs)", 1, _ => "t_bench_solo");
@@ -89,8 +90,9 @@ async Task Report(string title, int writers, Func<int, string> tenantOf)
     Console.WriteLine($"{title}: {all.Count / deadline.Elapsed.TotalSeconds:0} appends/s; per append p50 {Percentile(all, 0.5):0.0} ms, p99 {Percentile(all, 0.99):0.0} ms");
 }
 
-// What the access record adds to a request: queueing it (the write happens behind, in order, in batches). Paced, the
-// requests offer less than the drain can store; saturated, they offer all they can and meet the full queue's back-pressure.
+// What the access record adds to a request: its outbox item, written before the response, then queued (the append to the
+// chain happens behind, in order, in batches). Paced, the requests offer less than the drain can store; saturated, they
+// offer all they can and meet the full queue's back-pressure.
 async Task MeasureQueuedAccessRecords(string title, TimeSpan pause, int perWriter)
 {
     var buffer = new AuditBuffer(trail, NullLogger<AuditBuffer>.Instance);
@@ -103,7 +105,9 @@ async Task MeasureQueuedAccessRecords(string title, TimeSpan pause, int perWrite
         for (var i = 0; i < perWriter; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            await buffer.RecordAsync(Event($"t_bench_access_{w % 8}", AuditCategory.Access));
+            var pending = trail.Stage(Event($"t_bench_access_{w % 8}", AuditCategory.Access));
+            await outbox.PutAsync([pending], CancellationToken.None);
+            await buffer.AppendLaterAsync(pending);
             costs[w].Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
             if (pause > TimeSpan.Zero)
             {

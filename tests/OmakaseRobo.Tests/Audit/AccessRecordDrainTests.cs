@@ -20,7 +20,7 @@ public sealed class AccessRecordDrainTests
         {
             services.RemoveAll<IAuditTrail>();
             services.AddSingleton<IAuditTrail>(sp => new HeldUntilShutdown(
-                new AuditTrail(sp.GetRequiredService<AuditStore>(), sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<AuditTrail>(),
                 sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         }));
         var client = app.CreateClient();
@@ -57,14 +57,18 @@ public sealed class AccessRecordDrainTests
     {
         private readonly Task released = Released(stopping);
 
-        public async Task WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+        public Task WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken) => inner.WriteAsync(auditEvent, cancellationToken);
+
+        public PendingAudit Stage(AuditEvent auditEvent) => inner.Stage(auditEvent);
+
+        public async Task AppendAsync(PendingAudit pending, CancellationToken cancellationToken)
         {
-            if (auditEvent.Category == AuditCategory.Access)
+            if (pending.Event.Category == AuditCategory.Access)
             {
                 await released;
             }
 
-            await inner.WriteAsync(auditEvent, cancellationToken);
+            await inner.AppendAsync(pending, cancellationToken);
         }
 
         private static Task Released(CancellationToken stopping)

@@ -19,7 +19,9 @@ public sealed class ConcurrentWritersTests(OmakaseAppFixture fixture) : IClassFi
         var trails = new IAuditTrail[]
         {
             app.Services.GetRequiredService<IAuditTrail>(),
-            new AuditTrail(app.Services.GetRequiredService<AuditStore>(), app.Clock),
+            new AuditTrail(
+                app.Services.GetRequiredService<AuditStore>(), app.Services.GetRequiredService<AuditOutboxStore>(), app.Clock,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditTrail>.Instance),
         };
 
         await Task.WhenAll(Enumerable.Range(0, 32).Select(writer => Task.Run(async () =>

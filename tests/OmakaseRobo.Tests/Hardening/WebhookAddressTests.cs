@@ -96,8 +96,10 @@ public sealed class WebhookAddressTests
         var admin = await app.NewUserAsync(tenant, ["admin"]);
         var port = new Uri(receiver.Url).Port;
         // A stored webhook the PUT check would refuse today (set before it existed, say): only the connect-time guard stands.
+        var record = app.Services.GetRequiredService<OmakaseRobo.Api.Platform.Auditing.IAuditTrail>().Stage(new OmakaseRobo.Api.Platform.Auditing.AuditEvent(
+            OmakaseRobo.Api.Platform.Auditing.AuditCategory.Operation, tenant, null, "webhook.put", tenant, "success", null, null));
         await app.Services.GetRequiredService<WebhookStore>().PutAsync(
-            new WebhookConfig(tenant, $"https://localhost:{port}/hook", await SealAsync(app, tenant), app.Clock.GetUtcNow()), CancellationToken.None);
+            new WebhookConfig(tenant, $"https://localhost:{port}/hook", await SealAsync(app, tenant), app.Clock.GetUtcNow()), record, CancellationToken.None);
         var incident = (await ApiClient.ReadAsync(await app.Api().PostAsync("/v1/incidents", new { title = "T", description = "D", affectedTenantIds = new[] { tenant } }, op.Token), HttpStatusCode.Created)).GetProperty("incidentId").GetString();
 
         await ApiClient.ReadAsync(await app.Api().PostAsync($"/v1/incidents/{incident}/notices", new { kind = "initial", message = "First notice" }, op.Token), HttpStatusCode.Created);

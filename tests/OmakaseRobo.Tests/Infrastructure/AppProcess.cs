@@ -39,10 +39,12 @@ public sealed class AppProcess : IDisposable
             WorkingDirectory = dataDir,
         };
         var prefix = $"p{Guid.NewGuid():N}"[..13];
+        MainTable = $"{prefix}-main";
+        AuditTable = $"{prefix}-audit";
         start.Environment["ASPNETCORE_URLS"] = Url;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["Omakase__Tables__Main"] = $"{prefix}-main";
-        start.Environment["Omakase__Tables__Audit"] = $"{prefix}-audit";
+        start.Environment["Omakase__Tables__Main"] = MainTable;
+        start.Environment["Omakase__Tables__Audit"] = AuditTable;
         start.Environment["Omakase__Local__DataDir"] = dataDir;
         start.Environment["Omakase__Local__CacheDir"] = LocalPaths.CacheDir(new LocalOptions());
         start.Environment["Omakase__Local__TimeToLive"] = "false";
@@ -67,6 +69,11 @@ public sealed class AppProcess : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The app's tables (on the shared DynamoDB Local unless it started its own).</summary>
+    public string MainTable { get; }
+
+    public string AuditTable { get; }
 
     public string Url => $"http://127.0.0.1:{Port}";
 

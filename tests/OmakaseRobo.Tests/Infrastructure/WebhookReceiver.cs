@@ -28,6 +28,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string Url { get; private set; } = string.Empty;
 
+    private TaskCompletionSource? held;
+
+    /// <summary>A tarpit: connections are accepted and requests read, but nothing is answered until <see cref="Answer"/>.</summary>
+    public void Hold() => held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Answer() => held?.TrySetResult();
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -38,6 +45,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
+            if (receiver.held is { } hold)
+            {
+                try
+                {
+                    await hold.Task.WaitAsync(context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Results.Empty; // the sender gave up: nothing was received
+                }
+            }
+
             receiver.Received.Enqueue(new Delivery(context.Request.Headers["Omakase-Signature"], context.Request.Headers["Omakase-Delivery-Id"], body.ToArray()));
             return Results.StatusCode(receiver.Answers.TryDequeue(out var status) ? status : 200);
         });

@@ -10,20 +10,28 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// <summary>
 /// The access record of every request (18.1.3): caller, tenant, method, route template, status, latency, source IP and
 /// user agent; never a header's value, a query string or a body. It wraps everything after correlation, so requests
-/// refused early (401, 413) or failing (500) are recorded too, and it queues the record so no request waits on storage.
+/// refused early (401, 413) or failing (500) are recorded too. The record is made durable as the response starts (before
+/// its headers and body are sent), or at the end of a request whose response had not started: a response never leaves
+/// ahead of its record. Latency is measured to that point.
 /// </summary>
 public sealed class AccessRecordMiddleware(RequestDelegate next)
 {
     public const string Action = "http.request";
     private const int MaxPathLength = 256;
 
-    public async Task InvokeAsync(HttpContext context, AuditBuffer buffer, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext context, IAccessRecords recorder, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentNullException.ThrowIfNull(recorder);
         ArgumentNullException.ThrowIfNull(clock);
         var startedAt = clock.GetUtcNow();
         var started = clock.GetTimestamp();
+        var recorded = 0;
+        Task RecordOnce(int status) => Interlocked.Exchange(ref recorded, 1) == 0
+            ? recorder.RecordAsync(context, Record(context, status, startedAt, clock.GetElapsedTime(started)))
+            : Task.CompletedTask;
+
+        context.Response.OnStarting(() => RecordOnce(context.Response.StatusCode));
         var failed = false;
         try
         {
@@ -36,9 +44,7 @@ public sealed class AccessRecordMiddleware(RequestDelegate next)
         }
         finally
         {
-            await context.RequestServices.GetRequiredService<StartupRecord>().QueueOnceAsync(buffer).ConfigureAwait(false);
-            await buffer.RecordAsync(Record(context, failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode, startedAt, clock.GetElapsedTime(started)))
-                .ConfigureAwait(false);
+            await RecordOnce(failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode).ConfigureAwait(false);
         }
     }
 

@@ -4,9 +4,11 @@ using OmakaseRobo.Api.Platform.Auditing;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>
-/// Audit records written off the request path (access records, the start-up record): a bounded queue that a hosted
-/// service drains into the trail in arrival order. A full queue makes writers wait rather than drop a record, and
-/// stopping the host drains what is queued before it ends.
+/// Audit records appended to their chains off the request path: a bounded queue that a hosted service drains into the
+/// trail in arrival order. Its records are normally already durable in the outbox (access records, the start record),
+/// so a process killed with records queued loses none: the outbox drain appends them. Only a record whose outbox write
+/// failed (storage was down) is held here alone, and written to its chain directly, a few rounds at most. A full queue
+/// makes writers wait rather than drop a record, and stopping the host drains what is queued before it ends.
 /// </summary>
 public sealed partial class AuditBuffer(IAuditTrail trail, ILogger<AuditBuffer> logger) : IHostedService
 {
@@ -19,14 +21,21 @@ public sealed partial class AuditBuffer(IAuditTrail trail, ILogger<AuditBuffer> 
 
     private Task drained = Task.CompletedTask;
 
-    /// <summary>Records waiting to be written.</summary>
+    /// <summary>Records waiting to be appended.</summary>
     public int Pending => queue.Reader.Count;
 
-    /// <summary>Costs no round trip unless the queue is full; after shutdown has begun, the record is written at once.</summary>
-    public ValueTask RecordAsync(AuditEvent auditEvent)
+    /// <summary>A record already in the outbox, to append; costs no round trip unless the queue is full.</summary>
+    public ValueTask AppendLaterAsync(PendingAudit pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        return EnqueueAsync(new Entry(pending, null, null));
+    }
+
+    /// <summary>A record that could not be put in the outbox: held in memory only, written to its chain as soon as it can be.</summary>
+    public ValueTask WriteLaterAsync(AuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        return queue.Writer.TryWrite(new Entry(auditEvent, null)) ? ValueTask.CompletedTask : WaitForRoomAsync(auditEvent);
+        return EnqueueAsync(new Entry(null, auditEvent, null));
     }
 
     /// <summary>Completes when every record queued before the call is stored.</summary>
@@ -35,7 +44,7 @@ public sealed partial class AuditBuffer(IAuditTrail trail, ILogger<AuditBuffer> 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            await queue.Writer.WriteAsync(new Entry(null, done), cancellationToken).ConfigureAwait(false);
+            await queue.Writer.WriteAsync(new Entry(null, null, done), cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
         {
@@ -66,16 +75,19 @@ public sealed partial class AuditBuffer(IAuditTrail trail, ILogger<AuditBuffer> 
         }
     }
 
-    private async ValueTask WaitForRoomAsync(AuditEvent auditEvent)
+    private ValueTask EnqueueAsync(Entry entry) =>
+        queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : WaitForRoomAsync(entry);
+
+    private async ValueTask WaitForRoomAsync(Entry entry)
     {
         try
         {
             // Not the request's token: a client that goes away does not take its record with it.
-            await queue.Writer.WriteAsync(new Entry(auditEvent, null), CancellationToken.None).ConfigureAwait(false);
+            await queue.Writer.WriteAsync(entry, CancellationToken.None).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
         {
-            await trail.WriteAsync(auditEvent, CancellationToken.None).ConfigureAwait(false);
+            await WriteAsync([entry]).ConfigureAwait(false); // shutting down: at once
         }
     }
 
@@ -89,14 +101,23 @@ public sealed partial class AuditBuffer(IAuditTrail trail, ILogger<AuditBuffer> 
                 batch.Add(entry);
             }
 
-            await WriteAsync([.. batch.Select(b => b.Event).OfType<AuditEvent>()]).ConfigureAwait(false);
+            await WriteAsync(batch).ConfigureAwait(false);
             batch.ForEach(b => b.Flushed?.TrySetResult());
             batch.Clear();
         }
     }
 
-    /// <summary>Handed to the trail in queue order (it keeps that order per chain); failed writes are tried again a few rounds.</summary>
-    private async Task WriteAsync(List<AuditEvent> events)
+    /// <summary>Handed to the trail in queue order (it keeps that order per chain).</summary>
+    private async Task WriteAsync(List<Entry> entries)
+    {
+        // An outbox record that fails to append stays in the outbox, so its append is tried once here.
+        var appends = entries.Where(e => e.Pending is not null).Select(e => trail.AppendAsync(e.Pending!, CancellationToken.None)).ToList();
+        await WriteHeldOnlyHereAsync([.. entries.Select(e => e.Event).OfType<AuditEvent>()]).ConfigureAwait(false);
+        await Task.WhenAll(appends).ConfigureAwait(false);
+    }
+
+    /// <summary>Records held nowhere else: failed writes are tried again a few rounds.</summary>
+    private async Task WriteHeldOnlyHereAsync(List<AuditEvent> events)
     {
         for (var round = 1; events.Count > 0; round++)
         {
@@ -129,7 +150,7 @@ public sealed partial class AuditBuffer(IAuditTrail trail, ILogger<AuditBuffer> 
         }
     }
 
-    private sealed record Entry(AuditEvent? Event, TaskCompletionSource? Flushed);
+    private sealed record Entry(PendingAudit? Pending, AuditEvent? Event, TaskCompletionSource? Flushed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Audit records not stored yet, trying again: {Count}")]
     private static partial void LogRetry(ILogger logger, Exception exception, int count);

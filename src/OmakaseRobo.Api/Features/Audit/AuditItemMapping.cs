@@ -33,11 +33,7 @@ public static class AuditItemMapping
         AddIfPresent(item, "userAgent", e.UserAgent);
         if (e.Details.Count > 0)
         {
-            // An empty value is stored as NULL: DynamoDB Local refuses empty strings outside keys.
-            item["details"] = new AttributeValue
-            {
-                M = e.Details.ToDictionary(d => d.Key, d => d.Value.Length == 0 ? new AttributeValue { NULL = true } : Attr.S(d.Value)),
-            };
+            item["details"] = DetailsToAttribute(e.Details);
         }
 
         item["prevHash"] = Attr.S(e.PrevHash);
@@ -50,9 +46,7 @@ public static class AuditItemMapping
     public static StoredEvent EventFromItem(AuditChain chain, Dictionary<string, AttributeValue> item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var details = item.TryGetValue("details", out var map) && map.M is { } m
-            ? m.ToDictionary(d => d.Key, d => d.Value.S ?? string.Empty, StringComparer.Ordinal)
-            : new Dictionary<string, string>(StringComparer.Ordinal);
+        var details = item.TryGetValue("details", out var map) ? DetailsFromAttribute(map) : new Dictionary<string, string>(StringComparer.Ordinal);
         return new StoredEvent(
             chain,
             TryGetN(item, "seq") ?? 0,
@@ -69,6 +63,15 @@ public static class AuditItemMapping
             item.GetS("prevHash") ?? string.Empty,
             item.GetS("hash") ?? string.Empty);
     }
+
+    /// <summary>An empty value is stored as NULL: DynamoDB Local refuses empty strings outside keys.</summary>
+    public static AttributeValue DetailsToAttribute(IReadOnlyDictionary<string, string> details) => new()
+    {
+        M = details.ToDictionary(d => d.Key, d => d.Value.Length == 0 ? new AttributeValue { NULL = true } : Attr.S(d.Value)),
+    };
+
+    public static Dictionary<string, string> DetailsFromAttribute(AttributeValue details) =>
+        details.M is { } m ? m.ToDictionary(d => d.Key, d => d.Value.S ?? string.Empty, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
 
     public static Dictionary<string, AttributeValue> HeadToItem(AuditChain chain, StoredEvent last)
     {

@@ -8,10 +8,14 @@ public static class AuditSetup
     {
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditCheckpointStore>();
-        services.AddSingleton<IAuditTrail, AuditTrail>();
+        services.AddSingleton<AuditOutboxStore>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditTrail>());
+        services.AddSingleton<AuditOutboxDrain>();
         services.AddSingleton<AuditBuffer>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditBuffer>());
-        services.AddSingleton<StartupRecord>(); // queued with the first access record, not at start
+        services.AddSingleton<StartupRecord>(); // written with the first access record, not at start
+        services.AddSingleton<IAccessRecords, AccessRecorder>();
         services.AddSingleton<AuditCursor>();
         services.AddSingleton<AuditService>();
         services.AddSingleton<AuditIntegrityService>();

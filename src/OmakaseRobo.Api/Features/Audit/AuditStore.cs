@@ -33,10 +33,13 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
     private string Table => options.Tables.Audit;
 
     /// <summary>
-    /// Events one append may carry: a transaction holds 100 items in DynamoDB (the events and the head), but only
-    /// 10 in DynamoDB Local 1.11, which the local run and the tests use.
+    /// Items one append may carry: a transaction holds 100 items in DynamoDB (the head, the events, the outbox items
+    /// they come from), but only 10 in DynamoDB Local 1.11, which the local run and the tests use.
     /// </summary>
-    public int MaxEventsPerAppend => runtime.InAws ? 99 : 9;
+    public int MaxItemsPerAppend => TransactionLimits.MaxItems(runtime);
+
+    /// <summary>Events one append may carry when none comes from the outbox.</summary>
+    public int MaxEventsPerAppend => MaxItemsPerAppend - 1;
 
     public static string ChainPartition(AuditChain chain)
     {
@@ -66,12 +69,15 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
     /// <summary>
     /// Appends events after <paramref name="head"/> in one transaction: all or none. The head moves only from the
     /// state it was read in and no event position is written twice, so two writers can never fork a chain; the loser
-    /// gets <see cref="TransactionCanceledException"/> and must read the head again.
+    /// gets <see cref="TransactionCanceledException"/> and must read the head again. An event from the outbox
+    /// (<paramref name="outboxKeys"/>, by position in <paramref name="events"/>) deletes its outbox item in the same
+    /// transaction, only while it exists: a record already appended (or whose change never committed) cancels it.
     /// </summary>
-    public async Task AppendAsync(ChainHead head, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public async Task AppendAsync(ChainHead head, IReadOnlyList<StoredEvent> events, IReadOnlyList<Dictionary<string, AttributeValue>?> outboxKeys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(outboxKeys);
         var last = events[^1];
         var items = new List<TransactWriteItem>(events.Count + 1);
         if (head.Exists)
@@ -101,7 +107,32 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
         {
             Put = new Put { TableName = Table, Item = head.Held ? AuditItemMapping.WithoutExpiry(AuditItemMapping.EventToItem(e)) : AuditItemMapping.EventToItem(e), ConditionExpression = "attribute_not_exists(pk)" },
         }));
+        items.AddRange(outboxKeys.OfType<Dictionary<string, AttributeValue>>().Select(key => new TransactWriteItem
+        {
+            Delete = new Delete { TableName = Table, Key = key, ConditionExpression = "attribute_exists(pk)" },
+        }));
         await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Which events of a refused append (by position) were refused because their outbox item is gone: already appended
+    /// by someone else, or never committed. Reasons come in the order of the items: the head, the events, the deletes.
+    /// </summary>
+    public static List<int> GoneFromOutbox(TransactionCanceledException refused, IReadOnlyList<Dictionary<string, AttributeValue>?> outboxKeys)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        ArgumentNullException.ThrowIfNull(outboxKeys);
+        var gone = new List<int>();
+        var delete = 1 + outboxKeys.Count;
+        for (var i = 0; i < outboxKeys.Count; i++)
+        {
+            if (outboxKeys[i] is not null && refused.FailedCondition(delete++))
+            {
+                gone.Add(i);
+            }
+        }
+
+        return gone;
     }
 
     /// <summary>A tenant's chains from <paramref name="from"/> to <paramref name="to"/> (days, inclusive).</summary>

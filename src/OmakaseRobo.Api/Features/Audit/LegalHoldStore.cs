@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Auditing;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Platform.Hosting;
@@ -22,7 +23,8 @@ public sealed class LegalHoldStore(IAmazonDynamoDB dynamo, OmakaseOptions option
 
     private static Dictionary<string, AttributeValue> Key(string incidentId, string holdId) => MainItems.LegalHold.Key(incidentId, holdId);
 
-    public async Task PutAsync(LegalHold hold, CancellationToken cancellationToken)
+    /// <summary>Stores a hold as it now is, with the audit record of the change, in one transaction.</summary>
+    public async Task PutAsync(LegalHold hold, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hold);
         var item = Key(hold.IncidentId, hold.HoldId);
@@ -42,7 +44,7 @@ public sealed class LegalHoldStore(IAmazonDynamoDB dynamo, OmakaseOptions option
             item["releasedAt"] = Attr.N(released.ToUnixTimeMilliseconds());
         }
 
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item }, cancellationToken).ConfigureAwait(false);
+        await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item } }], record, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<List<LegalHold>> ListForIncidentAsync(string incidentId, CancellationToken cancellationToken) =>

@@ -43,6 +43,12 @@ public sealed record StampedEvent(AuditEvent Event, string Time, AuditChain Chai
 {
     public const int MaxDetails = 32;
 
+    /// <summary>The outbox item the event comes from, deleted in the transaction that appends it; none for a direct write.</summary>
+    public Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>? OutboxKey { get; init; }
+
+    /// <summary>The outbox item's id, so one record queued twice in a batch is appended once.</summary>
+    public string? OutboxId { get; init; }
+
     public static StampedEvent From(AuditEvent auditEvent, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);

@@ -83,15 +83,16 @@ public sealed class ComplianceService(
 
         var attestation = new AttestationView(
             Ids.New("at"), request.Item!, request.Summary!.Trim(), request.Reference?.Trim(), performedAt, now, caller.UserId, performedAt + period!.Value);
-        await store.AddAttestationAsync(attestation, cancellationToken).ConfigureAwait(false);
-        await audit.WriteAsync(new AuditEvent(
+        var record = audit.Stage(new AuditEvent(
             AuditCategory.Operation, BuiltInRoles.PlatformTenantId, caller.UserId, "compliance.attest", attestation.AttestationId, "success", caller.SourceIp, caller.UserAgent,
             new Dictionary<string, string>
             {
                 ["item"] = attestation.Item,
                 ["performedAt"] = ReportBuilder.Time(attestation.PerformedAt),
                 ["reference"] = attestation.Reference ?? string.Empty,
-            }), cancellationToken).ConfigureAwait(false);
+            }));
+        await store.AddAttestationAsync(attestation, record, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return attestation;
     }
 

@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Auditing;
 using System.Globalization;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
@@ -24,7 +25,7 @@ public sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions optio
 
     private static Dictionary<string, AttributeValue> ReportKey(string reportId) => MainItems.ComplianceReport.Key(reportId);
 
-    public async Task AddAttestationAsync(AttestationView attestation, CancellationToken cancellationToken)
+    public async Task AddAttestationAsync(AttestationView attestation, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attestation);
         var item = MainItems.Attestation.Key(attestation.Item, attestation.PerformedAt, attestation.AttestationId);
@@ -41,7 +42,8 @@ public sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions optio
             item["reference"] = Attr.S(attestation.Reference);
         }
 
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken).ConfigureAwait(false);
+        await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" } }], record, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>The attestation of the item performed most recently, or null.</summary>

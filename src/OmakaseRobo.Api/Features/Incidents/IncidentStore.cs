@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -13,7 +14,7 @@ public sealed record NoticeRecord(string NoticeId, string TenantId, string Incid
 /// (TENANT#id / INCIDENT#id) so customers list theirs without a scan, and notices per tenant
 /// (TENANT#id / NOTICE#time#id). Every change that spans items is one transaction.
 /// </summary>
-public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, OmakaseOptions options)
+public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, OmakaseOptions options, Runtime runtime)
 {
     public const int MaxAffectedTenants = 20;
     private const string ListPartition = "INCIDENTS";
@@ -25,21 +26,28 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
     private static Dictionary<string, AttributeValue> LinkKey(string tenantId, string incidentId) =>
         MainItems.IncidentLink.Key(tenantId, incidentId);
 
-    public async Task CreateAsync(IncidentRecord incident, CancellationToken cancellationToken)
+    public async Task CreateAsync(IncidentRecord incident, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
         var items = new List<TransactWriteItem>
         {
             new() { Put = new Put { TableName = Table, Item = ToItem(incident), ConditionExpression = "attribute_not_exists(pk)" } },
         };
-        items.AddRange(Concerned(incident).Select(tenant =>
+        var links = Concerned(incident).Select(tenant =>
         {
             var link = LinkKey(tenant, incident.IncidentId);
             link[TableSchema.Type] = Attr.S(MainItems.IncidentLink.Type);
             link["incidentId"] = Attr.S(incident.IncidentId);
             return new TransactWriteItem { Put = new Put { TableName = Table, Item = link } };
-        }));
-        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
+        }).ToList();
+        // In DynamoDB (100 items) the incident, its links and its record always fit one transaction (at most 22 items);
+        // DynamoDB Local takes 10, so locally the links that do not fit follow in transactions of their own.
+        var fit = TransactionLimits.MaxItems(runtime) - items.Count - 1;
+        await dynamo.CommitAsync([.. items, .. links.Take(fit)], record, cancellationToken).ConfigureAwait(false);
+        foreach (var rest in links.Skip(fit).Chunk(TransactionLimits.MaxItems(runtime)))
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [.. rest] }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken)
@@ -78,8 +86,8 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
         return [.. incidents.Select(FromItem).OrderByDescending(i => i.CreatedAt)];
     }
 
-    /// <summary>Moves an incident from the phase it is in; false when another change got there first.</summary>
-    public async Task<bool> TransitionAsync(IncidentRecord incident, IncidentTransition transition, string? dismissReason, CancellationToken cancellationToken)
+    /// <summary>Moves an incident from the phase it is in, with its audit record; false when another change got there first.</summary>
+    public async Task<bool> TransitionAsync(IncidentRecord incident, IncidentTransition transition, string? dismissReason, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(incident);
         ArgumentNullException.ThrowIfNull(transition);
@@ -102,9 +110,9 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
             values[":reason"] = Attr.S(dismissReason);
         }
 
-        try
+        return await dynamo.TryCommitAsync(new TransactWriteItem
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            Update = new Update
             {
                 TableName = Table,
                 Key = Key(incident.IncidentId),
@@ -112,24 +120,17 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
                 ConditionExpression = "#status = :from",
                 ExpressionAttributeNames = new() { ["#status"] = "status", ["#to"] = transition.To },
                 ExpressionAttributeValues = values,
-            }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+            },
+        }, record, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Stores a notice for every affected tenant and records its kind on the incident, in one transaction whose
-    /// condition is the state the rules were checked against (so two initial notices cannot both pass).
+    /// Records a notice's kind on the incident: the first item of the notice's transaction, whose condition is the state
+    /// the rules were checked against (so two initial notices cannot both pass).
     /// </summary>
-    public async Task<bool> AddNoticeAsync(IncidentRecord incident, IReadOnlyList<NoticeRecord> notices, DateTimeOffset now, CancellationToken cancellationToken)
+    public TransactWriteItem NoticeKindWrite(IncidentRecord incident, string kind, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(incident);
-        ArgumentNullException.ThrowIfNull(notices);
-        var kind = notices[0].Kind;
         var values = new Dictionary<string, AttributeValue>
         {
             [":kind"] = new() { L = [Attr.S(kind)], IsLSet = true },
@@ -143,32 +144,23 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
             values[":now"] = Attr.N(now.ToUnixTimeMilliseconds());
         }
 
-        var items = new List<TransactWriteItem>
+        return new TransactWriteItem
         {
-            new()
+            Update = new Update
             {
-                Update = new Update
-                {
-                    TableName = Table,
-                    Key = Key(incident.IncidentId),
-                    UpdateExpression = expression,
-                    ConditionExpression = "size(noticeKinds) = :count AND #status = :status",
-                    ExpressionAttributeNames = new() { ["#status"] = "status" },
-                    ExpressionAttributeValues = values,
-                },
+                TableName = Table,
+                Key = Key(incident.IncidentId),
+                UpdateExpression = expression,
+                ConditionExpression = "size(noticeKinds) = :count AND #status = :status",
+                ExpressionAttributeNames = new() { ["#status"] = "status" },
+                ExpressionAttributeValues = values,
             },
         };
-        items.AddRange(notices.Select(n => new TransactWriteItem { Put = new Put { TableName = Table, Item = NoticeItem(n, incident.NoticeKinds.Count) } }));
-        try
-        {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TransactionCanceledException e) when (e.FailedCondition(0))
-        {
-            return false;
-        }
     }
+
+    /// <summary>A tenant's notice, only while it is not stored yet: a chunk written before is not written again.</summary>
+    public TransactWriteItem NoticeWrite(NoticeRecord notice, int sequence) =>
+        new() { Put = new Put { TableName = Table, Item = NoticeItem(notice, sequence), ConditionExpression = "attribute_not_exists(pk)" } };
 
     public async Task<List<NoticeRecord>> ListNoticesAsync(string tenantId, CancellationToken cancellationToken)
     {

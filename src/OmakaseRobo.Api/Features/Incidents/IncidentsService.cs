@@ -11,9 +11,11 @@ namespace OmakaseRobo.Api.Features.Incidents;
 /// <summary>
 /// 16.1.1: detection by an operator or a report by a customer; initial response, investigation, recovery,
 /// post-incident review, closed, in that order; notices (initial, update, final) to every affected tenant, stored
-/// and delivered to their webhooks.
+/// with a pending delivery for each tenant's webhook and their audit records (one transaction), then delivered within a
+/// bounded time; what is not delivered by then is left to retry-webhooks.
 /// </summary>
-public sealed class IncidentsService(IncidentStore store, TenantStore tenants, WebhookDispatcher webhooks, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
+public sealed class IncidentsService(
+    IncidentStore store, NoticeOutbox notices, TenantStore tenants, WebhookDispatcher webhooks, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     public const string Initial = "initial";
     public const string Update = "update";
@@ -44,9 +46,10 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
             caller.IsPlatform ? null : caller.TenantId, caller.IsPlatform ? null : caller.UserId,
             affected, new Dictionary<string, DateTimeOffset> { [status] = now }, [], [], now,
             caller.IsPlatform ? now : null, null, null);
-        await store.CreateAsync(incident, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(caller, caller.IsPlatform ? BuiltInRoles.PlatformTenantId : caller.TenantId, "incident.create", incident.IncidentId,
-            new() { ["status"] = status, ["severity"] = incident.Severity, ["affectedTenantIds"] = string.Join(',', affected) }, cancellationToken).ConfigureAwait(false);
+        var record = Stage(caller, caller.IsPlatform ? BuiltInRoles.PlatformTenantId : caller.TenantId, "incident.create", incident.IncidentId,
+            new() { ["status"] = status, ["severity"] = incident.Severity, ["affectedTenantIds"] = string.Join(',', affected) });
+        await store.CreateAsync(incident, record, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new CreatedIncident(incident.IncidentId, status);
     }
 
@@ -87,18 +90,19 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
         }
 
         var transition = new IncidentTransition(incident.Status, request.To!, caller.UserId, clock.GetUtcNow(), note);
-        if (!await store.TransitionAsync(incident, transition, request.To == IncidentPhase.Dismissed ? note : null, cancellationToken).ConfigureAwait(false))
+        var record = Stage(caller, BuiltInRoles.PlatformTenantId, "incident.transition", incidentId, new() { ["from"] = transition.From, ["to"] = transition.To });
+        if (!await store.TransitionAsync(incident, transition, request.To == IncidentPhase.Dismissed ? note : null, record, cancellationToken).ConfigureAwait(false))
         {
             return new Failure.Conflict("The incident changed meanwhile; read it and try again.");
         }
 
-        await AuditAsync(caller, BuiltInRoles.PlatformTenantId, "incident.transition", incidentId, new() { ["from"] = transition.From, ["to"] = transition.To }, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return View((await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false))!, caller);
     }
 
     /// <summary>
     /// A notice to every affected tenant: an initial one first (once), updates after it, a final one (once) from the
-    /// post-incident review on. Stored per tenant, then delivered to each tenant's webhook.
+    /// post-incident review on. Stored per tenant with its pending delivery and audit record, then delivered.
     /// </summary>
     public async Task<Outcome<NoticeSent>> SendNoticeAsync(string incidentId, NoticeRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -124,18 +128,18 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
         }
 
         var now = clock.GetUtcNow();
-        var notices = incident.AffectedTenantIds.Select(t => new NoticeRecord(Ids.New("n"), t, incidentId, request.Kind!, request.Message!.Trim(), now)).ToList();
-        if (!await store.AddNoticeAsync(incident, notices, now, cancellationToken).ConfigureAwait(false))
+        var withWebhook = await webhooks.TenantsWithWebhookAsync(incident.AffectedTenantIds, cancellationToken).ConfigureAwait(false);
+        var batch = NoticeBatch.New(incident, request.Kind!, request.Message!.Trim(), now, NoticeActor.Of(caller), withWebhook, audit);
+        if (!await notices.CommitAsync(store.NoticeKindWrite(incident, request.Kind!, now), batch, cancellationToken).ConfigureAwait(false))
         {
             return new Failure.Conflict("The incident changed meanwhile; read it and try again.");
         }
 
-        foreach (var notice in notices)
-        {
-            await webhooks.SendAsync(notice.TenantId, new WebhookNotice(notice.NoticeId, incidentId, notice.Kind, notice.Message), cancellationToken).ConfigureAwait(false);
-            await AuditAsync(caller, notice.TenantId, "incident.notice", incidentId, new() { ["kind"] = notice.Kind, ["noticeId"] = notice.NoticeId }, cancellationToken).ConfigureAwait(false);
-        }
-
+        // Stored: from here nothing is lost. The answer is ready; the records go to their chains while the deliveries
+        // get one bounded window, and what is not delivered in it stays pending for retry-webhooks.
+        await Task.WhenAll(
+            Task.WhenAll(batch.Units.Select(u => audit.AppendAsync(u.Record, cancellationToken))),
+            webhooks.DeliverWithinAsync([.. batch.Units.Select(u => u.Delivery).OfType<DeliveryRecord>()], options.Webhooks.InlineBudget, cancellationToken)).ConfigureAwait(false);
         return new NoticeSent(request.Kind!, incident.AffectedTenantIds, now);
     }
 
@@ -184,9 +188,10 @@ public sealed class IncidentsService(IncidentStore store, TenantStore tenants, W
         return true;
     }
 
-    private Task AuditAsync(Caller caller, string tenantId, string action, string target, Dictionary<string, string> details, CancellationToken cancellationToken)
+    /// <summary>The change's record, committed in its transaction (the outbox) and appended after it.</summary>
+    private PendingAudit Stage(Caller caller, string tenantId, string action, string target, Dictionary<string, string> details)
     {
         details["actorTenantId"] = caller.TenantId;
-        return audit.WriteAsync(new AuditEvent(AuditCategory.Operation, tenantId, caller.UserId, action, target, "success", caller.SourceIp, caller.UserAgent, details), cancellationToken);
+        return audit.Stage(new AuditEvent(AuditCategory.Operation, tenantId, caller.UserId, action, target, "success", caller.SourceIp, caller.UserAgent, details));
     }
 }

@@ -44,9 +44,10 @@ public sealed class LegalHoldService(
 
         var now = clock.GetUtcNow();
         var hold = new LegalHold(Ids.New("h"), incidentId, request.TenantId!, request.From!.Value, request.To!.Value, LegalHold.Active, caller.UserId, now, null);
-        await holds.PutAsync(hold, cancellationToken).ConfigureAwait(false);
-        // Recorded first, in the tenant's trail, so the record of the hold is itself held.
-        await AuditAsync(caller, "legal-hold.create", hold, cancellationToken).ConfigureAwait(false);
+        var record = Stage(caller, "legal-hold.create", hold);
+        await holds.PutAsync(hold, record, cancellationToken).ConfigureAwait(false);
+        // Appended first, in the tenant's trail, so the record of the hold is itself held.
+        await trail.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         var chains = await ApplyAsync(hold, cancellationToken).ConfigureAwait(false);
         return View(hold, chains);
     }
@@ -67,7 +68,8 @@ public sealed class LegalHoldService(
         }
 
         var released = hold with { Status = LegalHold.Released, ReleasedAt = clock.GetUtcNow() };
-        await holds.PutAsync(released, cancellationToken).ConfigureAwait(false);
+        var record = Stage(caller, "legal-hold.release", released);
+        await holds.PutAsync(released, record, cancellationToken).ConfigureAwait(false);
         var others = (await holds.ListAsync(hold.TenantId, cancellationToken).ConfigureAwait(false)).Where(h => h.IsActive).ToList();
         foreach (var chain in await ChainsAsync(hold, cancellationToken).ConfigureAwait(false))
         {
@@ -77,7 +79,7 @@ public sealed class LegalHoldService(
             }
         }
 
-        await AuditAsync(caller, "legal-hold.release", released, cancellationToken).ConfigureAwait(false);
+        await trail.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -178,8 +180,9 @@ public sealed class LegalHoldService(
 
     private static HoldView View(LegalHold h, int chains) => new(h.HoldId, h.IncidentId, h.TenantId, h.From, h.To, h.Status, h.CreatedAt, h.ReleasedAt, chains);
 
-    private Task AuditAsync(Caller caller, string action, LegalHold hold, CancellationToken cancellationToken) =>
-        trail.WriteAsync(new AuditEvent(
+    /// <summary>The change's record, committed with the hold (the outbox) and appended after it.</summary>
+    private PendingAudit Stage(Caller caller, string action, LegalHold hold) =>
+        trail.Stage(new AuditEvent(
             AuditCategory.Operation, hold.TenantId, caller.UserId, action, hold.HoldId, "success", caller.SourceIp, caller.UserAgent,
             new Dictionary<string, string>
             {
@@ -187,5 +190,5 @@ public sealed class LegalHoldService(
                 ["from"] = hold.From.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["to"] = hold.To.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
                 ["actorTenantId"] = caller.TenantId,
-            }), cancellationToken);
+            }));
 }

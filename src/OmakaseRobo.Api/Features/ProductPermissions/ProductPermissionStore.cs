@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Problems;
@@ -69,7 +70,7 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
     }
 
     /// <summary>Defines a permission (<paramref name="isNew"/>) or changes its descriptions and flag; the usage counter is kept.</summary>
-    public async Task<PutOutcome> PutAsync(ProductPermissionRecord permission, bool isNew, CancellationToken cancellationToken)
+    public async Task<PutOutcome> PutAsync(ProductPermissionRecord permission, bool isNew, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(permission);
         var definition = new TransactWriteItem();
@@ -125,7 +126,7 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
         };
         try
         {
-            await WriteAsync([definition, catalogue], cancellationToken).ConfigureAwait(false);
+            await WriteAsync([definition, catalogue, record.Write], cancellationToken).ConfigureAwait(false);
             return PutOutcome.Done;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(1))
@@ -146,8 +147,8 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
         Busy,
     }
 
-    /// <summary>Removes a permission only while no role holds it: the counter check and the removal are one transaction.</summary>
-    public async Task<DeleteOutcome> DeleteAsync(string name, CancellationToken cancellationToken)
+    /// <summary>Removes a permission only while no role holds it: the counter check, the removal and its audit record are one transaction.</summary>
+    public async Task<DeleteOutcome> DeleteAsync(string name, PendingAudit record, CancellationToken cancellationToken)
     {
         try
         {
@@ -175,6 +176,7 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
                         ExpressionAttributeValues = new() { [":name"] = Attr.StringSet([name]) },
                     },
                 },
+                record.Write,
             ], cancellationToken).ConfigureAwait(false);
             return DeleteOutcome.Deleted;
         }

@@ -70,16 +70,17 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
             var permission = new ProductPermissionRecord(
                 name, request.Description!.Ja!.Trim(), request.Description.En!.Trim(), request.Privileged ?? existing?.Privileged ?? false,
                 existing?.Uses ?? 0, existing?.CreatedAt ?? now, now);
-            switch (await store.PutAsync(permission, isNew: existing is null, cancellationToken).ConfigureAwait(false))
+            var record = Stage(caller, "permission.put", name, new()
+            {
+                ["privileged"] = permission.Privileged ? "true" : "false",
+                ["previous"] = existing is null ? "(new)" : $"privileged={(existing.Privileged ? "true" : "false")}",
+            });
+            switch (await store.PutAsync(permission, isNew: existing is null, record, cancellationToken).ConfigureAwait(false))
             {
                 case ProductPermissionStore.PutOutcome.Full:
                     return new Failure.Conflict($"There are already {ProductPermissionStore.MaxPermissions} product permissions.");
                 case ProductPermissionStore.PutOutcome.Done:
-                    await AuditAsync(caller, "permission.put", name, new()
-                    {
-                        ["privileged"] = permission.Privileged ? "true" : "false",
-                        ["previous"] = existing is null ? "(new)" : $"privileged={(existing.Privileged ? "true" : "false")}",
-                    }, cancellationToken).ConfigureAwait(false);
+                    await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
                     return ToItem(permission);
             }
         }
@@ -100,7 +101,8 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
             return new Failure.NotFound();
         }
 
-        switch (await store.DeleteAsync(name, cancellationToken).ConfigureAwait(false))
+        var record = Stage(caller, "permission.delete", name, []);
+        switch (await store.DeleteAsync(name, record, cancellationToken).ConfigureAwait(false))
         {
             case ProductPermissionStore.DeleteOutcome.NotFound:
                 return new Failure.NotFound();
@@ -110,13 +112,14 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
                 return new Failure.Conflict("A role holding this permission is being changed; try again.");
         }
 
-        await AuditAsync(caller, "permission.delete", name, [], cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return Completed.Value;
     }
 
     private static PermissionItem ToItem(ProductPermissionRecord p) => new(p.Name, ProductScope, new(p.Japanese, p.English), BuiltIn: false, p.Privileged);
 
-    private Task AuditAsync(Caller caller, string action, string target, Dictionary<string, string> details, CancellationToken cancellationToken) =>
-        audit.WriteAsync(new AuditEvent(
-            AuditCategory.Operation, BuiltInRoles.PlatformTenantId, caller.UserId, action, target, "success", caller.SourceIp, caller.UserAgent, details), cancellationToken);
+    /// <summary>The change's record, committed in its transaction (the outbox) and appended after it.</summary>
+    private PendingAudit Stage(Caller caller, string action, string target, Dictionary<string, string> details) =>
+        audit.Stage(new AuditEvent(
+            AuditCategory.Operation, BuiltInRoles.PlatformTenantId, caller.UserId, action, target, "success", caller.SourceIp, caller.UserAgent, details));
 }

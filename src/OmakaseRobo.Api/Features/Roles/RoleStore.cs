@@ -21,9 +21,10 @@ public sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
 
     /// <summary>
     /// Creates or replaces a role, in one transaction with <paramref name="usage"/> (the product permission counters,
-    /// see ProductPermissionStore.UsageWrites): only while the tenant is active and the role is still <paramref name="before"/>
-    /// (null: not defined), so counters computed from what was read stay exact under concurrent changes. With
-    /// <paramref name="onlyUnassigned"/> (the change makes the role privileged or no longer so) only while nobody holds it.
+    /// see ProductPermissionStore.UsageWrites, and the change's audit record): only while the tenant is active and the role
+    /// is still <paramref name="before"/> (null: not defined), so counters computed from what was read stay exact under
+    /// concurrent changes. With <paramref name="onlyUnassigned"/> (the change makes the role privileged or no longer so)
+    /// only while nobody holds it.
     /// </summary>
     public async Task<PutOutcome> PutAsync(
         string tenantId, string role, List<string>? before, IReadOnlyList<string> permissions, IReadOnlyList<TransactWriteItem> usage, bool onlyUnassigned,
@@ -88,7 +89,7 @@ public sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
 
     /// <summary>
     /// Deletes a role only while no user holds it and it still is <paramref name="before"/>: the counter check, the removal
-    /// and <paramref name="usage"/> (its product permissions counted once less) are one transaction.
+    /// and <paramref name="usage"/> (its product permissions counted once less, and the audit record) are one transaction.
     /// </summary>
     public async Task<DeleteOutcome> DeleteAsync(string tenantId, string role, List<string> before, IReadOnlyList<TransactWriteItem> usage, CancellationToken cancellationToken)
     {

@@ -80,9 +80,14 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPe
         var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         tenant.Roles.TryGetValue(roleName, out var before);
         var usage = products.UsageWrites(before ?? [], granted, IsProduct);
+        var record = Stage(caller, tenantId, "role.put", roleName, new()
+        {
+            ["permissions"] = string.Join(',', granted),
+            ["previous"] = before is not null ? string.Join(',', before) : "(new)",
+        });
         // Whether a role is privileged cannot change while users hold it: their count against adminLimit was taken with it.
         var flips = before is not null && Privilege.Grants(before) != Privilege.Grants(granted);
-        switch (await roles.PutAsync(tenantId, roleName, before, granted, usage, flips, cancellationToken).ConfigureAwait(false))
+        switch (await roles.PutAsync(tenantId, roleName, before, granted, [.. usage, record.Write], flips, cancellationToken).ConfigureAwait(false))
         {
             case RoleStore.PutOutcome.Assigned:
                 return new Failure.Conflict("The role is assigned: it cannot become privileged, or stop being so, while users hold it. Define a new role instead.");
@@ -94,11 +99,7 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPe
                 return Failure.InvalidField("permissions", FieldMessages.UnknownValue);
         }
 
-        await AuditAsync(caller, tenantId, "role.put", roleName, new()
-        {
-            ["permissions"] = string.Join(',', granted),
-            ["previous"] = tenant.Roles.TryGetValue(roleName, out var previous) ? string.Join(',', previous) : "(new)",
-        }, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new RoleItem(roleName, granted, false);
     }
 
@@ -121,7 +122,8 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPe
             return new Failure.NotFound();
         }
 
-        switch (await roles.DeleteAsync(tenantId, roleName, before, products.UsageWrites(before, [], IsProduct), cancellationToken).ConfigureAwait(false))
+        var record = Stage(caller, tenantId, "role.delete", roleName, []);
+        switch (await roles.DeleteAsync(tenantId, roleName, before, [.. products.UsageWrites(before, [], IsProduct), record.Write], cancellationToken).ConfigureAwait(false))
         {
             case RoleStore.DeleteOutcome.Changed:
                 return new Failure.Conflict("The role changed meanwhile; read it and try again.");
@@ -131,7 +133,7 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPe
                 return new Failure.NotFound();
         }
 
-        await AuditAsync(caller, tenantId, "role.delete", roleName, [], cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return Completed.Value;
     }
 
@@ -151,6 +153,7 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPe
             : role == BuiltInRoles.Admin || tenant.Roles.ContainsKey(role);
     }
 
-    private Task AuditAsync(Caller caller, string tenantId, string action, string target, Dictionary<string, string> details, CancellationToken cancellationToken) =>
-        audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, action, target, details: details, tenantId: tenantId), cancellationToken);
+    /// <summary>The change's record, committed in its transaction (the outbox) and appended after it.</summary>
+    private PendingAudit Stage(Caller caller, string tenantId, string action, string target, Dictionary<string, string> details) =>
+        audit.Stage(AuditEvent.By(caller, AuditCategory.Operation, action, target, details: details, tenantId: tenantId));
 }

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -20,7 +21,7 @@ internal sealed class ServiceClientStore(IAmazonDynamoDB dynamo, OmakaseOptions 
 
     public static Dictionary<string, AttributeValue> Key(string clientId) => MainItems.ServiceClient.Key(clientId);
 
-    public async Task CreateAsync(ServiceClientRecord client, CancellationToken cancellationToken)
+    public async Task CreateAsync(ServiceClientRecord client, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var item = Key(client.ClientId);
@@ -37,7 +38,8 @@ internal sealed class ServiceClientStore(IAmazonDynamoDB dynamo, OmakaseOptions 
         item["createdBy"] = Attr.S(client.CreatedBy);
         item[TableSchema.Index1PartitionKey] = Attr.S(ListPartition);
         item[TableSchema.Index1SortKey] = Attr.S(client.ClientId);
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken).ConfigureAwait(false);
+        await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" } }], record, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<List<ServiceClientRecord>> ListAsync(CancellationToken cancellationToken)
@@ -52,19 +54,9 @@ internal sealed class ServiceClientStore(IAmazonDynamoDB dynamo, OmakaseOptions 
         return [.. items.Select(FromItem)];
     }
 
-    /// <summary>False when there was no such client.</summary>
-    public async Task<bool> DeleteAsync(string clientId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = Key(clientId), ConditionExpression = "attribute_exists(pk)" }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
-    }
+    /// <summary>Deletes the client with its audit record; false when there was no such client.</summary>
+    public Task<bool> DeleteAsync(string clientId, PendingAudit record, CancellationToken cancellationToken) =>
+        dynamo.TryCommitAsync(new TransactWriteItem { Delete = new Delete { TableName = Table, Key = Key(clientId), ConditionExpression = "attribute_exists(pk)" } }, record, cancellationToken);
 
     public static ServiceClientRecord FromItem(Dictionary<string, AttributeValue> item)
     {

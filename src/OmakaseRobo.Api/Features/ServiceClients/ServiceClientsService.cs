@@ -23,8 +23,9 @@ internal sealed class ServiceClientsService(ServiceClientStore store, IAuditTrai
         var secret = ServiceClientSecret.New();
         var client = new ServiceClientRecord(
             Ids.New(ServiceClientSecret.IdPrefix), request.Name!.Trim(), request.Description?.Trim(), ServiceClientSecret.Hash(secret), clock.GetUtcNow(), caller.UserId);
-        await store.CreateAsync(client, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(caller, "service-client.create", client.ClientId, new() { ["name"] = client.Name }, cancellationToken).ConfigureAwait(false);
+        var record = Stage(caller, "service-client.create", client.ClientId, new() { ["name"] = client.Name });
+        await store.CreateAsync(client, record, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new CreatedServiceClient(client.ClientId, secret, client.Name, client.Description, client.CreatedAt);
     }
 
@@ -36,16 +37,23 @@ internal sealed class ServiceClientsService(ServiceClientStore store, IAuditTrai
     public async Task<Outcome<Completed>> DeleteAsync(string clientId, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!ServiceClientSecret.IsClientId(clientId) || !await store.DeleteAsync(clientId, cancellationToken).ConfigureAwait(false))
+        if (!ServiceClientSecret.IsClientId(clientId))
         {
             return new Failure.NotFound();
         }
 
-        await AuditAsync(caller, "service-client.delete", clientId, [], cancellationToken).ConfigureAwait(false);
+        var record = Stage(caller, "service-client.delete", clientId, []);
+        if (!await store.DeleteAsync(clientId, record, cancellationToken).ConfigureAwait(false))
+        {
+            return new Failure.NotFound();
+        }
+
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return Completed.Value;
     }
 
-    private Task AuditAsync(Caller caller, string action, string target, Dictionary<string, string> details, CancellationToken cancellationToken) =>
-        audit.WriteAsync(new AuditEvent(
-            AuditCategory.Operation, BuiltInRoles.PlatformTenantId, caller.UserId, action, target, "success", caller.SourceIp, caller.UserAgent, details), cancellationToken);
+    /// <summary>The change's record, committed in its transaction (the outbox) and appended after it.</summary>
+    private PendingAudit Stage(Caller caller, string action, string target, Dictionary<string, string> details) =>
+        audit.Stage(new AuditEvent(
+            AuditCategory.Operation, BuiltInRoles.PlatformTenantId, caller.UserId, action, target, "success", caller.SourceIp, caller.UserAgent, details));
 }

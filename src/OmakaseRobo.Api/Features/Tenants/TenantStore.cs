@@ -1,3 +1,4 @@
+using OmakaseRobo.Api.Platform.Auditing;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Platform.Hosting;
@@ -57,21 +58,25 @@ public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         return [.. items.Select(FromItem)];
     }
 
-    /// <summary>Stores a new tenant; fails if the id exists.</summary>
-    public async Task CreateAsync(TenantRecord tenant, CancellationToken cancellationToken) =>
-        await dynamo.PutItemAsync(new PutItemRequest
-        {
-            TableName = options.Tables.Main,
-            Item = ToItem(tenant),
-            ConditionExpression = "attribute_not_exists(pk)",
-        }, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Active to terminated in one conditional write; false when the tenant is not active (or does not exist).</summary>
-    public async Task<bool> TerminateAsync(string tenantId, DateTimeOffset now, DateTimeOffset deleteAfter, CancellationToken cancellationToken)
+    /// <summary>Stores a new tenant, with its audit record when given (the bootstrap's platform tenant has none); fails if the id exists.</summary>
+    public async Task CreateAsync(TenantRecord tenant, CancellationToken cancellationToken, PendingAudit? record = null)
     {
-        try
+        var put = new Put { TableName = options.Tables.Main, Item = ToItem(tenant), ConditionExpression = "attribute_not_exists(pk)" };
+        if (record is not null)
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            await dynamo.CommitAsync([new TransactWriteItem { Put = put }], record, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = put.TableName, Item = put.Item, ConditionExpression = put.ConditionExpression }, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Active to terminated with its audit record in one transaction; false when the tenant is not active (or does not exist).</summary>
+    public Task<bool> TerminateAsync(string tenantId, DateTimeOffset now, DateTimeOffset deleteAfter, PendingAudit record, CancellationToken cancellationToken) =>
+        dynamo.TryCommitAsync(new TransactWriteItem
+        {
+            Update = new Update
             {
                 TableName = options.Tables.Main,
                 Key = Key(tenantId),
@@ -85,14 +90,8 @@ public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
                     [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
                     [":after"] = Attr.N(deleteAfter.ToUnixTimeMilliseconds()),
                 },
-            }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
-    }
+            },
+        }, record, cancellationToken);
 
     public static Dictionary<string, AttributeValue> ToItem(TenantRecord tenant)
     {

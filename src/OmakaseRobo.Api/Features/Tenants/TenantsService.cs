@@ -30,12 +30,13 @@ public sealed class TenantsService(TenantStore tenants, IAuditTrail audit, Omaka
         var tenant = new TenantRecord(
             Ids.New("t"), request.Name!.Trim(), request.AdminLimit ?? DefaultAdminLimit, request.RequireMfaForAdmins ?? true, 0,
             TenantRecord.Active, clock.GetUtcNow(), new Dictionary<string, List<string>>());
-        await tenants.CreateAsync(tenant, cancellationToken).ConfigureAwait(false);
-        await audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "tenant.create", tenant.TenantId, tenantId: tenant.TenantId, details: new()
+        var record = audit.Stage(AuditEvent.By(caller, AuditCategory.Operation, "tenant.create", tenant.TenantId, tenantId: tenant.TenantId, details: new()
         {
             ["adminLimit"] = tenant.AdminLimit.ToString(CultureInfo.InvariantCulture),
             ["requireMfaForAdmins"] = tenant.RequireMfaForAdmins ? "true" : "false",
-        }), cancellationToken).ConfigureAwait(false);
+        }));
+        await tenants.CreateAsync(tenant, cancellationToken, record).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new CreatedTenant(tenant.TenantId);
     }
 
@@ -49,19 +50,25 @@ public sealed class TenantsService(TenantStore tenants, IAuditTrail audit, Omaka
             return new Failure.Conflict("The platform tenant cannot be terminated.");
         }
 
+        if (!Ids.IsWellFormed(tenantId))
+        {
+            return new Failure.NotFound(); // no such tenant, and no audit record can name it
+        }
+
         var now = clock.GetUtcNow();
         var deleteAfter = now + options.TerminationGracePeriod;
-        if (!await tenants.TerminateAsync(tenantId, now, deleteAfter, cancellationToken).ConfigureAwait(false))
+        var record = audit.Stage(AuditEvent.By(caller, AuditCategory.Operation, "tenant.terminate", tenantId, tenantId: tenantId, details: new()
+        {
+            ["dataDeletionAfter"] = deleteAfter.ToString("O", CultureInfo.InvariantCulture),
+        }));
+        if (!await tenants.TerminateAsync(tenantId, now, deleteAfter, record, cancellationToken).ConfigureAwait(false))
         {
             return await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null
                 ? new Failure.NotFound()
                 : new Failure.Conflict("The tenant is already terminated.");
         }
 
-        await audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "tenant.terminate", tenantId, tenantId: tenantId, details: new()
-        {
-            ["dataDeletionAfter"] = deleteAfter.ToString("O", CultureInfo.InvariantCulture),
-        }), cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new TerminationAccepted(tenantId, now, deleteAfter);
     }
 }

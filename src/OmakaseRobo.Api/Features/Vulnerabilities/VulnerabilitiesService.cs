@@ -44,12 +44,13 @@ public sealed class VulnerabilitiesService(VulnerabilityStore store, IAuditTrail
         var finding = new VulnerabilityRecord(
             Ids.New("v"), request.Title!.Trim(), request.Severity!, request.Component?.Trim(), request.Reference?.Trim(), VulnerabilityRecord.Open,
             now, DueAt(request.Severity!, now, options.Vulnerabilities), caller.UserId, null, null, null);
-        await store.CreateAsync(finding, cancellationToken).ConfigureAwait(false);
-        await audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "vulnerability.create", finding.VulnerabilityId, tenantId: BuiltInRoles.PlatformTenantId, details: new()
+        var record = audit.Stage(AuditEvent.By(caller, AuditCategory.Operation, "vulnerability.create", finding.VulnerabilityId, tenantId: BuiltInRoles.PlatformTenantId, details: new()
         {
             ["severity"] = finding.Severity,
             ["dueAt"] = finding.DueAt.ToString("O", CultureInfo.InvariantCulture),
-        }), cancellationToken).ConfigureAwait(false);
+        }));
+        await store.CreateAsync(finding, record, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return VulnerabilityView.From(finding, now);
     }
 
@@ -81,16 +82,18 @@ public sealed class VulnerabilitiesService(VulnerabilityStore store, IAuditTrail
         }
 
         var now = clock.GetUtcNow();
-        var closed = await store.CloseAsync(vulnerabilityId, request.Note!.Trim(), caller.UserId, now, cancellationToken).ConfigureAwait(false);
-        if (closed is null)
+        PendingAudit? record = null;
+        var closed = await store.CloseAsync(vulnerabilityId, request.Note!.Trim(), caller.UserId, now, finding => record = audit.Stage(AuditEvent.By(
+            caller, AuditCategory.Operation, "vulnerability.close", vulnerabilityId, tenantId: BuiltInRoles.PlatformTenantId, details: new()
+            {
+                ["overdue"] = now > finding.DueAt ? "true" : "false",
+            })), cancellationToken).ConfigureAwait(false);
+        if (closed is null || record is null)
         {
             return new Failure.NotFound();
         }
 
-        await audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "vulnerability.close", vulnerabilityId, tenantId: BuiltInRoles.PlatformTenantId, details: new()
-        {
-            ["overdue"] = now > closed.DueAt ? "true" : "false",
-        }), cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return VulnerabilityView.From(closed, now);
     }
 

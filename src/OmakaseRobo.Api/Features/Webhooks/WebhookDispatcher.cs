@@ -7,52 +7,79 @@ using OmakaseRobo.Api;
 namespace OmakaseRobo.Api.Features.Webhooks;
 
 /// <summary>
-/// Delivers events to a tenant's webhook, signed, and records every attempt. The first attempt is made at once;
-/// a failure is retried with back-off (1 min, 5 min, 30 min, 2 h, 6 h) by the retry sweep (job retry-webhooks),
-/// always with the same body and delivery id so a receiver can drop duplicates.
+/// Delivers events to a tenant's webhook, signed, and records every attempt. A delivery is stored pending first, in the
+/// same transaction as what it announces (a notice), and attempted at once, all of a call's deliveries together within
+/// a bounded time; whatever did not succeed in it is left pending, and retried with back-off (1 min, 5 min, 30 min,
+/// 2 h, 6 h) by the retry sweep (job retry-webhooks), always with the same body and delivery id so a receiver can drop duplicates.
 /// </summary>
 public sealed partial class WebhookDispatcher(
     WebhookStore store, EnvelopeCipher cipher, HttpClient http, TimeProvider clock, ILogger<WebhookDispatcher> logger)
 {
     public const string NoticeEvent = "security-notice";
+    private const int ParallelRetries = 16;
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(6)];
 
     public static EncryptionContext SecretContext(string tenantId) => new(tenantId, "webhook-secret", tenantId);
 
-    /// <summary>Records and attempts a delivery; nothing when the tenant has no webhook.</summary>
-    public async Task<DeliveryRecord?> SendAsync(string tenantId, WebhookNotice notice, CancellationToken cancellationToken)
+    /// <summary>
+    /// A notice's delivery as it is first stored: pending, due for the retry sweep only after the first back-off, so the
+    /// sweep does not race the attempt made at once.
+    /// </summary>
+    public static DeliveryRecord NewDelivery(string tenantId, string deliveryId, WebhookNotice notice, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(notice);
-        var config = await store.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        if (config is null)
-        {
-            return null;
-        }
-
-        var now = clock.GetUtcNow();
-        var deliveryId = Ids.New("d");
         var body = JsonSerializer.Serialize(new WebhookPayload(deliveryId, NoticeEvent, tenantId, now, notice), AppJsonContext.Default.WebhookPayload);
-        var delivery = new DeliveryRecord(tenantId, deliveryId, NoticeEvent, body, DeliveryRecord.Pending, 0, null, now, now);
-        return await AttemptAsync(delivery, config, cancellationToken).ConfigureAwait(false);
+        return new DeliveryRecord(tenantId, deliveryId, NoticeEvent, body, DeliveryRecord.Pending, 0, null, now, now + Backoff[0]);
     }
 
-    /// <summary>The retry sweep: every pending delivery whose time has come gets one more attempt.</summary>
+    /// <summary>Which of these tenants have a webhook: only they get a delivery.</summary>
+    public async Task<HashSet<string>> TenantsWithWebhookAsync(IEnumerable<string> tenantIds, CancellationToken cancellationToken) =>
+        [.. (await store.GetManyAsync(tenantIds, cancellationToken).ConfigureAwait(false)).Select(c => c.TenantId)];
+
+    /// <summary>
+    /// Attempts stored deliveries all at once, for at most <paramref name="budget"/> in total (an I/O deadline, by the
+    /// wall clock): a receiver that hangs costs the caller the budget, not its timeout. Returns how many were delivered.
+    /// </summary>
+    public async Task<int> DeliverWithinAsync(IReadOnlyList<DeliveryRecord> deliveries, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        window.CancelAfter(budget);
+        var attempts = deliveries.Select(d => AttemptStoredAsync(d, window.Token)).ToList();
+        var delivered = await Task.WhenAll(attempts).ConfigureAwait(false);
+        return delivered.Count(d => d);
+    }
+
+    /// <summary>The retry sweep: every pending delivery whose time has come gets one more attempt, several at once.</summary>
     public async Task<int> RetryDueAsync(CancellationToken cancellationToken)
     {
         var due = await store.DueAsync(clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        foreach (var delivery in due)
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ParallelRetries, CancellationToken = cancellationToken }, async (delivery, token) =>
         {
-            var config = await store.GetAsync(delivery.TenantId, cancellationToken).ConfigureAwait(false);
+            var config = await store.GetAsync(delivery.TenantId, token).ConfigureAwait(false);
             if (config is null)
             {
-                await store.SaveDeliveryAsync(delivery with { Status = DeliveryRecord.Failed, NextAttemptAt = null }, cancellationToken).ConfigureAwait(false);
-                continue;
+                await store.SaveDeliveryAsync(delivery with { Status = DeliveryRecord.Failed, NextAttemptAt = null }, token).ConfigureAwait(false);
+                return;
             }
 
-            await AttemptAsync(delivery, config, cancellationToken).ConfigureAwait(false);
-        }
-
+            await AttemptAsync(delivery, config, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         return due.Count;
+    }
+
+    /// <summary>One attempt within the window; cut off by it, the delivery stays as stored: pending, for the sweep.</summary>
+    private async Task<bool> AttemptStoredAsync(DeliveryRecord delivery, CancellationToken window)
+    {
+        try
+        {
+            var config = await store.GetAsync(delivery.TenantId, window).ConfigureAwait(false);
+            return config is not null && (await AttemptAsync(delivery, config, window).ConfigureAwait(false)).Status == DeliveryRecord.Delivered;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogLeftPending(logger, exception, delivery.DeliveryId);
+            return false;
+        }
     }
 
     private async Task<DeliveryRecord> AttemptAsync(DeliveryRecord delivery, WebhookConfig config, CancellationToken cancellationToken)
@@ -91,6 +118,9 @@ public sealed partial class WebhookDispatcher(
         await store.SaveDeliveryAsync(updated, cancellationToken).ConfigureAwait(false);
         return updated;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} left pending for the retry sweep")]
+    private static partial void LogLeftPending(ILogger logger, Exception exception, string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string deliveryId, string reason);

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -31,7 +32,8 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 
     private static Dictionary<string, AttributeValue> DeliveryKey(string tenantId, string deliveryId) => MainItems.WebhookDelivery.Key(tenantId, deliveryId);
 
-    public async Task PutAsync(WebhookConfig config, CancellationToken cancellationToken)
+    /// <summary>Sets the webhook and its audit record in one transaction.</summary>
+    public async Task PutAsync(WebhookConfig config, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         var item = ConfigKey(config.TenantId);
@@ -39,7 +41,7 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
         item["url"] = Attr.S(config.Url);
         item["secret"] = Attr.S(config.SealedSecret);
         item["updatedAt"] = Attr.N(config.UpdatedAt.ToUnixTimeMilliseconds());
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item }, cancellationToken).ConfigureAwait(false);
+        await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item } }], record, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WebhookConfig?> GetAsync(string tenantId, CancellationToken cancellationToken)
@@ -50,7 +52,17 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
             : null;
     }
 
-    public async Task SaveDeliveryAsync(DeliveryRecord delivery, CancellationToken cancellationToken)
+    public Task SaveDeliveryAsync(DeliveryRecord delivery, CancellationToken cancellationToken) =>
+        dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = DeliveryToItem(delivery) }, cancellationToken);
+
+    /// <summary>A new delivery as one item of another change's transaction (a notice stores its deliveries with it).</summary>
+    public TransactWriteItem DeliveryWrite(DeliveryRecord delivery) => new() { Put = new Put { TableName = Table, Item = DeliveryToItem(delivery) } };
+
+    /// <summary>The webhooks of <paramref name="tenantIds"/>, where they have one.</summary>
+    public async Task<List<WebhookConfig>> GetManyAsync(IEnumerable<string> tenantIds, CancellationToken cancellationToken) =>
+        [.. (await Task.WhenAll(tenantIds.Select(t => GetAsync(t, cancellationToken))).ConfigureAwait(false)).OfType<WebhookConfig>()];
+
+    private static Dictionary<string, AttributeValue> DeliveryToItem(DeliveryRecord delivery)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var item = DeliveryKey(delivery.TenantId, delivery.DeliveryId);
@@ -75,7 +87,7 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
             item[TableSchema.Index1SortKey] = Attr.S($"{next.ToUnixTimeMilliseconds():D15}#{delivery.TenantId}#{delivery.DeliveryId}");
         }
 
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item }, cancellationToken).ConfigureAwait(false);
+        return item;
     }
 
     public async Task<List<DeliveryRecord>> ListDeliveriesAsync(string tenantId, CancellationToken cancellationToken)

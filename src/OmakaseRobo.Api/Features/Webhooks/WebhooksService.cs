@@ -23,8 +23,9 @@ public sealed class WebhooksService(WebhookStore store, WebhookAddressPolicy pol
 
         var now = clock.GetUtcNow();
         var sealedSecret = await cipher.SealAsync(Encoding.UTF8.GetBytes(request.Secret!), WebhookDispatcher.SecretContext(tenantId), cancellationToken).ConfigureAwait(false);
-        await store.PutAsync(new WebhookConfig(tenantId, request.Url!, sealedSecret, now), cancellationToken).ConfigureAwait(false);
-        await audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "webhook.put", tenantId, tenantId: tenantId, details: new() { ["url"] = request.Url! }), cancellationToken).ConfigureAwait(false);
+        var record = audit.Stage(AuditEvent.By(caller, AuditCategory.Operation, "webhook.put", tenantId, tenantId: tenantId, details: new() { ["url"] = request.Url! }));
+        await store.PutAsync(new WebhookConfig(tenantId, request.Url!, sealedSecret, now), record, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new WebhookView(request.Url!, now, []);
     }
 

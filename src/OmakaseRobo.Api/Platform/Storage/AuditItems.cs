@@ -73,6 +73,37 @@ public static class AuditItems
         public static Dictionary<string, AttributeValue> Key(string dayText, string tenantId) => Attr.Key(Partition, $"{dayText}#{tenantId}");
     }
 
+    /// <summary>
+    /// Audit records committed with their change but not yet in their chain (the outbox). Spread over a few partitions so
+    /// no one partition takes every audited write; sorted by the time they were queued, so the drain reads the oldest first.
+    /// No ttl: an outbox item leaves only by being appended to its chain.
+    /// </summary>
+    public static class Outbox
+    {
+        public const string Type = "audit-outbox";
+        public const string PartitionPrefix = "AUDIT-OUTBOX#";
+        public const int Shards = 8;
+
+        public static string Partition(int shard) => PartitionPrefix + shard.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>The sort key: milliseconds (fixed width, so keys sort by time), then the id.</summary>
+        public static string SortKey(DateTimeOffset queuedAt, string outboxId) =>
+            string.Create(CultureInfo.InvariantCulture, $"{queuedAt.ToUnixTimeMilliseconds():D15}#{outboxId}");
+
+        /// <summary>Every key queued before <paramref name="time"/> sorts below this one.</summary>
+        public static string SortKeyBefore(DateTimeOffset time) =>
+            string.Create(CultureInfo.InvariantCulture, $"{time.ToUnixTimeMilliseconds():D15}");
+
+        public static int ShardOf(string outboxId)
+        {
+            ArgumentNullException.ThrowIfNull(outboxId);
+            return outboxId.Length == 0 ? 0 : outboxId[^1] % Shards;
+        }
+
+        public static Dictionary<string, AttributeValue> Key(string outboxId, DateTimeOffset queuedAt) =>
+            Attr.Key(Partition(ShardOf(outboxId)), SortKey(queuedAt, outboxId));
+    }
+
     public static readonly IReadOnlyList<ItemKind> Kinds =
     [
         new("audit", Record.Type, "AUDIT#{tenant}#{day}", "EVENT#{sequence}", "Audit"),
@@ -81,6 +112,7 @@ public static class AuditItems
         new("audit", LatestCheckpoint.Type, "AUDIT-CHAINS#{tenant}", "CHECKPOINT", "Audit"),
         new("audit", PurgeLedger.Type, "AUDIT-PURGE#{day}", "{tenant}", "Audit"),
         new("audit", PurgePending.Type, "AUDIT-PURGE#PENDING", "{day}#{tenant}", "Audit"),
+        new("audit", Outbox.Type, "AUDIT-OUTBOX#{shard}", "{ms}#{outbox}", "Audit"),
         new("audit", MainItems.BackupCanary.Type, "CANARY", "#CANARY", "Backups"),
     ];
 }

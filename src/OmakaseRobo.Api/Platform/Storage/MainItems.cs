@@ -91,6 +91,22 @@ public static class MainItems
             Attr.Key(Tenant.Partition(tenantId), string.Create(CultureInfo.InvariantCulture, $"{SortPrefix}{createdAt.ToUnixTimeMilliseconds():D15}#{incidentId}#{sequence:D3}"));
     }
 
+    /// <summary>
+    /// A notice too large for one transaction, stored with the incident's change before its chunks; deleted with the
+    /// last chunk. Listed in gsi1 so retry-webhooks finishes one whose process died between chunks.
+    /// </summary>
+    public static class NoticeDispatch
+    {
+        public const string Type = "notice-dispatch";
+        public const string ListPartition = "NOTICE-DISPATCH";
+
+        public static Dictionary<string, AttributeValue> Key(string incidentId, int sequence) =>
+            Attr.Key(Incident.Partition(incidentId), string.Create(CultureInfo.InvariantCulture, $"DISPATCH#{sequence:D3}"));
+
+        public static string ListSortKey(DateTimeOffset createdAt, string incidentId) =>
+            string.Create(CultureInfo.InvariantCulture, $"{createdAt.ToUnixTimeMilliseconds():D15}#{incidentId}");
+    }
+
     public static class LegalHold
     {
         public const string Type = "legal-hold";
@@ -215,6 +231,7 @@ public static class MainItems
         new("main", Incident.Type, "INCIDENT#{incident}", "#INCIDENT", "Incidents"),
         new("main", IncidentLink.Type, "TENANT#{tenant}", "INCIDENT#{incident}", "Incidents"),
         new("main", Notice.Type, "TENANT#{tenant}", "NOTICE#{ms}#{incident}#{n}", "Incidents"),
+        new("main", NoticeDispatch.Type, "INCIDENT#{incident}", "DISPATCH#{n}", "Incidents"),
         new("main", LegalHold.Type, "INCIDENT#{incident}", "HOLD#{hold}", "Audit"),
         new("main", Vulnerability.Type, "VULN#{id}", "#VULN", "Vulnerabilities"),
         new("main", Webhook.Type, "TENANT#{tenant}", "#WEBHOOK", "Webhooks"),
