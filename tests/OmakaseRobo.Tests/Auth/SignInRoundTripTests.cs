@@ -7,7 +7,8 @@ namespace OmakaseRobo.Tests.Auth;
 /// <summary>
 /// What a sign-in costs in DynamoDB before bcrypt, counted by a proxy in front of DynamoDB Local: the email's item, then
 /// one write that reserves the attempt and answers the user, the tenant read alongside bcrypt; an unknown user makes two
-/// reads, so both reach bcrypt after two round trips.
+/// reads, so both reach bcrypt after two round trips; after it, the session (one transaction with its audit record) and
+/// the counter reset go side by side.
 /// </summary>
 public sealed class SignInRoundTripTests
 {
@@ -34,6 +35,6 @@ public sealed class SignInRoundTripTests
         Assert.Equal(["GetItem", "UpdateItem", "GetItem"], wrong);
         Assert.Equal(["GetItem", "GetItem"], unknown);
         Assert.Equal(["GetItem", "UpdateItem", "GetItem"], right[..3]);
-        Assert.Equal(["PutItem", "UpdateItem"], right[3..].Order(StringComparer.Ordinal)); // the session and the reset counter, side by side
+        Assert.Equal(["TransactWriteItems", "UpdateItem"], right[3..].Order(StringComparer.Ordinal)); // the session with its audit record, and the reset counter, side by side
     }
 }

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace OmakaseRobo.Tests.Reliability;
 
 /// <summary>Notices are never lost and never wait for a receiver: stored with their deliveries, attempted within a bounded window.</summary>
+[Collection(TimedAlone.Name)]
 public sealed class NoticeTarpitTests(ITestOutputHelper output)
 {
     private const int Receivers = 10;

@@ -27,8 +27,9 @@ public sealed class AccountService(
 
     public async Task LogoutAsync(Caller caller, CancellationToken cancellationToken)
     {
-        await sessions.DeleteAsync(caller.TokenHash, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(caller, "logout", caller.SessionId, cancellationToken).ConfigureAwait(false);
+        var record = Stage(caller, "logout", caller.SessionId);
+        await sessions.DeleteAsync(caller.TokenHash, record, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Outcome<Completed>> ChangePasswordAsync(Caller caller, string currentPassword, string newPassword, CancellationToken cancellationToken)
@@ -57,13 +58,14 @@ public sealed class AccountService(
         }
 
         var stamp = UserStore.NewStamp();
-        if (!await passwords.ChangePasswordAsync(user, hasher.Hash(newPassword), sessions.KeepUnderNewStamp(caller.TokenHash, stamp), stamp, cancellationToken).ConfigureAwait(false))
+        var record = Stage(caller, "password.change", caller.UserId);
+        if (!await passwords.ChangePasswordAsync(user, hasher.Hash(newPassword), sessions.KeepUnderNewStamp(caller.TokenHash, stamp), stamp, record, cancellationToken).ConfigureAwait(false))
         {
             return new Failure.Conflict("The password was changed meanwhile.");
         }
 
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         await sessions.RevokeAllForUserAsync(caller.TenantId, caller.UserId, keepSessionId: caller.SessionId, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(caller, "password.change", caller.UserId, cancellationToken).ConfigureAwait(false);
         return Completed.Value;
     }
 
@@ -88,12 +90,13 @@ public sealed class AccountService(
 
         var secret = TotpAuthenticator.NewSecret();
         var sealedSecret = await cipher.SealAsync(secret, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
-        if (!await authenticators.SetPendingTotpAsync(user, sealedSecret, cancellationToken).ConfigureAwait(false))
+        var record = Stage(caller, "mfa.enrolment.start", caller.UserId);
+        if (!await authenticators.SetPendingTotpAsync(user, sealedSecret, record, cancellationToken).ConfigureAwait(false))
         {
             return enabled;
         }
 
-        await AuditAsync(caller, "mfa.enrolment.start", caller.UserId, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         var base32 = TotpAuthenticator.Base32(secret);
         var uri = TotpAuthenticator.OtpAuthUri(base32, user.Email);
         return new TotpEnrollmentResponse(base32, uri, TotpAuthenticator.QrCodeSvg(uri));
@@ -118,12 +121,13 @@ public sealed class AccountService(
         }
 
         var codes = TotpAuthenticator.NewRecoveryCodes();
-        if (!await authenticators.ConfirmTotpAsync(user, step, codes.Select(TotpAuthenticator.HashRecoveryCode), cancellationToken).ConfigureAwait(false))
+        var record = Stage(caller, "mfa.enrolment.confirm", caller.UserId);
+        if (!await authenticators.ConfirmTotpAsync(user, step, codes.Select(TotpAuthenticator.HashRecoveryCode), record, cancellationToken).ConfigureAwait(false))
         {
             return invalid;
         }
 
-        await AuditAsync(caller, "mfa.enrolment.confirm", caller.UserId, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new RecoveryCodesResponse(codes);
     }
 
@@ -161,12 +165,13 @@ public sealed class AccountService(
 
         await lockouts.ReleaseAttemptAsync(user, null, cancellationToken).ConfigureAwait(false);
         var codes = TotpAuthenticator.NewRecoveryCodes();
-        if (!await authenticators.ReplaceRecoveryCodesAsync(user, codes.Select(TotpAuthenticator.HashRecoveryCode), cancellationToken).ConfigureAwait(false))
+        var record = Stage(caller, "mfa.recovery-codes.renew", caller.UserId);
+        if (!await authenticators.ReplaceRecoveryCodesAsync(user, codes.Select(TotpAuthenticator.HashRecoveryCode), record, cancellationToken).ConfigureAwait(false))
         {
             return new Failure.Conflict("MFA changed meanwhile.");
         }
 
-        await AuditAsync(caller, "mfa.recovery-codes.renew", caller.UserId, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new RecoveryCodesResponse(codes);
     }
 
@@ -190,8 +195,9 @@ public sealed class AccountService(
             return new Failure.NotFound();
         }
 
-        await sessions.DeleteAsync(session.TokenHash, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(caller, "session.end", sessionId, cancellationToken).ConfigureAwait(false);
+        var record = Stage(caller, "session.end", sessionId);
+        await sessions.DeleteAsync(session.TokenHash, record, cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return Completed.Value;
     }
 
@@ -237,6 +243,10 @@ public sealed class AccountService(
         return null;
     }
 
+    /// <summary>The record of a change, committed with it.</summary>
+    private PendingAudit Stage(Caller caller, string action, string? target) => audit.Stage(AuditEvent.By(caller, AuditCategory.Auth, action, target));
+
+    /// <summary>A failed or refused attempt changes nothing but the counter: its record is written on its own.</summary>
     private Task AuditAsync(Caller caller, string action, string? target, CancellationToken cancellationToken, string outcome = "success") =>
         audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Auth, action, target, outcome), cancellationToken);
 }

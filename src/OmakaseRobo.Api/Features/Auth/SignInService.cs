@@ -85,16 +85,17 @@ public sealed class SignInService(
             // Half a sign-in: the password's own reservation is given back, earlier failures (of either factor) stay.
             var released = lockouts.ReleaseAttemptAsync(user, upgraded, cancellationToken);
             var mfaToken = BearerToken.Issue(user.TenantId, user.UserId);
-            await Task.WhenAll(
-                released,
-                challenges.CreateAsync(mfaToken, user.SecurityStamp, now, cancellationToken),
-                AuditAsync(tenantId, user.UserId, "sign-in.password", "success", origin, cancellationToken)).ConfigureAwait(false);
+            var challenged = Stage(tenantId, user.UserId, "sign-in.password", "success", origin);
+            await Task.WhenAll(released, challenges.CreateAsync(mfaToken, user.SecurityStamp, now, challenged, cancellationToken)).ConfigureAwait(false);
+            await audit.AppendAsync(challenged, cancellationToken).ConfigureAwait(false);
             return new SignInStep.MfaRequired(mfaToken.Value);
         }
 
         var recorded = lockouts.RecordSignInAsync(user, now, upgraded, cancellationToken);
-        var session = IssueSessionAsync(user, tenant, origin, cancellationToken);
-        await Task.WhenAll(recorded, session, AuditAsync(tenantId, user.UserId, "sign-in", "success", origin, cancellationToken)).ConfigureAwait(false);
+        var record = Stage(tenantId, user.UserId, "sign-in", "success", origin);
+        var session = IssueSessionAsync(user, tenant, origin, record, cancellationToken);
+        await Task.WhenAll(recorded, session).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new SignInStep.SessionIssued(await session.ConfigureAwait(false));
     }
 
@@ -131,21 +132,24 @@ public sealed class SignInService(
 
         await challenges.DeleteAsync(mfaToken, cancellationToken).ConfigureAwait(false);
         await lockouts.RecordSignInAsync(user, now, null, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(user.TenantId, user.UserId, method == "recovery-code" ? "sign-in.recovery-code" : "sign-in.mfa", "success", origin, cancellationToken).ConfigureAwait(false);
-        return new SignInStep.SessionIssued(await IssueSessionAsync(user, tenant, origin, cancellationToken, secondFactor: method).ConfigureAwait(false));
+        var record = Stage(user.TenantId, user.UserId, method == "recovery-code" ? "sign-in.recovery-code" : "sign-in.mfa", "success", origin);
+        var session = await IssueSessionAsync(user, tenant, origin, record, cancellationToken, secondFactor: method).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+        return new SignInStep.SessionIssued(session);
     }
 
     /// <summary>From the fifth consecutive failure: 1 s, doubling each time, at most 15 minutes.</summary>
     public static TimeSpan LockoutFor(int failures) => UserLockoutStore.LockoutFor(failures);
 
-    private async Task<SessionResponse> IssueSessionAsync(UserRecord user, TenantRecord tenant, RequestOrigin origin, CancellationToken cancellationToken, string? secondFactor = null)
+    private async Task<SessionResponse> IssueSessionAsync(
+        UserRecord user, TenantRecord tenant, RequestOrigin origin, PendingAudit record, CancellationToken cancellationToken, string? secondFactor = null)
     {
         var now = clock.GetUtcNow();
         var token = BearerToken.Issue(user.TenantId, user.UserId);
         var session = new SessionRecord(
             token.Hash, Ids.New("s"), user.TenantId, user.UserId, user.SecurityStamp, now, now,
             now + options.Security.SessionAbsoluteTimeout, origin.SourceIp, origin.UserAgent, secondFactor);
-        await sessions.CreateAsync(session, cancellationToken).ConfigureAwait(false);
+        await sessions.CreateAsync(session, record, cancellationToken).ConfigureAwait(false);
         return new SessionResponse(token.Value, sessions.ExpiryOf(session), user.PasswordChangeRequired, CallerResolver.MfaEnrollmentRequired(user, tenant));
     }
 
@@ -165,6 +169,14 @@ public sealed class SignInService(
             : null;
     }
 
+    /// <summary>A refused or failed step changes nothing stored but the counter: its record is written on its own.</summary>
     private Task AuditAsync(string tenantId, string? userId, string action, string outcome, RequestOrigin origin, CancellationToken cancellationToken) =>
-        audit.WriteAsync(new AuditEvent(AuditCategory.Auth, tenantId, userId, action, userId, outcome, origin.SourceIp, origin.UserAgent), cancellationToken);
+        audit.WriteAsync(Event(tenantId, userId, action, outcome, origin), cancellationToken);
+
+    /// <summary>A step that stores a session or a challenge commits its record with it.</summary>
+    private PendingAudit Stage(string tenantId, string? userId, string action, string outcome, RequestOrigin origin) =>
+        audit.Stage(Event(tenantId, userId, action, outcome, origin));
+
+    private static AuditEvent Event(string tenantId, string? userId, string action, string outcome, RequestOrigin origin) =>
+        new(AuditCategory.Auth, tenantId, userId, action, userId, outcome, origin.SourceIp, origin.UserAgent);
 }

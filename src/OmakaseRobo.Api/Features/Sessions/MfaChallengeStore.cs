@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -18,7 +19,8 @@ public sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
 
     private static Dictionary<string, AttributeValue> Key(string tokenHash) => MainItems.MfaChallenge.Key(tokenHash);
 
-    public async Task CreateAsync(BearerToken token, string securityStamp, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>A new challenge, committed with the audit record of the password step that opened it.</summary>
+    public async Task CreateAsync(BearerToken token, string securityStamp, DateTimeOffset now, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
         var item = Key(token.Hash);
@@ -29,7 +31,7 @@ public sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
         item["attempts"] = Attr.N(0);
         item["expiresAt"] = Attr.N((now + Lifetime).ToUnixTimeMilliseconds());
         ExpiryIndex.Stamp(item, now + Lifetime);
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item }, cancellationToken).ConfigureAwait(false);
+        await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item } }], record, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Spends one attempt; the challenge's security stamp, or null when it is unknown, expired or used up.</summary>

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -32,7 +33,8 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter, O
 
     public static Dictionary<string, AttributeValue> Key(string tokenHash) => MainItems.Session.Key(tokenHash);
 
-    public async Task CreateAsync(SessionRecord session, CancellationToken cancellationToken)
+    /// <summary>A new session, committed with its sign-in's audit record.</summary>
+    public async Task CreateAsync(SessionRecord session, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var item = Key(session.TokenHash);
@@ -63,7 +65,8 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter, O
             item["userAgent"] = Attr.S(session.UserAgent.Length > 256 ? session.UserAgent[..256] : session.UserAgent);
         }
 
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken).ConfigureAwait(false);
+        await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" } }], record, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Slides the idle timeout; written at most once a minute per session to keep requests to one round trip.</summary>
@@ -98,8 +101,9 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter, O
             ExpressionAttributeValues = new() { [":stamp"] = Attr.S(newStamp) },
         };
 
-    public async Task DeleteAsync(string tokenHash, CancellationToken cancellationToken) =>
-        await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = Key(tokenHash) }, cancellationToken).ConfigureAwait(false);
+    /// <summary>Ends one session (logout, a lost device), committed with its audit record.</summary>
+    public Task DeleteAsync(string tokenHash, PendingAudit record, CancellationToken cancellationToken) =>
+        dynamo.CommitAsync([new TransactWriteItem { Delete = new Delete { TableName = Table, Key = Key(tokenHash) } }], record, cancellationToken);
 
     public async Task<List<SessionRecord>> ListForUserAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {

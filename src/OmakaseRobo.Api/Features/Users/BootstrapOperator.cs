@@ -92,13 +92,13 @@ internal sealed partial class BootstrapOperator(
             BuiltInRoles.PlatformTenantId, Ids.New("u"), Validate.NormalizeEmail(email), "Bootstrap operator",
             [BuiltInRoles.Operator, BuiltInRoles.SecurityOfficer, BuiltInRoles.Auditor], UserRecord.Active, hasher.Hash(password),
             PasswordChangeRequired: true, MfaEnabled: false, null, null, null, [], UserStore.NewStamp(), 0, null, now, null);
-        if (await users.CreateAsync(user, new Dictionary<string, List<string>>(), cancellationToken).ConfigureAwait(false) != CreateUserOutcome.Created)
+        var record = audit.Stage(new AuditEvent(AuditCategory.System, BuiltInRoles.PlatformTenantId, null, "bootstrap.operator", user.UserId, "success", null, null));
+        if (await users.CreateAsync(user, new Dictionary<string, List<string>>(), record, cancellationToken).ConfigureAwait(false) != CreateUserOutcome.Created)
         {
             return; // another instance bootstrapped at the same time
         }
 
-        await audit.WriteAsync(new AuditEvent(
-            AuditCategory.System, BuiltInRoles.PlatformTenantId, null, "bootstrap.operator", user.UserId, "success", null, null), cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         LogCreated(logger, user.UserId);
         if (generated)
         {

@@ -1,50 +1,37 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>The TOTP seed (sealed), its replay guard and the recovery codes on the user item (Identity's IUserAuthenticatorKeyStore).</summary>
-public sealed class UserAuthenticatorStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
+public sealed class UserAuthenticatorStore(UserStore users)
 {
     /// <summary>Enrolment writes assume MFA is off, and say so in their condition (binds :false).</summary>
     private const string MfaOff = "(attribute_not_exists(mfaEnabled) OR mfaEnabled = :false)";
 
     /// <summary>A pending seed, only while MFA is off: false when it is on (a confirmation won the race).</summary>
-    public Task<bool> SetPendingTotpAsync(UserRecord user, string sealedSecret, CancellationToken cancellationToken) =>
+    public Task<bool> SetPendingTotpAsync(UserRecord user, string sealedSecret, PendingAudit record, CancellationToken cancellationToken) =>
         users.TryUpdateAsync(user, "SET totpPending = :secret", $"#status = :active AND {MfaOff}",
-            new() { [":secret"] = Attr.S(sealedSecret), [":false"] = Attr.Bool(false) }, cancellationToken);
+            new() { [":secret"] = Attr.S(sealedSecret), [":false"] = Attr.Bool(false) }, cancellationToken, record);
 
     /// <summary>Turns the pending seed into the active one, with the step just used and fresh recovery codes.</summary>
-    public async Task<bool> ConfirmTotpAsync(UserRecord user, long step, IEnumerable<string> recoveryCodeHashes, CancellationToken cancellationToken)
+    public Task<bool> ConfirmTotpAsync(UserRecord user, long step, IEnumerable<string> recoveryCodeHashes, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        try
-        {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
+        return users.TryUpdateAsync(
+            user,
+            "SET totpSecret = totpPending, mfaEnabled = :true, lastTotpStep = :step, recoveryCodes = :codes REMOVE totpPending, mfaResetAt",
+            $"#status = :active AND totpPending = :pending AND {MfaOff}",
+            new()
             {
-                TableName = options.Tables.Main,
-                Key = UserStore.Key(user.TenantId, user.UserId),
-                UpdateExpression = "SET totpSecret = totpPending, mfaEnabled = :true, lastTotpStep = :step, recoveryCodes = :codes REMOVE totpPending, mfaResetAt",
-                ConditionExpression = $"#status = :active AND totpPending = :pending AND {MfaOff}",
-                ExpressionAttributeNames = new() { ["#status"] = "status" },
-                ExpressionAttributeValues = new()
-                {
-                    [":true"] = Attr.Bool(true),
-                    [":false"] = Attr.Bool(false),
-                    [":step"] = Attr.N(step),
-                    [":codes"] = Attr.StringSet(recoveryCodeHashes),
-                    [":active"] = Attr.S(UserRecord.Active),
-                    [":pending"] = Attr.S(user.TotpPendingSecret ?? string.Empty),
-                },
-            }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+                [":true"] = Attr.Bool(true),
+                [":false"] = Attr.Bool(false),
+                [":step"] = Attr.N(step),
+                [":codes"] = Attr.StringSet(recoveryCodeHashes),
+                [":pending"] = Attr.S(user.TotpPendingSecret ?? string.Empty),
+            },
+            cancellationToken,
+            record);
     }
 
     /// <summary>Replay protection: a TOTP step is accepted once, even by parallel requests (a conditional write).</summary>
@@ -53,9 +40,10 @@ public sealed class UserAuthenticatorStore(IAmazonDynamoDB dynamo, UserStore use
             new() { [":step"] = Attr.N(step) }, cancellationToken);
 
     /// <summary>Ten new recovery codes replace every older one, for the seed the caller just proved (false when it changed meanwhile).</summary>
-    public Task<bool> ReplaceRecoveryCodesAsync(UserRecord user, IEnumerable<string> recoveryCodeHashes, CancellationToken cancellationToken) =>
+    public Task<bool> ReplaceRecoveryCodesAsync(UserRecord user, IEnumerable<string> recoveryCodeHashes, PendingAudit record, CancellationToken cancellationToken) =>
         users.TryUpdateAsync(user, "SET recoveryCodes = :codes", "#status = :active AND mfaEnabled = :true AND totpSecret = :secret",
-            new() { [":codes"] = Attr.StringSet(recoveryCodeHashes), [":true"] = Attr.Bool(true), [":secret"] = Attr.S(user.TotpSecret ?? string.Empty) }, cancellationToken);
+            new() { [":codes"] = Attr.StringSet(recoveryCodeHashes), [":true"] = Attr.Bool(true), [":secret"] = Attr.S(user.TotpSecret ?? string.Empty) },
+            cancellationToken, record);
 
     /// <summary>A recovery code is removed as it is used, atomically, so it works once.</summary>
     public Task<bool> ConsumeRecoveryCodeAsync(UserRecord user, string codeHash, CancellationToken cancellationToken) =>

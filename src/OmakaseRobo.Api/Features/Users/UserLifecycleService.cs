@@ -42,7 +42,8 @@ internal sealed class UserLifecycleService(
         }
 
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        var change = tenant is null ? StatusChange.Changed : await lifecycle.SetStatusAsync(user, request.Status!, tenant.Roles, cancellationToken).ConfigureAwait(false);
+        var record = audit.Stage(Event(caller, action, user, request.Reason, "success"));
+        var change = tenant is null ? StatusChange.Changed : await lifecycle.SetStatusAsync(user, request.Status!, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
         var failure = change switch
         {
             StatusChange.LastAdmin => new Failure.Conflict("The tenant would lose its last active admin."),
@@ -50,11 +51,13 @@ internal sealed class UserLifecycleService(
             StatusChange.Changed => new Failure.Conflict("The user changed meanwhile; read it and try again."),
             _ => (Failure?)null,
         };
-        await AuditAsync(caller, action, user, request.Reason!, failure is null ? "success" : "refused", cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
+            await RefusedAsync(caller, action, user, request.Reason, cancellationToken).ConfigureAwait(false);
             return failure;
         }
+
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
 
         if (request.Status == UserRecord.Suspended)
         {
@@ -76,8 +79,9 @@ internal sealed class UserLifecycleService(
         var user = target.Value;
         var temporaryPassword = UsersService.TemporaryPassword(user.Email);
         var expiresAt = clock.GetUtcNow() + options.Security.TemporaryPasswordLifetime;
-        var reset = await lifecycle.ResetPasswordAsync(user, hasher.Hash(temporaryPassword), expiresAt, cancellationToken).ConfigureAwait(false);
-        return await EndedAsync(caller, "user.password-reset", user, request.Reason!, reset, new PasswordResetResponse(temporaryPassword, expiresAt), cancellationToken).ConfigureAwait(false);
+        var record = audit.Stage(Event(caller, "user.password-reset", user, request.Reason, "success"));
+        var reset = await lifecycle.ResetPasswordAsync(user, hasher.Hash(temporaryPassword), expiresAt, record, cancellationToken).ConfigureAwait(false);
+        return await EndedAsync(caller, record, user, reset, new PasswordResetResponse(temporaryPassword, expiresAt), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The seed and recovery codes are deleted and every session ends; the user enrols again at the next sign-in.</summary>
@@ -90,8 +94,9 @@ internal sealed class UserLifecycleService(
         }
 
         var user = target.Value;
-        var reset = await lifecycle.ResetMfaAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return await EndedAsync(caller, "user.mfa-reset", user, request.Reason!, reset, UserSummary.From(user with { MfaEnabled = false }), cancellationToken).ConfigureAwait(false);
+        var record = audit.Stage(Event(caller, "user.mfa-reset", user, request.Reason, "success"));
+        var reset = await lifecycle.ResetMfaAsync(user, clock.GetUtcNow(), record, cancellationToken).ConfigureAwait(false);
+        return await EndedAsync(caller, record, user, reset, UserSummary.From(user with { MfaEnabled = false }), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Outcome<UserSummary>> UnlockAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
@@ -102,12 +107,13 @@ internal sealed class UserLifecycleService(
             return target.Failure;
         }
 
-        if (!await lifecycle.UnlockAsync(target.Value, cancellationToken).ConfigureAwait(false))
+        var record = audit.Stage(Event(caller, "user.unlock", target.Value, null, "success"));
+        if (!await lifecycle.UnlockAsync(target.Value, record, cancellationToken).ConfigureAwait(false))
         {
             return new Failure.NotFound();
         }
 
-        await AuditAsync(caller, "user.unlock", target.Value, null, "success", cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return UserSummary.From(target.Value with { FailedSignIns = 0, LockedUntil = null });
     }
 
@@ -135,25 +141,36 @@ internal sealed class UserLifecycleService(
             return target.Failure;
         }
 
-        if (target.Value.IsActive && !await lifecycle.NewStampAsync(target.Value, cancellationToken).ConfigureAwait(false))
+        // An active user's sessions end with a new stamp, committed with the record; a suspended one has none left to end.
+        var record = audit.Stage(Event(caller, "user.sessions.end", target.Value, null, "success"));
+        if (target.Value.IsActive && !await lifecycle.NewStampAsync(target.Value, record, cancellationToken).ConfigureAwait(false))
         {
             return new Failure.Conflict("The user changed meanwhile; try again.");
         }
 
         await sessions.RevokeAllForUserAsync(tenantId, userId, keepSessionId: null, cancellationToken).ConfigureAwait(false);
-        await AuditAsync(caller, "user.sessions.end", target.Value, null, "success", cancellationToken).ConfigureAwait(false);
+        if (target.Value.IsActive)
+        {
+            await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await audit.WriteAsync(record.Event, cancellationToken).ConfigureAwait(false);
+        }
+
         return Completed.Value;
     }
 
-    /// <summary>A reset that changed the user under a new stamp: audited either way; the sessions are tidied up after it.</summary>
-    private async Task<Outcome<T>> EndedAsync<T>(Caller caller, string action, UserRecord user, string reason, bool changed, T answer, CancellationToken cancellationToken)
+    /// <summary>A reset that changed the user under a new stamp (its record committed with it); the sessions are tidied up after it.</summary>
+    private async Task<Outcome<T>> EndedAsync<T>(Caller caller, PendingAudit record, UserRecord user, bool changed, T answer, CancellationToken cancellationToken)
     {
-        await AuditAsync(caller, action, user, reason, changed ? "success" : "refused", cancellationToken).ConfigureAwait(false);
         if (!changed)
         {
+            await RefusedAsync(caller, record.Event.Action, user, record.Event.Details?.GetValueOrDefault("reason"), cancellationToken).ConfigureAwait(false);
             return new Failure.Conflict("The user changed meanwhile; read it and try again.");
         }
 
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         await sessions.RevokeAllForUserAsync(user.TenantId, user.UserId, keepSessionId: null, cancellationToken).ConfigureAwait(false);
         return answer;
     }
@@ -182,7 +199,11 @@ internal sealed class UserLifecycleService(
             : user;
     }
 
-    private Task AuditAsync(Caller caller, string action, UserRecord user, string? reason, string outcome, CancellationToken cancellationToken)
+    /// <summary>A refused attempt changes nothing: its record is written on its own.</summary>
+    private Task RefusedAsync(Caller caller, string action, UserRecord user, string? reason, CancellationToken cancellationToken) =>
+        audit.WriteAsync(Event(caller, action, user, reason, "refused"), cancellationToken);
+
+    private static AuditEvent Event(Caller caller, string action, UserRecord user, string? reason, string outcome)
     {
         var details = new Dictionary<string, string> { ["targetStatus"] = user.Status };
         if (reason is not null)
@@ -190,6 +211,6 @@ internal sealed class UserLifecycleService(
             details["reason"] = reason.Trim();
         }
 
-        return audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, action, user.UserId, outcome, details, tenantId: user.TenantId), cancellationToken);
+        return AuditEvent.By(caller, AuditCategory.Operation, action, user.UserId, outcome, details, tenantId: user.TenantId);
     }
 }

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -27,7 +28,8 @@ internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users
 
     private string Table => options.Tables.Main;
 
-    public async Task<StatusChange> SetStatusAsync(UserRecord user, string status, IReadOnlyDictionary<string, List<string>> definitions, CancellationToken cancellationToken)
+    public async Task<StatusChange> SetStatusAsync(
+        UserRecord user, string status, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
     {
         var items = new List<TransactWriteItem>
         {
@@ -55,7 +57,7 @@ internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users
         var suspending = status == UserRecord.Suspended;
         try
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
+            await dynamo.CommitAsync(items, record, cancellationToken).ConfigureAwait(false);
             return StatusChange.Done;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
@@ -69,38 +71,41 @@ internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users
     }
 
     /// <summary>A new security stamp for an active user: every session and pending MFA challenge fails its next check.</summary>
-    public Task<bool> NewStampAsync(UserRecord user, CancellationToken cancellationToken) =>
-        users.TryUpdateAsync(user, "SET stamp = :stamp", "#status = :active", new() { [":stamp"] = Attr.S(UserStore.NewStamp()) }, cancellationToken);
+    public Task<bool> NewStampAsync(UserRecord user, PendingAudit record, CancellationToken cancellationToken) =>
+        users.TryUpdateAsync(user, "SET stamp = :stamp", "#status = :active", new() { [":stamp"] = Attr.S(UserStore.NewStamp()) }, cancellationToken, record);
 
     /// <summary>
     /// An operator's password reset: the new temporary hash, the next sign-in must change it, a new stamp (every session and
     /// pending challenge ends) and the lockout cleared, on the user as it was read (false when it changed meanwhile).
     /// </summary>
-    public Task<bool> ResetPasswordAsync(UserRecord user, string temporaryHash, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+    public Task<bool> ResetPasswordAsync(UserRecord user, string temporaryHash, DateTimeOffset expiresAt, PendingAudit record, CancellationToken cancellationToken) =>
         users.TryUpdateAsync(
             user,
             "SET passwordHash = :hash, passwordChangeRequired = :true, temporaryPasswordExpiresAt = :expires, stamp = :stamp, failedSignIns = :zero REMOVE lockedUntil",
             AsRead,
             Unchanged(user, new() { [":hash"] = Attr.S(temporaryHash), [":true"] = Attr.Bool(true), [":expires"] = Attr.N(expiresAt.ToUnixTimeMilliseconds()), [":zero"] = Attr.N(0) }),
-            cancellationToken);
+            cancellationToken,
+            record);
 
     /// <summary>
     /// An operator's MFA reset: the sealed seed, a pending one, the replay guard and the recovery codes are gone, MFA is off
     /// until the user enrols again (mfaResetAt marks that for the review), and a new stamp ends every session.
     /// </summary>
-    public Task<bool> ResetMfaAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<bool> ResetMfaAsync(UserRecord user, DateTimeOffset now, PendingAudit record, CancellationToken cancellationToken) =>
         users.TryUpdateAsync(
             user,
             "SET mfaEnabled = :false, mfaResetAt = :now, stamp = :stamp REMOVE totpSecret, totpPending, lastTotpStep, recoveryCodes",
             AsRead,
             Unchanged(user, new() { [":false"] = Attr.Bool(false), [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) }),
-            cancellationToken);
+            cancellationToken,
+            record);
 
     /// <summary>Ends a brute-force lockout: the failures are forgotten.</summary>
-    public Task<bool> UnlockAsync(UserRecord user, CancellationToken cancellationToken) =>
+    public Task<bool> UnlockAsync(UserRecord user, PendingAudit record, CancellationToken cancellationToken) =>
         users.TryUpdateAsync(
             user, "SET failedSignIns = :zero REMOVE lockedUntil", "#status = :active OR #status = :suspended",
-            new() { [":zero"] = Attr.N(0), [":suspended"] = Attr.S(UserRecord.Suspended) }, cancellationToken);
+            new() { [":zero"] = Attr.N(0), [":suspended"] = Attr.S(UserRecord.Suspended) }, cancellationToken,
+            record);
 
     private static Dictionary<string, AttributeValue> Unchanged(UserRecord user, Dictionary<string, AttributeValue> values)
     {

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -13,14 +14,12 @@ public sealed class UserPasswordStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
     /// new stamp, in one transaction; every other session of the user dies with the old stamp.
     /// </summary>
     /// False when the user changed meanwhile (another session changed the password first): the caller answers 409.
-    public async Task<bool> ChangePasswordAsync(UserRecord user, string newHash, Update keepSession, string newStamp, CancellationToken cancellationToken)
+    public async Task<bool> ChangePasswordAsync(UserRecord user, string newHash, Update keepSession, string newStamp, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         try
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
-            {
-                TransactItems =
+            await dynamo.CommitAsync(
                 [
                     new TransactWriteItem
                     {
@@ -43,7 +42,8 @@ public sealed class UserPasswordStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
                     },
                     new TransactWriteItem { Update = keepSession },
                 ],
-            }, cancellationToken).ConfigureAwait(false);
+                record,
+                cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (TransactionCanceledException e) when (e.AnyConditionFailed() || e.OnlyConflicted())

@@ -5,6 +5,7 @@ using OmakaseRobo.Api.Platform.Storage;
 
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Users;
 
@@ -24,15 +25,14 @@ public sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options
     /// Replaces a user's roles in one transaction with the tenant's counters: the cap holds under concurrent
     /// grants, the last admin cannot be removed, and a concurrent change of the same user is detected.
     /// </summary>
-    public async Task<AssignRolesOutcome> AssignRolesAsync(UserRecord user, IReadOnlyList<string> roles, IReadOnlyDictionary<string, List<string>> definitions, CancellationToken cancellationToken)
+    public async Task<AssignRolesOutcome> AssignRolesAsync(
+        UserRecord user, IReadOnlyList<string> roles, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(roles);
         try
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
-            {
-                TransactItems =
+            await dynamo.CommitAsync(
                 [
                     new TransactWriteItem
                     {
@@ -53,7 +53,8 @@ public sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options
                     },
                     RoleMembership.TenantWrite(options.Tables.Main, user.TenantId, definitions, new Standing(user.Roles, Active: true), new Standing(roles, Active: true), protectLastHolder: true),
                 ],
-            }, cancellationToken).ConfigureAwait(false);
+                record,
+                cancellationToken).ConfigureAwait(false);
             return AssignRolesOutcome.Assigned;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))

@@ -40,7 +40,8 @@ public sealed class UserRolesService(TenantStore tenants, UserStore users, UserR
             return new Failure.Forbidden();
         }
 
-        switch (await userRoles.AssignRolesAsync(user, newRoles, tenant.Roles, cancellationToken).ConfigureAwait(false))
+        var record = audit.Stage(Event(caller, tenantId, user, newRoles, "success"));
+        switch (await userRoles.AssignRolesAsync(user, newRoles, tenant.Roles, record, cancellationToken).ConfigureAwait(false))
         {
             case AssignRolesOutcome.AdminLimitReached:
                 return new Failure.Conflict("The tenant has reached its admin limit.");
@@ -55,14 +56,18 @@ public sealed class UserRolesService(TenantStore tenants, UserStore users, UserR
                 return new Failure.Conflict("The user's roles changed meanwhile; read them and try again.");
         }
 
-        await AuditAsync(caller, tenantId, user, newRoles, "success", cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new AssignedRoles(userId, newRoles);
     }
 
+    /// <summary>A refused attempt changes nothing: its record is written on its own.</summary>
     private Task AuditAsync(Caller caller, string tenantId, UserRecord user, List<string> roles, string outcome, CancellationToken cancellationToken) =>
-        audit.WriteAsync(AuditEvent.By(caller, AuditCategory.Operation, "user.roles.assign", user.UserId, outcome, new()
+        audit.WriteAsync(Event(caller, tenantId, user, roles, outcome), cancellationToken);
+
+    private static AuditEvent Event(Caller caller, string tenantId, UserRecord user, List<string> roles, string outcome) =>
+        AuditEvent.By(caller, AuditCategory.Operation, "user.roles.assign", user.UserId, outcome, new()
         {
             ["roles"] = string.Join(',', roles),
             ["previous"] = string.Join(',', user.Roles),
-        }, tenantId), cancellationToken);
+        }, tenantId);
 }

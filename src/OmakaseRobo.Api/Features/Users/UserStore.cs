@@ -7,6 +7,7 @@ using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Users;
@@ -36,7 +37,7 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
     /// Creates the user, its unique-email item and, for an admin, a slot under the tenant's admin cap: all in
     /// one transaction, so concurrent creations can neither duplicate an email nor exceed the cap.
     /// </summary>
-    public async Task<CreateUserOutcome> CreateAsync(UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, CancellationToken cancellationToken)
+    public async Task<CreateUserOutcome> CreateAsync(UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var emailItem = EmailKey(user.TenantId, user.Email);
@@ -45,15 +46,14 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
         var tenantWrite = RoleMembership.TenantWrite(Table, user.TenantId, definitions, Standing.None, new Standing(user.Roles, Active: true), protectLastHolder: false);
         try
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
-            {
-                TransactItems =
+            await dynamo.CommitAsync(
                 [
                     new TransactWriteItem { Put = new Put { TableName = Table, Item = emailItem, ConditionExpression = "attribute_not_exists(pk)" } },
                     new TransactWriteItem { Put = new Put { TableName = Table, Item = ToItem(user), ConditionExpression = "attribute_not_exists(pk)" } },
                     tenantWrite,
                 ],
-            }, cancellationToken).ConfigureAwait(false);
+                record,
+                cancellationToken).ConfigureAwait(false);
             return CreateUserOutcome.Created;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
@@ -109,7 +109,8 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
     /// admin's slot under the cap is returned. Not found when there was no such live user; a conflict for the last active
     /// holder of a platform role (TechHub keeps someone for each duty).
     /// </summary>
-    public async Task<Outcome<Completed>> DeleteAsync(UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<Outcome<Completed>> DeleteAsync(
+        UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, DateTimeOffset now, PendingAudit record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var items = new List<TransactWriteItem>
@@ -145,14 +146,14 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
 
         try
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
+            await dynamo.CommitAsync(items, record, cancellationToken).ConfigureAwait(false);
             return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
             return new Failure.NotFound();
         }
-        catch (TransactionCanceledException e) when (e.FailedCondition(2))
+        catch (TransactionCanceledException e) when (user.Roles.Count > 0 && e.FailedCondition(2))
         {
             return new Failure.Conflict("The user is the last active holder of a platform role.");
         }
@@ -188,10 +189,28 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A conditional update of an active user (<c>#status = :active</c> is bound); false when the condition failed.</summary>
-    public async Task<bool> TryUpdateAsync(UserRecord user, string expression, string condition, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken)
+    /// <summary>
+    /// A conditional update of an active user (<c>#status = :active</c> is bound); false when the condition failed. With
+    /// <paramref name="record"/>, the change's audit record commits in the same transaction.
+    /// </summary>
+    public async Task<bool> TryUpdateAsync(
+        UserRecord user, string expression, string condition, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken, PendingAudit? record = null)
     {
         values[":active"] = Attr.S(UserRecord.Active);
+        if (record is not null)
+        {
+            var update = new Update
+            {
+                TableName = Table,
+                Key = Key(user.TenantId, user.UserId),
+                UpdateExpression = expression,
+                ConditionExpression = condition,
+                ExpressionAttributeNames = new() { ["#status"] = "status" },
+                ExpressionAttributeValues = values,
+            };
+            return await dynamo.TryCommitAsync(new TransactWriteItem { Update = update }, record, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await dynamo.UpdateItemAsync(new UpdateItemRequest

@@ -50,7 +50,11 @@ public sealed class UsersService(UserStore users, TenantStore tenants, SessionSt
             tenantId, Ids.New("u"), email, request.DisplayName!.Trim(), [.. roles.Distinct(StringComparer.Ordinal)], UserRecord.Active,
             hasher.Hash(temporaryPassword), PasswordChangeRequired: true, MfaEnabled: false, null, null, null, [], UserStore.NewStamp(), 0, null,
             now, null, TemporaryPasswordExpiresAt: now + options.Security.TemporaryPasswordLifetime);
-        var outcome = await users.CreateAsync(user, tenant.Roles, cancellationToken).ConfigureAwait(false);
+        var details = new Dictionary<string, string> { ["roles"] = string.Join(',', user.Roles) };
+        var record = audit.Stage(actor is null
+            ? new AuditEvent(AuditCategory.Operation, tenantId, null, "user.create", user.UserId, "success", null, null, new Dictionary<string, string>(details) { ["actorTenantId"] = "system" })
+            : AuditEvent.By(actor, AuditCategory.Operation, "user.create", user.UserId, details: details, tenantId: tenantId));
+        var outcome = await users.CreateAsync(user, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
         switch (outcome)
         {
             case CreateUserOutcome.EmailTaken:
@@ -63,10 +67,7 @@ public sealed class UsersService(UserStore users, TenantStore tenants, SessionSt
                 return new Failure.Conflict("A role was deleted meanwhile.");
         }
 
-        var details = new Dictionary<string, string> { ["roles"] = string.Join(',', user.Roles) };
-        await audit.WriteAsync(actor is null
-            ? new AuditEvent(AuditCategory.Operation, tenantId, null, "user.create", user.UserId, "success", null, null, new Dictionary<string, string>(details) { ["actorTenantId"] = "system" })
-            : AuditEvent.By(actor, AuditCategory.Operation, "user.create", user.UserId, details: details, tenantId: tenantId), cancellationToken).ConfigureAwait(false);
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new CreatedUser(user.UserId, temporaryPassword);
     }
 
@@ -93,7 +94,8 @@ public sealed class UsersService(UserStore users, TenantStore tenants, SessionSt
             return new Failure.Forbidden();
         }
 
-        var deleted = await users.DeleteAsync(user, tenant.Roles, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var record = audit.Stage(AuditEvent.By(actor, AuditCategory.Operation, "user.delete", userId, details: [], tenantId: tenantId));
+        var deleted = await users.DeleteAsync(user, tenant.Roles, clock.GetUtcNow(), record, cancellationToken).ConfigureAwait(false);
         if (deleted.Failure is Failure.Conflict)
         {
             await audit.WriteAsync(AuditEvent.By(actor, AuditCategory.Operation, "user.delete", userId, "refused", [], tenantId), cancellationToken).ConfigureAwait(false);
@@ -104,8 +106,8 @@ public sealed class UsersService(UserStore users, TenantStore tenants, SessionSt
             return deleted.Failure;
         }
 
+        await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         await sessions.RevokeAllForUserAsync(tenantId, userId, keepSessionId: null, cancellationToken).ConfigureAwait(false);
-        await audit.WriteAsync(AuditEvent.By(actor, AuditCategory.Operation, "user.delete", userId, details: [], tenantId: tenantId), cancellationToken).ConfigureAwait(false);
         return Completed.Value;
     }
 
