@@ -101,5 +101,5 @@ namespace OmakaseRobo.Api;
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
-public sealed partial class AppJsonContext : JsonSerializerContext;
+internal sealed partial class AppJsonContext : JsonSerializerContext;
 

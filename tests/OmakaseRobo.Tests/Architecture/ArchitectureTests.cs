@@ -51,6 +51,20 @@ public sealed partial class ArchitectureTests
         Assert.Empty(offenders);
     }
 
+    [Fact]
+    public void The_app_exposes_only_its_entry_point_and_writes_no_null_checks_the_compiler_makes()
+    {
+        // One assembly: its types are internal (the tests see them through InternalsVisibleTo); nullable reference types
+        // are on, so ArgumentNullException.ThrowIfNull says nothing the compiler does not already enforce.
+        var offenders = SourceFiles("src/OmakaseRobo.Api")
+            .SelectMany(f => File.ReadAllLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => (PublicType().IsMatch(l.Text) && !l.Text.StartsWith("public partial class Program", StringComparison.Ordinal))
+                || l.Text.Contains("ArgumentNullException.ThrowIfNull", StringComparison.Ordinal))
+            .Select(l => $"{Relative(l.File)}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+        Assert.Empty(offenders);
+    }
+
     /// <summary>For each area, the other areas it names (by using directive or fully qualified name).</summary>
     internal static Dictionary<string, HashSet<string>> AreaGraph()
     {
@@ -123,6 +137,9 @@ public sealed partial class ArchitectureTests
 
         throw new DirectoryNotFoundException("The repository root was not found.");
     }
+
+    [GeneratedRegex(@"^public (?:(?:sealed|static|abstract|readonly|partial|record)\s+)*(?:class|record|enum|interface|struct)\b")]
+    private static partial Regex PublicType();
 
     [GeneratedRegex(@"OmakaseRobo\.Api\.Features\.(\w+)")]
     private static partial Regex FeatureReference();

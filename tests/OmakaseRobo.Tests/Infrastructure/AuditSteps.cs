@@ -8,7 +8,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Tests.Infrastructure;
 
 /// <summary>Steps around the audit trail: wait for queued records, run the checkpoint job, look at and tamper with stored items.</summary>
-public static class AuditSteps
+internal static class AuditSteps
 {
     /// <summary>Waits until every access record queued so far is stored.</summary>
     public static Task FlushAuditAsync(this OmakaseApp app) => app.Services.GetRequiredService<AuditBuffer>().FlushAsync(CancellationToken.None);

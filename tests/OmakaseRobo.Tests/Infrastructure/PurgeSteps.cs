@@ -8,7 +8,7 @@ using OmakaseRobo.Api.Platform.Retention;
 namespace OmakaseRobo.Tests.Infrastructure;
 
 /// <summary>Steps around the purge job: run it, put a legal hold on a chain as the holds feature does, look at every stored item.</summary>
-public static class PurgeSteps
+internal static class PurgeSteps
 {
     /// <summary>Bookkeeping the purge job itself writes (its cursor, its ledger of chains), not records.</summary>
     public static bool IsPurgeBookkeeping(Dictionary<string, AttributeValue> item) =>

@@ -12,12 +12,10 @@ namespace OmakaseRobo.Api.Features.Access;
 /// The one place that authorizes (9.2.2, 9.4.4): it reads the endpoint's <see cref="AccessRule"/>, resolves the
 /// caller from their session, and decides. An endpoint that declares nothing is refused (fail closed).
 /// </summary>
-public sealed class AccessMiddleware(RequestDelegate next)
+internal sealed class AccessMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, CallerResolver callers, IAuditTrail audit, UserStore users, TimeProvider clock)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(audit);
         var endpoint = context.GetEndpoint();
         if (endpoint is not RouteEndpoint)
         {

@@ -6,11 +6,11 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Access;
 
-public sealed record PrivilegedAccount(
+internal sealed record PrivilegedAccount(
     string TenantId, string UserId, string Email, IReadOnlyList<string> Roles, string Status, bool MfaEnabled,
     DateTimeOffset? LastSignInAt, DateTimeOffset? LastPrivilegedActionAt, IReadOnlyList<string> Flags);
 
-public sealed record PrivilegedAccessReport(DateTimeOffset GeneratedAt, int UnusedAfterDays, int Flagged, IReadOnlyList<PrivilegedAccount> Accounts);
+internal sealed record PrivilegedAccessReport(DateTimeOffset GeneratedAt, int UnusedAfterDays, int Flagged, IReadOnlyList<PrivilegedAccount> Accounts);
 
 /// <summary>
 /// 9.2.3 / 9.4.4 periodic review: every privileged user (platform users, and tenant users holding a privileged role under
@@ -18,7 +18,7 @@ public sealed record PrivilegedAccessReport(DateTimeOffset GeneratedAt, int Unus
 /// privileged action; flags accounts unused for 90 days, admins without MFA, suspended accounts and accounts whose MFA an
 /// operator reset and that have not enrolled again. The job of the same name runs it.
 /// </summary>
-public sealed class AccessReviewService(TenantStore tenants, UserStore users, TimeProvider clock)
+internal sealed class AccessReviewService(TenantStore tenants, UserStore users, TimeProvider clock)
 {
     public const int UnusedAfterDays = 90;
     public const string Unused = "unused-90-days";
@@ -68,7 +68,7 @@ public sealed class AccessReviewService(TenantStore tenants, UserStore users, Ti
     }
 }
 
-public static class AccessReviewApi
+internal static class AccessReviewApi
 {
     public static IEndpointRouteBuilder MapAccessReviewApi(this IEndpointRouteBuilder routes)
     {

@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.Access;
 
-public static class AccessSetup
+internal static class AccessSetup
 {
     public static IServiceCollection AddAccess(this IServiceCollection services)
     {

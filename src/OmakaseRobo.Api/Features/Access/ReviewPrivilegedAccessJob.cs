@@ -5,7 +5,7 @@ using OmakaseRobo.Api;
 namespace OmakaseRobo.Api.Features.Access;
 
 /// <summary>review-privileged-access (9.2.3): the access review's report, on a schedule; ok unless something is flagged.</summary>
-public sealed class ReviewPrivilegedAccessJob(AccessReviewService reviews) : IComplianceJob
+internal sealed class ReviewPrivilegedAccessJob(AccessReviewService reviews) : IComplianceJob
 {
     public string Name => "review-privileged-access";
 

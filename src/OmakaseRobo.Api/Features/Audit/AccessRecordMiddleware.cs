@@ -14,16 +14,13 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// its headers and body are sent), or at the end of a request whose response had not started: a response never leaves
 /// ahead of its record. Latency is measured to that point.
 /// </summary>
-public sealed class AccessRecordMiddleware(RequestDelegate next)
+internal sealed class AccessRecordMiddleware(RequestDelegate next)
 {
     public const string Action = "http.request";
     private const int MaxPathLength = 256;
 
     public async Task InvokeAsync(HttpContext context, IAccessRecords recorder, TimeProvider clock)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(recorder);
-        ArgumentNullException.ThrowIfNull(clock);
         var startedAt = clock.GetUtcNow();
         var started = clock.GetTimestamp();
         var recorded = 0;

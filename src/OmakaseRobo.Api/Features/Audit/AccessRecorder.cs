@@ -5,7 +5,7 @@ using OmakaseRobo.Api.Platform.Problems;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>Where the access record middleware hands each request's record.</summary>
-public interface IAccessRecords
+internal interface IAccessRecords
 {
     /// <summary>Completes when the record is as safe as it will be before the response leaves.</summary>
     Task RecordAsync(HttpContext context, AuditEvent record);
@@ -18,14 +18,12 @@ public interface IAccessRecords
 /// of verify-audit-chain appends it. When storage already failed the request, or the write does not succeed within
 /// <see cref="DependencyOptions.AccessRecordBudget"/>, a log line stands in for the record and it is held in memory.
 /// </summary>
-public sealed partial class AccessRecorder(
+internal sealed partial class AccessRecorder(
     IAuditTrail trail, AuditOutboxStore outbox, AuditBuffer buffer, StartupRecord startup, OmakaseOptions options, ILogger<AccessRecorder> logger)
     : IAccessRecords
 {
     public async Task RecordAsync(HttpContext context, AuditEvent record)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(record);
         var records = new List<PendingAudit>(2);
         if (startup.TakeOnce() is { } start)
         {

@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.Access;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>A tenant's audit trail for its admins and the platform (18.1.3), and the integrity check for security officers (16.1.7).</summary>
-public static class AuditApi
+internal static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder routes)
     {

@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// failed (storage was down) is held here alone, and written to its chain directly, a few rounds at most. A full queue
 /// makes writers wait rather than drop a record, and stopping the host drains what is queued before it ends.
 /// </summary>
-public sealed partial class AuditBuffer(IAuditTrail trail, ILogger<AuditBuffer> logger) : IHostedService
+internal sealed partial class AuditBuffer(IAuditTrail trail, ILogger<AuditBuffer> logger) : IHostedService
 {
     public const int Capacity = 10_000;
     private const int MaxBatch = 500;
@@ -27,14 +27,12 @@ public sealed partial class AuditBuffer(IAuditTrail trail, ILogger<AuditBuffer> 
     /// <summary>A record already in the outbox, to append; costs no round trip unless the queue is full.</summary>
     public ValueTask AppendLaterAsync(PendingAudit pending)
     {
-        ArgumentNullException.ThrowIfNull(pending);
         return EnqueueAsync(new Entry(pending, null, null));
     }
 
     /// <summary>A record that could not be put in the outbox: held in memory only, written to its chain as soon as it can be.</summary>
     public ValueTask WriteLaterAsync(AuditEvent auditEvent)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
         return EnqueueAsync(new Entry(null, auditEvent, null));
     }
 

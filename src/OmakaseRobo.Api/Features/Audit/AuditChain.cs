@@ -6,7 +6,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// One hash chain of the trail: the events of one tenant on one UTC day. Tenants and days never contend, and a
 /// whole day expires (and is purged) at once, so purging never cuts a chain in the middle.
 /// </summary>
-public sealed record AuditChain(string TenantId, DateOnly Day)
+internal sealed record AuditChain(string TenantId, DateOnly Day)
 {
     /// <summary>Kept 30 days (18.1.3), counted from the end of the chain's day so every event of it is kept at least that long.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);

@@ -16,7 +16,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// checkpoints whose own ttl has passed) and then its head, last, so a run killed half way finds it again. The tenant's
 /// latest-checkpoint item (AUDIT-CHAINS#{tenant} / CHECKPOINT) is never touched.
 /// </summary>
-public sealed class AuditChainPurge(
+internal sealed class AuditChainPurge(
     IAmazonDynamoDB dynamo, AuditPurgeLedger ledger, PurgeCursorStore cursors, DeletePipeline pipeline, OmakaseOptions options)
 {
     private enum ChainOutcome
@@ -41,8 +41,6 @@ public sealed class AuditChainPurge(
 
     public async Task<PurgeCursor> PurgeAsync(PurgeRun run, PurgeCursor cursor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(cursor);
         await foreach (var chain in ledger.PendingAsync(PageSize, cancellationToken).ConfigureAwait(false))
         {
             if (run.OutOfTime())

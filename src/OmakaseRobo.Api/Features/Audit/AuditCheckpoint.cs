@@ -5,7 +5,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// checkpoints form a chain of their own (<see cref="Sequence"/>, <see cref="Previous"/>) across its days, so deleting a
 /// checkpoint, or a whole day, shows in the next one.
 /// </summary>
-public sealed record AuditCheckpoint(
+internal sealed record AuditCheckpoint(
     AuditChain Chain,
     long Sequence,
     long HeadSequence,
@@ -17,7 +17,7 @@ public sealed record AuditCheckpoint(
     string Hash);
 
 /// <summary>Where a checkpoint is and what it hashes to: the link from the next checkpoint, and the tenant's latest one.</summary>
-public sealed record CheckpointLink(DateOnly Day, long Sequence, string Hash)
+internal sealed record CheckpointLink(DateOnly Day, long Sequence, string Hash)
 {
     public string DayText => AuditChain.Format(Day);
 }

@@ -11,7 +11,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// checkpoints            pk AUDIT#{tenant}#{day}   sk CHECKPOINT#{sequence:D10}  (in the partition of the chain they sign, same ttl)
 /// tenant's latest one    pk AUDIT-CHAINS#{tenant}  sk CHECKPOINT, gsi1pk AUDIT-TENANTS  (no ttl: a few bytes per tenant)
 /// </summary>
-public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     private string Table => options.Tables.Audit;
 
@@ -44,7 +44,6 @@ public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions 
     /// </summary>
     public async Task AddAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
         var latest = AuditItems.LatestCheckpoint.Key(checkpoint.Chain.TenantId);
         latest[TableSchema.Type] = Attr.S(AuditItems.LatestCheckpoint.Type);
         latest["tenantId"] = Attr.S(checkpoint.Chain.TenantId);
@@ -88,7 +87,6 @@ public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions 
 
     public static Dictionary<string, AttributeValue> ToItem(AuditCheckpoint checkpoint)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
         var item = Attr.Key(AuditStore.ChainPartition(checkpoint.Chain), AuditItems.Checkpoint.SortKey(checkpoint.Sequence));
         item[TableSchema.Type] = Attr.S(AuditItems.Checkpoint.Type);
         item["tenantId"] = Attr.S(checkpoint.Chain.TenantId);
@@ -114,7 +112,6 @@ public sealed class AuditCheckpointStore(IAmazonDynamoDB dynamo, OmakaseOptions 
     /// <summary>Null when the item is not a checkpoint; never throws on a damaged one (its signature check fails instead).</summary>
     public static AuditCheckpoint? FromItem(AuditChain chain, Dictionary<string, AttributeValue> item)
     {
-        ArgumentNullException.ThrowIfNull(item);
         var sortKey = item.GetS(TableSchema.SortKey) ?? string.Empty;
         if (!sortKey.StartsWith(AuditItems.Checkpoint.SortPrefix, StringComparison.Ordinal))
         {

@@ -6,7 +6,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 // Properties, not constructor parameters: the request delegate generator cannot bind nullable ones (dotnet/aspnetcore#58953).
 
 /// <summary>The query of GET /v1/tenants/{tenantId}/audit-events, as sent (strings, so bad values get field errors).</summary>
-public sealed record AuditEventsQuery
+internal sealed record AuditEventsQuery
 {
     [FromQuery(Name = "category")]
     public string? Category { get; init; }
@@ -25,7 +25,7 @@ public sealed record AuditEventsQuery
 }
 
 /// <summary>The query of GET /v1/audit/verification.</summary>
-public sealed record AuditVerificationQuery
+internal sealed record AuditVerificationQuery
 {
     [FromQuery(Name = "tenantId")]
     public string? TenantId { get; init; }
@@ -38,7 +38,7 @@ public sealed record AuditVerificationQuery
 }
 
 /// <summary>A checked listing request: events with <see cref="From"/> &lt;= time &lt; <see cref="To"/> (no upper bound when null).</summary>
-public sealed record AuditListing(string? Category, DateTimeOffset From, DateTimeOffset? To, int Limit, string? Cursor)
+internal sealed record AuditListing(string? Category, DateTimeOffset From, DateTimeOffset? To, int Limit, string? Cursor)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
@@ -47,7 +47,7 @@ public sealed record AuditListing(string? Category, DateTimeOffset From, DateTim
     public string Binding { get; init; } = string.Empty;
 }
 
-public sealed record AuditEventItem(
+internal sealed record AuditEventItem(
     string EventId,
     DateTimeOffset Time,
     string Category,
@@ -64,18 +64,17 @@ public sealed record AuditEventItem(
 {
     public static AuditEventItem From(StoredEvent e)
     {
-        ArgumentNullException.ThrowIfNull(e);
         return new(e.EventId, e.At, e.Category, e.Chain.TenantId, e.ActorId, e.Action, e.Target, e.Outcome, e.SourceIp, e.UserAgent, e.Details, e.Sequence, e.Hash);
     }
 }
 
 /// <summary>Newest first; <see cref="NextCursor"/> is null on the last page.</summary>
-public sealed record AuditEventList(
+internal sealed record AuditEventList(
     IReadOnlyList<AuditEventItem> Items,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
 /// <summary>What the verifier found; <see cref="FirstBrokenEventId"/> and <see cref="Problem"/> are null when intact.</summary>
-public sealed record AuditVerification(
+internal sealed record AuditVerification(
     bool Intact,
     long CheckedEvents,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? FirstBrokenEventId,
@@ -84,4 +83,4 @@ public sealed record AuditVerification(
     string? Problem);
 
 /// <summary>What a checkpoint run signed.</summary>
-public sealed record CheckpointReport(int ChainsSigned, int Tenants, string KeyId, DateTimeOffset At);
+internal sealed record CheckpointReport(int ChainsSigned, int Tenants, string KeyId, DateTimeOffset At);

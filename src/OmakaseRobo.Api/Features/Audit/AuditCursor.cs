@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Keys;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>Where the next page of a newest-first listing starts: in <see cref="Day"/>'s chain, below position <see cref="Below"/>.</summary>
-public sealed record CursorPosition(DateOnly Day, long Below)
+internal sealed record CursorPosition(DateOnly Day, long Below)
 {
     public static CursorPosition StartOf(DateOnly day) => new(day, long.MaxValue);
 }
@@ -16,14 +16,13 @@ public sealed record CursorPosition(DateOnly Day, long Below)
 /// Opaque page cursors: the position sealed with the envelope cipher (AES-256-GCM) under an encryption context that
 /// names the tenant and the query, so a cursor altered, or used for another tenant or other filters, does not open.
 /// </summary>
-public sealed class AuditCursor(EnvelopeCipher cipher)
+internal sealed class AuditCursor(EnvelopeCipher cipher)
 {
     public const string Purpose = "audit-cursor";
     public const int MaxLength = 2048;
 
     public async Task<string> SealAsync(string tenantId, string query, CursorPosition position, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(position);
         var payload = Encoding.UTF8.GetBytes($"v1\n{AuditChain.Format(position.Day)}\n{position.Below.ToString(CultureInfo.InvariantCulture)}");
         var sealedPosition = await cipher.SealAsync(payload, Context(tenantId, query), cancellationToken).ConfigureAwait(false);
         return Base64Url.EncodeToString(Convert.FromBase64String(sealedPosition)); // URL-safe: it travels in a query string
@@ -32,7 +31,6 @@ public sealed class AuditCursor(EnvelopeCipher cipher)
     /// <summary>Null when the cursor is not one this API issued for this tenant and query.</summary>
     public async Task<CursorPosition?> OpenAsync(string tenantId, string query, string cursor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(cursor);
         if (cursor.Length > MaxLength || !Base64Url.IsValid(cursor))
         {
             return null;

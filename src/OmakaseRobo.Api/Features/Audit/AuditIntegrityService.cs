@@ -10,12 +10,9 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// Tamper evidence of the trail (16.1.7): checkpoints that sign each chain's head, and the verifier that recomputes
 /// every hash, link and signature. The verify-audit-chain job and GET /v1/audit/verification call the same methods.
 /// </summary>
-public sealed partial class AuditIntegrityService(
+internal sealed partial class AuditIntegrityService(
     AuditStore store, AuditCheckpointStore checkpoints, IAuditSigner signer, IAuditTrail trail, TimeProvider clock, ILogger<AuditIntegrityService> logger)
 {
-    /// <summary>How often the jobs should checkpoint: what a checkpoint has not signed yet is protected by its hash links only.</summary>
-    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromHours(1);
-
     private const int ParallelTenants = 8;
     private const int MaxAttempts = 3;
 

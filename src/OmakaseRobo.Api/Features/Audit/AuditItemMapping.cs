@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>The audit table's event and chain-head items, mapped by hand in one place (keys from AuditItems).</summary>
-public static class AuditItemMapping
+internal static class AuditItemMapping
 {
     public static Dictionary<string, AttributeValue> WithoutExpiry(Dictionary<string, AttributeValue> item)
     {
@@ -16,7 +16,6 @@ public static class AuditItemMapping
 
     public static Dictionary<string, AttributeValue> EventToItem(StoredEvent e)
     {
-        ArgumentNullException.ThrowIfNull(e);
         var item = Attr.Key(AuditStore.ChainPartition(e.Chain), AuditItems.Record.SortKey(e.Sequence));
         item[TableSchema.Type] = Attr.S(AuditItems.Record.Type);
         item["tenantId"] = Attr.S(e.Chain.TenantId);
@@ -45,7 +44,6 @@ public static class AuditItemMapping
     /// <summary>Never throws on a damaged item: what is missing reads as empty, and the hash check fails instead.</summary>
     public static StoredEvent EventFromItem(AuditChain chain, Dictionary<string, AttributeValue> item)
     {
-        ArgumentNullException.ThrowIfNull(item);
         var details = item.TryGetValue("details", out var map) ? DetailsFromAttribute(map) : new Dictionary<string, string>(StringComparer.Ordinal);
         return new StoredEvent(
             chain,

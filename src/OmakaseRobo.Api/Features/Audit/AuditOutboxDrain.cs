@@ -3,7 +3,7 @@ using OmakaseRobo.Api.Platform.Metrics;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>What the drain found in the outbox and did with it.</summary>
-public sealed record OutboxReport(int Found, int Appended, double OldestAgeSeconds, double OldestLeftAgeSeconds);
+internal sealed record OutboxReport(int Found, int Appended, double OldestAgeSeconds, double OldestLeftAgeSeconds);
 
 /// <summary>
 /// Appends the records left in the outbox by a process that died (or froze) between a change's commit and the append:
@@ -11,7 +11,7 @@ public sealed record OutboxReport(int Found, int Appended, double OldestAgeSecon
 /// outbox item in the chain's own transaction, so a record is appended once however often the drain runs or is cut
 /// off. Reports the age of what it found and publishes the age of what is still left (the alarm's metric).
 /// </summary>
-public sealed class AuditOutboxDrain(AuditOutboxStore outbox, AuditTrail trail, MetricsWriter metrics, TimeProvider clock)
+internal sealed class AuditOutboxDrain(AuditOutboxStore outbox, AuditTrail trail, MetricsWriter metrics, TimeProvider clock)
 {
     /// <summary>Long enough that the process that committed a record has appended it itself, unless it died.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(2);

@@ -10,13 +10,12 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// The outbox items of the audit table, mapped by hand here: pk AUDIT-OUTBOX#{shard}, sk {queued ms}#{id}; the event
 /// as it was staged (checked and trimmed) in the map <c>event</c>, so nothing reads it as a chained event.
 /// </summary>
-public sealed class AuditOutboxStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class AuditOutboxStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     private string Table => options.Tables.Audit;
 
     public PendingAudit ToPending(string outboxId, DateTimeOffset queuedAt, AuditEvent staged)
     {
-        ArgumentNullException.ThrowIfNull(staged);
         var item = AuditItems.Outbox.Key(outboxId, queuedAt);
         item[TableSchema.Type] = Attr.S(AuditItems.Outbox.Type);
         item["outboxId"] = Attr.S(outboxId);
@@ -45,7 +44,6 @@ public sealed class AuditOutboxStore(IAmazonDynamoDB dynamo, OmakaseOptions opti
     /// <summary>Writes records that are their own change (access records, the start record): one round trip.</summary>
     public async Task PutAsync(IReadOnlyList<PendingAudit> records, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 1)
         {
             await dynamo.PutItemAsync(records[0].AsPutItem(), cancellationToken).ConfigureAwait(false);

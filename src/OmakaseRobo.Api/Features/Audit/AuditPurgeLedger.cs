@@ -13,7 +13,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// pending  pk AUDIT-PURGE#PENDING  sk {day}#{tenant}  expired chains the day walk passed but had to keep (held), looked at
 ///                                                     again on every run, so a released hold is purged without re-walking days
 /// </summary>
-public sealed class AuditPurgeLedger(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class AuditPurgeLedger(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     private string Table => options.Tables.Audit;
 

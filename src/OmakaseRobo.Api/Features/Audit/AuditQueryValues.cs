@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.Auditing;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>Parsing of the audit queries' values: ISO 8601 times (UTC when no offset is given) and bounded numbers.</summary>
-public static class AuditQueryValues
+internal static class AuditQueryValues
 {
     private static readonly string[] TimeFormats =
     [
@@ -21,7 +21,6 @@ public static class AuditQueryValues
     /// <summary>The listing the query asks for, or its field errors.</summary>
     public static (AuditListing? Listing, Dictionary<string, string[]>? Errors) Listing(AuditEventsQuery query, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(query);
         var from = query.From is null ? now - AuditChain.Retention - TimeSpan.FromDays(1) : Time(query.From);
         var to = query.To is null ? null : Time(query.To);
         var limit = query.Limit is null ? AuditListing.DefaultLimit
@@ -48,7 +47,6 @@ public static class AuditQueryValues
     public static (string? TenantId, DateTimeOffset? From, DateTimeOffset? To, Dictionary<string, string[]>? Errors) Verification(
         AuditVerificationQuery query, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(query);
         var from = Time(query.From);
         var to = Time(query.To);
         var tooLong = query.TenantId is null && from is not null && (to ?? now) - from > MaxVerificationSpan;

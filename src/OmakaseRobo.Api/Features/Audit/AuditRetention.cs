@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// lose their ttl, so neither DynamoDB TTL nor the purge job removes them, and the chain stays verifiable. The head
 /// goes first when holding (the purge job skips a chain whose head has no ttl) and last when releasing.
 /// </summary>
-public sealed class AuditRetention(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class AuditRetention(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     private string Table => options.Tables.Audit;
 

@@ -1,7 +1,7 @@
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>Reading a tenant's trail (18.1.3): newest first, page by page, with cursors bound to the tenant and the filters.</summary>
-public sealed class AuditService(AuditStore store, AuditCursor cursors, TimeProvider clock)
+internal sealed class AuditService(AuditStore store, AuditCursor cursors, TimeProvider clock)
 {
     /// <summary>Items one request reads at most; a sparse filter then answers a short page with a cursor to go on.</summary>
     public const int MaxReadPerPage = 1000;
@@ -9,7 +9,6 @@ public sealed class AuditService(AuditStore store, AuditCursor cursors, TimeProv
     /// <summary>Null when the cursor does not belong to this tenant and these filters.</summary>
     public async Task<AuditEventList?> ListAsync(string tenantId, AuditListing listing, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(listing);
         CursorPosition? position = null;
         if (listing.Cursor is { } cursor)
         {

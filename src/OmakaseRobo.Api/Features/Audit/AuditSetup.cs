@@ -2,7 +2,7 @@ using OmakaseRobo.Api.Platform.Auditing;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>The audit trail: every function writes to it, so it comes with the platform.</summary>
-public static class AuditSetup
+internal static class AuditSetup
 {
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {

@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>The head of a chain: how many events it has, the last hash, and how far a checkpoint has signed it.</summary>
-public sealed record ChainHead(AuditChain Chain, long Sequence, string Hash, long CheckpointedSequence, bool Held)
+internal sealed record ChainHead(AuditChain Chain, long Sequence, string Hash, long CheckpointedSequence, bool Held)
 {
     public static ChainHead Empty(AuditChain chain) => new(chain, 0, AuditChain.Genesis, 0, Held: false);
 
@@ -15,10 +15,10 @@ public sealed record ChainHead(AuditChain Chain, long Sequence, string Hash, lon
 }
 
 /// <summary>Everything stored in one chain's partition, in key order: events by position, then its checkpoints.</summary>
-public sealed record ChainContents(IReadOnlyList<(long Position, StoredEvent Event)> Events, IReadOnlyList<AuditCheckpoint> Checkpoints);
+internal sealed record ChainContents(IReadOnlyList<(long Position, StoredEvent Event)> Events, IReadOnlyList<AuditCheckpoint> Checkpoints);
 
 /// <summary>One page of a chain read newest first, how many items it read, and where it stopped when that was early.</summary>
-public sealed record ChainPage(IReadOnlyList<StoredEvent> Events, int Read, long? StoppedAt);
+internal sealed record ChainPage(IReadOnlyList<StoredEvent> Events, int Read, long? StoppedAt);
 
 /// <summary>
 /// Audit items in the audit table, mapped by hand here:
@@ -26,7 +26,7 @@ public sealed record ChainPage(IReadOnlyList<StoredEvent> Events, int Read, long
 /// chain heads pk AUDIT-CHAINS#{tenant}  sk DAY#{day}, gsi1pk AUDIT-DAY#{day}, gsi1sk {tenant}
 /// Every item of a chain carries the same ttl (end of its day + 30 days); a legal hold removes it.
 /// </summary>
-public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, Runtime runtime)
+internal sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, Runtime runtime)
 {
     private const long MaxPosition = 9_999_999_999;
 
@@ -43,19 +43,16 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
 
     public static string ChainPartition(AuditChain chain)
     {
-        ArgumentNullException.ThrowIfNull(chain);
         return AuditItems.Record.ChainPartition(chain.TenantId, chain.DayText);
     }
 
     public static Dictionary<string, AttributeValue> HeadKey(AuditChain chain)
     {
-        ArgumentNullException.ThrowIfNull(chain);
         return AuditItems.ChainHead.Key(chain.TenantId, chain.DayText);
     }
 
     public static AttributeValue Expiry(AuditChain chain)
     {
-        ArgumentNullException.ThrowIfNull(chain);
         return Attr.N(chain.ExpiresAt.ToUnixTimeSeconds());
     }
 
@@ -75,9 +72,6 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
     /// </summary>
     public async Task AppendAsync(ChainHead head, IReadOnlyList<StoredEvent> events, IReadOnlyList<Dictionary<string, AttributeValue>?> outboxKeys, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(head);
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(outboxKeys);
         var last = events[^1];
         var items = new List<TransactWriteItem>(events.Count + 1);
         if (head.Exists)
@@ -120,8 +114,6 @@ public sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options, R
     /// </summary>
     public static List<int> GoneFromOutbox(TransactionCanceledException refused, IReadOnlyList<Dictionary<string, AttributeValue>?> outboxKeys)
     {
-        ArgumentNullException.ThrowIfNull(refused);
-        ArgumentNullException.ThrowIfNull(outboxKeys);
         var gone = new List<int>();
         var delete = 1 + outboxKeys.Count;
         for (var i = 0; i < outboxKeys.Count; i++)

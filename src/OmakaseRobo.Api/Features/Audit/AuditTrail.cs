@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// together, so concurrent writers cost one round trip per batch rather than one each, and different tenants never wait
 /// for each other. Other processes writing the same chain are kept in line by the store's conditional writes.
 /// </summary>
-public sealed partial class AuditTrail(AuditStore store, AuditOutboxStore outbox, TimeProvider clock, ILogger<AuditTrail> logger) : IAuditTrail
+internal sealed partial class AuditTrail(AuditStore store, AuditOutboxStore outbox, TimeProvider clock, ILogger<AuditTrail> logger) : IAuditTrail
 {
     private readonly ConcurrentDictionary<AuditChain, ChainWriter> writers = new();
 
@@ -39,7 +39,6 @@ public sealed partial class AuditTrail(AuditStore store, AuditOutboxStore outbox
     /// <summary>What the drain calls: as <see cref="AppendAsync"/>, but a fault is the caller's to see.</summary>
     public Task AppendOrThrowAsync(PendingAudit pending, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(pending);
         var stamped = StampedEvent.From(pending.Event, clock.GetUtcNow()) with { OutboxKey = pending.Key, OutboxId = pending.OutboxId };
         return AppendStampedAsync(stamped, cancellationToken);
     }

@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// The canonical encoding the trail hashes and signs: a version tag, then every field in a fixed order as a presence
 /// byte, a 4-byte big-endian length and UTF-8 bytes, so no two different events (or checkpoints) encode alike.
 /// </summary>
-public static class ChainHash
+internal static class ChainHash
 {
     private const string EventTag = "omakase-audit-event-v1";
     private const string CheckpointTag = "omakase-audit-checkpoint-v1";
@@ -18,7 +18,6 @@ public static class ChainHash
     /// <summary>SHA-256 over the event, its place in its chain and the previous event's hash, as lower-case hex.</summary>
     public static string OfEvent(StoredEvent e)
     {
-        ArgumentNullException.ThrowIfNull(e);
         var encoding = new Encoder();
         encoding.Add(EventTag);
         encoding.Add(e.Chain.TenantId);
@@ -47,7 +46,6 @@ public static class ChainHash
     /// <summary>The bytes a checkpoint's signature covers: the chain head it vouches for and the checkpoint before it.</summary>
     public static byte[] CheckpointMessage(AuditCheckpoint checkpoint)
     {
-        ArgumentNullException.ThrowIfNull(checkpoint);
         var encoding = new Encoder();
         encoding.Add(CheckpointTag);
         encoding.Add(checkpoint.Chain.TenantId);

@@ -3,7 +3,7 @@ using OmakaseRobo.Api.Platform.Keys;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>A place where the trail cannot be proven: the first such position of a chain, and why.</summary>
-public sealed record ChainBreak(AuditChain Chain, long Position, string Problem)
+internal sealed record ChainBreak(AuditChain Chain, long Position, string Problem)
 {
     public string EventId => Chain.EventId(Position);
 
@@ -17,7 +17,7 @@ public sealed record ChainBreak(AuditChain Chain, long Position, string Problem)
 }
 
 /// <summary>What checking one chain found: how many events are proven, the first break, and the checkpoints that are genuine.</summary>
-public sealed record ChainCheck(AuditChain Chain, long ProvenEvents, ChainBreak? Break, IReadOnlyList<AuditCheckpoint> Checkpoints);
+internal sealed record ChainCheck(AuditChain Chain, long ProvenEvents, ChainBreak? Break, IReadOnlyList<AuditCheckpoint> Checkpoints);
 
 /// <summary>
 /// The verification rules (16.1.7). Within a chain, event n must sit at position n, link to the hash of event n-1 and
@@ -26,13 +26,10 @@ public sealed record ChainCheck(AuditChain Chain, long ProvenEvents, ChainBreak?
 /// chains, each checkpoint must link to the one before it, unless that one lay in a day already expired (purged).
 /// A break is reported at the first event that can no longer be proven.
 /// </summary>
-public static class ChainVerifier
+internal static class ChainVerifier
 {
     public static async Task<ChainCheck> CheckChainAsync(ChainHead head, ChainContents contents, IAuditSigner signer, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(head);
-        ArgumentNullException.ThrowIfNull(contents);
-        ArgumentNullException.ThrowIfNull(signer);
         var chain = head.Chain;
         ChainBreak? first = null;
         void Break(long position, string problem)
@@ -108,7 +105,6 @@ public static class ChainVerifier
     public static ChainBreak? CheckCheckpointLinks(
         string tenantId, IReadOnlyList<ChainCheck> checks, CheckpointLink? latest, DateOnly from, DateOnly to, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(checks);
         var checkpoints = checks.SelectMany(c => c.Checkpoints).GroupBy(c => c.Sequence).ToDictionary(g => g.Key, g => g.First());
         var breaks = new List<ChainBreak?>();
         foreach (var checkpoint in checkpoints.Values)

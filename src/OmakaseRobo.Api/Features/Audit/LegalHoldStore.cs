@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Audit;
 
-public sealed record LegalHold(
+internal sealed record LegalHold(
     string HoldId, string IncidentId, string TenantId, DateTimeOffset From, DateTimeOffset To, string Status,
     string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? ReleasedAt)
 {
@@ -17,7 +17,7 @@ public sealed record LegalHold(
 }
 
 /// <summary>Holds under their incident (INCIDENT#id / HOLD#id), and all of them in gsi1 LEGAL-HOLDS by tenant.</summary>
-public sealed class LegalHoldStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class LegalHoldStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     private string Table => options.Tables.Main;
 
@@ -26,7 +26,6 @@ public sealed class LegalHoldStore(IAmazonDynamoDB dynamo, OmakaseOptions option
     /// <summary>Stores a hold as it now is, with the audit record of the change, in one transaction.</summary>
     public async Task PutAsync(LegalHold hold, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(hold);
         var item = Key(hold.IncidentId, hold.HoldId);
         item[TableSchema.Type] = Attr.S(MainItems.LegalHold.Type);
         item["holdId"] = Attr.S(hold.HoldId);

@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// access record, not at start, so nothing writes to storage on the cold path before a request needs it (issue 17); its
 /// time is the first request's, milliseconds after the start.
 /// </summary>
-public sealed class StartupRecord(OmakaseOptions options, Runtime runtime)
+internal sealed class StartupRecord(OmakaseOptions options, Runtime runtime)
 {
     private int taken;
 

@@ -5,7 +5,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Audit;
 
 /// <summary>An audit event as the trail holds it: its place in its chain, and the hashes that link it there.</summary>
-public sealed record StoredEvent(
+internal sealed record StoredEvent(
     AuditChain Chain,
     long Sequence,
     string EventId,
@@ -28,8 +28,6 @@ public sealed record StoredEvent(
     /// <summary>Places an event at <paramref name="sequence"/> after <paramref name="prevHash"/>, and hashes it there.</summary>
     public static StoredEvent Link(AuditChain chain, long sequence, string prevHash, StampedEvent stamped)
     {
-        ArgumentNullException.ThrowIfNull(chain);
-        ArgumentNullException.ThrowIfNull(stamped);
         var e = stamped.Event;
         var unhashed = new StoredEvent(
             chain, sequence, chain.EventId(sequence), stamped.Time, e.Category, e.ActorId, e.Action, e.Target, e.Outcome, e.SourceIp,
@@ -39,7 +37,7 @@ public sealed record StoredEvent(
 }
 
 /// <summary>An event accepted for the trail: checked, trimmed to size, and given its time and chain.</summary>
-public sealed record StampedEvent(AuditEvent Event, string Time, AuditChain Chain)
+internal sealed record StampedEvent(AuditEvent Event, string Time, AuditChain Chain)
 {
     public const int MaxDetails = 32;
 
@@ -51,7 +49,6 @@ public sealed record StampedEvent(AuditEvent Event, string Time, AuditChain Chai
 
     public static StampedEvent From(AuditEvent auditEvent, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
         if (!AuditCategory.All.Contains(auditEvent.Category))
         {
             throw new ArgumentException($"Unknown audit category '{auditEvent.Category}'.", nameof(auditEvent));

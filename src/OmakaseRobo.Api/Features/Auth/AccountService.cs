@@ -10,7 +10,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Auth;
 
 /// <summary>What a signed-in user does about their own account: sign out, change the password, enrol TOTP, end sessions.</summary>
-public sealed class AccountService(
+internal sealed class AccountService(
     UserStore users,
     UserPasswordStore passwords,
     UserLockoutStore lockouts,

@@ -9,7 +9,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Auth;
 
 /// <summary>Sign-in, MFA, and what a signed-in user does about themselves (/v1/auth, /v1/me).</summary>
-public static class AuthApi
+internal static class AuthApi
 {
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder routes)
     {

@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.Auth;
 
-public static class AuthSetup
+internal static class AuthSetup
 {
     public static IServiceCollection AddAuth(this IServiceCollection services)
     {

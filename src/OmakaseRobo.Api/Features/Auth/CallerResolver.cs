@@ -12,7 +12,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Auth;
 
 /// <summary>A session with the user and tenant it belongs to and the product permissions defined now, as read in one round trip.</summary>
-public sealed record SessionView(SessionRecord Session, UserRecord User, TenantRecord Tenant, FrozenSet<string> ProductPermissions);
+internal sealed record SessionView(SessionRecord Session, UserRecord User, TenantRecord Tenant, FrozenSet<string> ProductPermissions);
 
 /// <summary>
 /// The caller behind a bearer token, checked on every request (what Identity's SecurityStampValidator does): the session
@@ -20,14 +20,12 @@ public sealed record SessionView(SessionRecord Session, UserRecord User, TenantR
 /// kills it), the user and the tenant are active. Roles and permissions are read now, so a change applies to the very
 /// next request.
 /// </summary>
-public sealed class CallerResolver(BatchReader reader, SessionStore sessions, OmakaseOptions options, TimeProvider clock)
+internal sealed class CallerResolver(BatchReader reader, SessionStore sessions, OmakaseOptions options, TimeProvider clock)
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromMinutes(1);
 
     public async Task<Caller?> ResolveAsync(BearerToken token, RequestOrigin origin, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(token);
-        ArgumentNullException.ThrowIfNull(origin);
         var (view, _) = await LoadWithAsync(token, [], cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         if (view is null || CallerOf(view, token, origin, now) is not { } caller)
@@ -46,9 +44,6 @@ public sealed class CallerResolver(BatchReader reader, SessionStore sessions, Om
     /// <summary>The rules of <see cref="ResolveAsync"/> on a view already read, without sliding the idle timeout (introspection).</summary>
     public Caller? CallerOf(SessionView view, BearerToken token, RequestOrigin origin, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(view);
-        ArgumentNullException.ThrowIfNull(token);
-        ArgumentNullException.ThrowIfNull(origin);
         if (view.Session.SecurityStamp != view.User.SecurityStamp
             || !view.User.IsActive
             || !view.Tenant.IsActive
@@ -83,8 +78,6 @@ public sealed class CallerResolver(BatchReader reader, SessionStore sessions, Om
     /// <summary>9.2.3: platform users, and privileged users (admin under any name) of tenants that require it, must enrol in MFA.</summary>
     public static bool MfaEnrollmentRequired(UserRecord user, TenantRecord tenant)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(tenant);
         return !user.MfaEnabled
             && (user.TenantId == BuiltInRoles.PlatformTenantId || (tenant.RequireMfaForAdmins && Privilege.Holds(user.TenantId, user.Roles, tenant.Roles)));
     }
@@ -96,7 +89,6 @@ public sealed class CallerResolver(BatchReader reader, SessionStore sessions, Om
     public async Task<(SessionView? View, List<Dictionary<string, AttributeValue>> Items)> LoadWithAsync(
         BearerToken token, IEnumerable<Dictionary<string, AttributeValue>> alsoRead, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(token);
         var table = options.Tables.Main;
         var keys = new List<Dictionary<string, AttributeValue>>
         {

@@ -13,7 +13,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Auth;
 
 /// <summary>What a successful sign-in step answers: a session, or the challenge of the second factor.</summary>
-public abstract record SignInStep
+internal abstract record SignInStep
 {
     private SignInStep()
     {
@@ -28,7 +28,7 @@ public abstract record SignInStep
 /// Sign-in (password, then TOTP or a recovery code) and brute-force protection (9.2.4, 14.1.1), as Identity's
 /// SignInManager: it orchestrates the hasher, the lockout store, the authenticator store and the sessions.
 /// </summary>
-public sealed class SignInService(
+internal sealed class SignInService(
     UserStore users,
     UserLockoutStore lockouts,
     UserAuthenticatorStore authenticators,

@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Auth;
 /// RFC 6238 TOTP: 160-bit secret, SHA-1, 6 digits, 30-second steps, one step of skew each way (12.4.4),
 /// timed by the injected clock. Recovery codes: ten single-use 80-bit codes, stored as SHA-256.
 /// </summary>
-public sealed class TotpAuthenticator(TimeProvider clock)
+internal sealed class TotpAuthenticator(TimeProvider clock)
 {
     public const string Issuer = "Omakase Robo";
     public const int RecoveryCodeCount = 10;
@@ -52,7 +52,6 @@ public sealed class TotpAuthenticator(TimeProvider clock)
     /// <summary>Recovery codes are compared by hash, ignoring case and dashes.</summary>
     public static string HashRecoveryCode(string code)
     {
-        ArgumentNullException.ThrowIfNull(code);
         var normalized = code.Replace("-", string.Empty, StringComparison.Ordinal).Trim().ToUpperInvariant();
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalized))).ToLowerInvariant();
     }

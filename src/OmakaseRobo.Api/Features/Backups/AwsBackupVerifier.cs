@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// key, and the restore test (<see cref="AwsRestoreTest"/>). The AWS Backup plan's backups of DynamoDB tables are
 /// DynamoDB backups of type AWS_BACKUP; the AWS Backup API itself (AWSSDK.Backup) is not available to this project.
 /// </summary>
-public sealed class AwsBackupVerifier(
+internal sealed class AwsBackupVerifier(
     IAmazonDynamoDB dynamo, BackupCanary canary, AwsRestoreTest restoreTest, OmakaseOptions options, TimeProvider clock) : IBackupVerifier
 {
     /// <summary>A daily backup plus two hours of slack for the plan's start and completion windows.</summary>

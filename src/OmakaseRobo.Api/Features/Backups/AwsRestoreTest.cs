@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// restores the newest backup into a scratch table (encrypted with the customer-managed key) and records it; that run,
 /// if the table is already ACTIVE, or a later one counts the restored items, looks for the canary and deletes the table.
 /// </summary>
-public sealed class AwsRestoreTest(IAmazonDynamoDB dynamo, BackupCanary canary, RestoreTestStore states, OmakaseOptions options)
+internal sealed class AwsRestoreTest(IAmazonDynamoDB dynamo, BackupCanary canary, RestoreTestStore states, OmakaseOptions options)
 {
     /// <summary>A restore not ACTIVE after this long fails the test (on every run, until it finishes and is cleaned up).</summary>
     public static readonly TimeSpan MaxRestoreTime = TimeSpan.FromHours(24);

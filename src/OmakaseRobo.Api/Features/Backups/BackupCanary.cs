@@ -8,9 +8,8 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// A known item in every backed-up table (pk CANARY, sk #CANARY) holding the time it was written. The job refreshes
 /// it before a backup is taken, so a restore test can show the restored table holds what the source held then.
 /// </summary>
-public sealed class BackupCanary(IAmazonDynamoDB dynamo)
+internal sealed class BackupCanary(IAmazonDynamoDB dynamo)
 {
-
     public async Task<DateTimeOffset> WriteAsync(string tableName, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Millisecond precision: the time read back from a restored table must equal the time recorded with the backup.

@@ -1,7 +1,7 @@
 namespace OmakaseRobo.Api.Features.Backups;
 
 /// <summary>The checks both verifiers make the same way, from backup times alone.</summary>
-public static class BackupChecks
+internal static class BackupChecks
 {
     public static BackupCheck Recent(DateTimeOffset? newestAt, DateTimeOffset now, TimeSpan within, string? newestId) => newestAt switch
     {

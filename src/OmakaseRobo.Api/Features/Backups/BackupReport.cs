@@ -1,7 +1,7 @@
 namespace OmakaseRobo.Api.Features.Backups;
 
 /// <summary>What one run of verify-backups found, per table; <see cref="Ok"/> only when every check of every table passed.</summary>
-public sealed record BackupReport(DateTimeOffset CheckedAt, string Mode, bool Ok, IReadOnlyList<TableBackupReport> Tables)
+internal sealed record BackupReport(DateTimeOffset CheckedAt, string Mode, bool Ok, IReadOnlyList<TableBackupReport> Tables)
 {
     public const string Aws = "aws";
     public const string Local = "local";
@@ -14,11 +14,11 @@ public sealed record BackupReport(DateTimeOffset CheckedAt, string Mode, bool Ok
         [.. Tables.SelectMany(t => t.Checks.Where(c => !c.Passed).Select(c => $"{t.Table}: {c.Name}: {c.Reason}"))];
 }
 
-public sealed record TableBackupReport(
+internal sealed record TableBackupReport(
     string Table, bool Ok, DateTimeOffset? NewestBackupAt, IReadOnlyList<BackupCheck> Checks, RestoreTestResult? RestoreTest);
 
 /// <summary>One named check; <see cref="Reason"/> says what was found, passed or not.</summary>
-public sealed record BackupCheck(string Name, bool Passed, string Reason)
+internal sealed record BackupCheck(string Name, bool Passed, string Reason)
 {
     public const string PointInTimeRecovery = "point-in-time-recovery";
     public const string RecentBackup = "recent-backup";
@@ -32,7 +32,7 @@ public sealed record BackupCheck(string Name, bool Passed, string Reason)
 /// The restore test of one table in this run: <see cref="Status"/> is passed, failed, in-progress (an AWS restore
 /// still creating, picked up by the next run), or not-due (the last test is younger than RestoreTestEvery).
 /// </summary>
-public sealed record RestoreTestResult(
+internal sealed record RestoreTestResult(
     string Status,
     string? BackupId,
     DateTimeOffset? BackupAt,

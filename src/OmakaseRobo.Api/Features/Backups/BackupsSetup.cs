@@ -3,12 +3,10 @@ using OmakaseRobo.Api.Platform.Hosting;
 namespace OmakaseRobo.Api.Features.Backups;
 
 /// <summary>The verify-backups job and what it needs; registered by the functions that serve the jobs module.</summary>
-public static class BackupsSetup
+internal static class BackupsSetup
 {
     public static IServiceCollection AddBackups(this IServiceCollection services, Runtime runtime, OmakaseOptions options)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton<BackupCanary>();
         services.AddSingleton<RestoreTestStore>();
         if (runtime.InAws)
@@ -31,7 +29,6 @@ public static class BackupsSetup
     /// <summary>The tables whose backups are verified: every table of the service.</summary>
     public static IReadOnlyList<string> Tables(OmakaseOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         return [options.Tables.Main, options.Tables.Audit];
     }
 }

@@ -5,7 +5,7 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// and, every so often, can actually be restored. AWS: DynamoDB's backups (taken by the AWS Backup plan) and PITR;
 /// local: the job's own encrypted backup files.
 /// </summary>
-public interface IBackupVerifier
+internal interface IBackupVerifier
 {
     Task<BackupReport> VerifyAsync(CancellationToken cancellationToken);
 }

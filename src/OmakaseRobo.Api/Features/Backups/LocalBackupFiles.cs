@@ -14,11 +14,11 @@ using OmakaseRobo.Api.Platform.Access;
 namespace OmakaseRobo.Api.Features.Backups;
 
 /// <summary>What is known of one local backup without opening it, kept next to it as {table}-{stamp}.manifest.json.</summary>
-public sealed record LocalBackupManifest(
+internal sealed record LocalBackupManifest(
     int Format, string Table, DateTimeOffset TakenAt, long ItemCount, string Sha256, string DataFile, DateTimeOffset? CanaryWrittenAt);
 
 /// <summary>One table's local backups, newest first, and the names of manifest files that could not be read.</summary>
-public sealed record LocalBackupListing(IReadOnlyList<LocalBackupManifest> Backups, IReadOnlyList<string> Unreadable);
+internal sealed record LocalBackupListing(IReadOnlyList<LocalBackupManifest> Backups, IReadOnlyList<string> Unreadable);
 
 /// <summary>
 /// The files of local mode's backups: {table}-{yyyyMMddHHmmss}.backup holds the table's items as DynamoDB JSON lines,
@@ -26,7 +26,7 @@ public sealed record LocalBackupListing(IReadOnlyList<LocalBackupManifest> Backu
 /// another table or time does not open); the manifest records the item count and the SHA-256 of the plaintext.
 /// Written and read as streams: memory stays flat whatever the size of the table.
 /// </summary>
-public sealed partial class LocalBackupFiles(IKeyProvider keys, OmakaseOptions options)
+internal sealed partial class LocalBackupFiles(IKeyProvider keys, OmakaseOptions options)
 {
     public const int Format = 1;
     private const string StampFormat = "yyyyMMddHHmmss";
@@ -45,7 +45,6 @@ public sealed partial class LocalBackupFiles(IKeyProvider keys, OmakaseOptions o
         string table, DateTimeOffset takenAt, IAsyncEnumerable<Dictionary<string, AttributeValue>> items, DateTimeOffset? canaryWrittenAt,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(items);
         Directory.CreateDirectory(Folder);
         takenAt = DateTimeOffset.FromUnixTimeSeconds(takenAt.ToUnixTimeSeconds()); // the file name holds whole seconds
         var dataPath = Path.Combine(Folder, DataFileName(table, takenAt));
@@ -143,7 +142,6 @@ public sealed partial class LocalBackupFiles(IKeyProvider keys, OmakaseOptions o
     public async IAsyncEnumerable<Dictionary<string, AttributeValue>> ReadAsync(
         LocalBackupManifest manifest, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
         var file = new FileStream(Path.Combine(Folder, DataFileName(manifest.Table, manifest.TakenAt)), FileMode.Open, FileAccess.Read, FileShare.Read, 4096, useAsync: true);
         await using var fileScope = file.ConfigureAwait(false);
         using var envelope = await ChunkedEnvelope.OpenAsync(keys, file, Context(manifest.Table, manifest.TakenAt), cancellationToken).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// every kept one decrypts and matches its manifest (count and SHA-256), and, when due, the newest is restored into a
 /// scratch table in DynamoDB Local (<see cref="LocalRestoreTest"/>).
 /// </summary>
-public sealed class LocalBackupVerifier(
+internal sealed class LocalBackupVerifier(
     LocalBackupFiles files, LocalRestoreTest restoreTest, RestoreTestStore states, OmakaseOptions options, TimeProvider clock) : IBackupVerifier
 {
     /// <summary>A daily backup plus two hours of slack for a late run.</summary>

@@ -8,7 +8,7 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// Local mode's stand-in for the AWS Backup plan (DynamoDB Local has no backup API): at most one encrypted backup per
 /// table and UTC day, the canary refreshed just before it, and backups past the retention deleted.
 /// </summary>
-public sealed partial class LocalBackups(
+internal sealed partial class LocalBackups(
     IAmazonDynamoDB dynamo, LocalBackupFiles files, BackupCanary canary, OmakaseOptions options, TimeProvider clock, ILogger<LocalBackups> logger)
 {
     /// <summary>Today's backup of every table, taken now unless one exists (then reused).</summary>

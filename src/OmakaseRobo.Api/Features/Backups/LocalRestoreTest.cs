@@ -9,14 +9,13 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// The local restore test: a backup's items written into a new scratch table in DynamoDB Local, then the scratch
 /// table's item count and canary compared with what the backup recorded. The scratch table is always deleted.
 /// </summary>
-public sealed class LocalRestoreTest(IAmazonDynamoDB dynamo, LocalBackupFiles files, BackupCanary canary, OmakaseOptions options, TimeProvider clock)
+internal sealed class LocalRestoreTest(IAmazonDynamoDB dynamo, LocalBackupFiles files, BackupCanary canary, OmakaseOptions options, TimeProvider clock)
 {
     private const int BatchSize = 25; // BatchWriteItem's limit
     private const int MaxAttempts = 8;
 
     public async Task<RestoreTestResult> RunAsync(LocalBackupManifest backup, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(backup);
         var prefix = options.Backups.RestoreTablePrefix;
         await DeleteLeftoversAsync($"{prefix}{backup.Table}-", cancellationToken).ConfigureAwait(false);
         var scratch = ScratchTables.Name(prefix, backup.Table, clock.GetUtcNow());

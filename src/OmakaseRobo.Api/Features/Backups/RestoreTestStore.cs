@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// What the job remembers between runs about the restore test of one table: when it last ran and how it ended, since
 /// when the table has a canary, and an AWS restore still in progress.
 /// </summary>
-public sealed record RestoreTestState(
+internal sealed record RestoreTestState(
     string Table,
     long Version,
     DateTimeOffset? LastTestedAt,
@@ -32,14 +32,14 @@ public sealed record RestoreTestState(
 }
 
 /// <summary>A restore started by one run and checked by a later one (AWS restores take minutes to hours).</summary>
-public sealed record PendingRestore(
+internal sealed record PendingRestore(
     string ScratchTable, string BackupArn, DateTimeOffset BackupAt, long ExpectedItems, bool CanaryExpected, DateTimeOffset StartedAt);
 
 /// <summary>
 /// The state items in the main table (pk JOB#verify-backups, sk RESTORE#{table}), saved with a version condition so
 /// two overlapping runs never both start a restore.
 /// </summary>
-public sealed class RestoreTestStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class RestoreTestStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     private static Dictionary<string, AttributeValue> Key(string table) => MainItems.RestoreTestState.Key(table);
 
@@ -73,7 +73,6 @@ public sealed class RestoreTestStore(IAmazonDynamoDB dynamo, OmakaseOptions opti
     /// <summary>Saves the state as the next version and returns it; null when another run saved first.</summary>
     public async Task<RestoreTestState?> TrySaveAsync(RestoreTestState state, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(state);
         var item = Key(state.Table);
         item[TableSchema.Type] = Attr.S(MainItems.RestoreTestState.Type);
         item["version"] = Attr.N(state.Version + 1);

@@ -11,7 +11,7 @@ namespace OmakaseRobo.Api.Features.Backups;
 /// Every run ends in a system audit event and one log line the alarms match: an Error starting with
 /// <see cref="FailedMessage"/>, or an Information starting with <see cref="SucceededMessage"/>.
 /// </summary>
-public sealed partial class VerifyBackupsJob(
+internal sealed partial class VerifyBackupsJob(
     IBackupVerifier verifier, IAuditTrail audit, ILogger<VerifyBackupsJob> logger, LocalBackups? localBackups = null) : IComplianceJob
 {
     public const string JobName = "verify-backups";

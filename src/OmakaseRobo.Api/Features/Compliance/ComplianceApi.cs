@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>18.2.1 evidence for platform auditors and security officers: the live signed report, attestations, the monthly reports, the signing key.</summary>
-public static class ComplianceApi
+internal static class ComplianceApi
 {
     private const string Json = "application/json";
     private const string Html = "text/html; charset=utf-8";

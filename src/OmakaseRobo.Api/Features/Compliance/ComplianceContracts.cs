@@ -4,7 +4,7 @@ using OmakaseRobo.Api.Features.Incidents;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>The results a check can have; an item takes the worst of its checks (fail before attention before the rest).</summary>
-public static class CheckResult
+internal static class CheckResult
 {
     public const string Pass = "pass";
     public const string Fail = "fail";
@@ -22,24 +22,24 @@ public static class CheckResult
     }
 }
 
-public sealed record ItemTitle(string Ja, string En);
+internal sealed record ItemTitle(string Ja, string En);
 
 /// <summary>One live check: what it looked at is in <see cref="Evidence"/> (counts, ids, times, the job report it came from).</summary>
-public sealed record ComplianceCheck(string Name, string Result, IReadOnlyDictionary<string, string> Evidence, DateTimeOffset CheckedAt);
+internal sealed record ComplianceCheck(string Name, string Result, IReadOnlyDictionary<string, string> Evidence, DateTimeOffset CheckedAt);
 
-public sealed record ComplianceItem(string Number, ItemTitle Title, string Result, IReadOnlyList<ComplianceCheck> Checks);
+internal sealed record ComplianceItem(string Number, ItemTitle Title, string Result, IReadOnlyList<ComplianceCheck> Checks);
 
 /// <summary>Checks per result, over every item.</summary>
-public sealed record ComplianceSummary(int Items, int Checks, int Pass, int Fail, int Attention, int Attested, int NotApplicable);
+internal sealed record ComplianceSummary(int Items, int Checks, int Pass, int Fail, int Attention, int Attested, int NotApplicable);
 
 /// <summary>ECDSA P-256 over SHA-256 of the canonical JSON (see docs/compliance.md), DER, in base64.</summary>
-public sealed record ReportSignature(string Algorithm, string KeyId, string Value)
+internal sealed record ReportSignature(string Algorithm, string KeyId, string Value)
 {
     public const string EcdsaP256Sha256 = "ECDSA-P256-SHA256";
 }
 
 /// <summary>The report. <see cref="Signature"/> is always the last member, so the canonical form is the document without it.</summary>
-public sealed record ComplianceReport(
+internal sealed record ComplianceReport(
     string? ReportId,
     DateTimeOffset GeneratedAt,
     string Stage,
@@ -53,18 +53,18 @@ public sealed record ComplianceReport(
 }
 
 /// <summary>A signed report and its JSON exactly as signed and served.</summary>
-public sealed record SignedReport(ComplianceReport Report, string Json);
+internal sealed record SignedReport(ComplianceReport Report, string Json);
 
-public sealed record AttestationRequest(string? Item, string? Summary, string? Reference, string? PerformedAt);
+internal sealed record AttestationRequest(string? Item, string? Summary, string? Reference, string? PerformedAt);
 
-public sealed record AttestationView(
+internal sealed record AttestationView(
     string AttestationId, string Item, string Summary, string? Reference, DateTimeOffset PerformedAt, DateTimeOffset RecordedAt, string RecordedBy, DateTimeOffset ValidUntil);
 
-public sealed record StoredReportSummary(string ReportId, DateTimeOffset GeneratedAt, ComplianceSummary Summary, string KeyId);
+internal sealed record StoredReportSummary(string ReportId, DateTimeOffset GeneratedAt, ComplianceSummary Summary, string KeyId);
 
-public sealed record StoredReportList(IReadOnlyList<StoredReportSummary> Items);
+internal sealed record StoredReportList(IReadOnlyList<StoredReportSummary> Items);
 
-public sealed record SigningKeyView(string KeyId, string Algorithm, string PublicKeyPem);
+internal sealed record SigningKeyView(string KeyId, string Algorithm, string PublicKeyPem);
 
 /// <summary>What the compliance-report job answers: the stored report's id and counts.</summary>
-public sealed record ComplianceReportJobReport(bool Ok, string ReportId, DateTimeOffset GeneratedAt, ComplianceSummary Summary);
+internal sealed record ComplianceReportJobReport(bool Ok, string ReportId, DateTimeOffset GeneratedAt, ComplianceSummary Summary);

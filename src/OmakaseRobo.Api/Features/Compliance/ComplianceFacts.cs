@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Access;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>What several checks read, read once per report: the tenants, their users, and what the retained trail says.</summary>
-public sealed record ComplianceFacts(
+internal sealed record ComplianceFacts(
     IReadOnlyList<TenantRecord> Tenants,
     IReadOnlyDictionary<string, List<UserRecord>> Users,
     TrailFacts Trail)
@@ -16,7 +16,6 @@ public sealed record ComplianceFacts(
 
     public bool IsPrivileged(UserRecord user)
     {
-        ArgumentNullException.ThrowIfNull(user);
         var definitions = Tenants.FirstOrDefault(t => t.TenantId == user.TenantId)?.Roles ?? new Dictionary<string, List<string>>();
         return Privilege.Holds(user.TenantId, user.Roles, definitions);
     }
@@ -26,7 +25,7 @@ public sealed record ComplianceFacts(
 /// The retained trail (30 days) as the checks need it: the newest event of each job and check action on the platform
 /// chain, every user creation and every sign-in refused by a lockout. <see cref="Truncated"/> when the read budget ran out.
 /// </summary>
-public sealed record TrailFacts(
+internal sealed record TrailFacts(
     IReadOnlyDictionary<string, StoredEvent> NewestPlatformEvents,
     IReadOnlyList<StoredEvent> PlatformSystemEvents,
     IReadOnlyList<StoredEvent> UserCreations,
@@ -38,7 +37,7 @@ public sealed record TrailFacts(
 }
 
 /// <summary>Reads the trail for the report through the audit store, within a budget of items so a huge trail cannot stall a report.</summary>
-public sealed class TrailReader(AuditStore store, TimeProvider clock)
+internal sealed class TrailReader(AuditStore store, TimeProvider clock)
 {
     public const int ReadBudget = 50_000;
 

@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Features.Compliance;
 /// The report as one self-contained printable page: no script, no external style or font, one inline style allowed
 /// by its hash in the page's own CSP; an overview picture (inline SVG, a coloured cell per item) on top, the evidence below.
 /// </summary>
-public static class ComplianceHtml
+internal static class ComplianceHtml
 {
     private const string Style = """
         @page { size: A4; margin: 14mm 12mm; }
@@ -61,7 +61,6 @@ public static class ComplianceHtml
 
     public static string Render(ComplianceReport report, bool japanese)
     {
-        ArgumentNullException.ThrowIfNull(report);
         var t = new Labels(japanese);
         var html = new StringBuilder(64 * 1024);
         html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html>\n<html lang=\"{(japanese ? "ja" : "en")}\"><head><meta charset=\"utf-8\">")

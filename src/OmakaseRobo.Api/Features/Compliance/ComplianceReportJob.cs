@@ -8,7 +8,7 @@ namespace OmakaseRobo.Api.Features.Compliance;
 /// compliance-report, monthly: the live report, signed, stored as signed and audited, so auditors see past months.
 /// Failed checks are findings the report carries, not a failure of the job.
 /// </summary>
-public sealed class ComplianceReportJob(ComplianceService compliance) : IComplianceJob
+internal sealed class ComplianceReportJob(ComplianceService compliance) : IComplianceJob
 {
     public const string JobName = "compliance-report";
 

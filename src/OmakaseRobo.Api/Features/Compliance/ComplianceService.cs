@@ -10,7 +10,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>18.2.1 evidence: the report of every guideline item with its live checks, signed; attestations; the stored monthly reports.</summary>
-public sealed class ComplianceService(
+internal sealed class ComplianceService(
     TenantStore tenants, UserStore users, TrailReader trail, IdentityChecks identity, DataChecks data, OperationsChecks operations,
     IncidentChecks incidents, OrganisationalChecks organisational, ReportSigning signing, ComplianceStore store, IAuditTrail audit,
     OmakaseOptions options, Runtime runtime, TimeProvider clock)
@@ -63,8 +63,6 @@ public sealed class ComplianceService(
 
     public async Task<Outcome<AttestationView>> AttestAsync(AttestationRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(caller);
         var now = clock.GetUtcNow();
         var period = request.Item is null ? null : Guideline.AttestationPeriodOf(request.Item);
         DateTimeOffset performedAt = default;

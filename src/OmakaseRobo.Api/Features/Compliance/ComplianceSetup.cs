@@ -5,7 +5,7 @@ using OmakaseRobo.Api.Features.Backups;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>The compliance report, its checks, its store and its monthly job; every function may build a report.</summary>
-public static class ComplianceSetup
+internal static class ComplianceSetup
 {
     public static IServiceCollection AddCompliance(this IServiceCollection services)
     {
@@ -28,8 +28,6 @@ public static class ComplianceSetup
     /// </summary>
     public static async Task<int> RunFromCommandLineAsync(WebApplication app, IReadOnlyList<string> options)
     {
-        ArgumentNullException.ThrowIfNull(app);
-        ArgumentNullException.ThrowIfNull(options);
         var format = options is ["--format", var f] ? f : options.Count == 0 ? "text" : null;
         if (format is not ("text" or "json" or "html"))
         {

@@ -14,7 +14,7 @@ namespace OmakaseRobo.Api.Features.Compliance;
 /// (pk COMPLIANCE-REPORT#id, listed through gsi1 COMPLIANCE-REPORTS by time), kept as the exact text that was signed.
 /// Neither expires: they are the evidence of past periods.
 /// </summary>
-public sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     private const string ReportsPartition = "COMPLIANCE-REPORTS";
     public const int MaxListed = 100;
@@ -27,7 +27,6 @@ public sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions optio
 
     public async Task AddAttestationAsync(AttestationView attestation, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(attestation);
         var item = MainItems.Attestation.Key(attestation.Item, attestation.PerformedAt, attestation.AttestationId);
         item[TableSchema.Type] = Attr.S(MainItems.Attestation.Type);
         item["attestationId"] = Attr.S(attestation.AttestationId);
@@ -63,7 +62,6 @@ public sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions optio
 
     public async Task AddReportAsync(SignedReport stored, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stored);
         var report = stored.Report;
         var item = ReportKey(report.ReportId!);
         item[TableSchema.Type] = Attr.S(MainItems.ComplianceReport.Type);

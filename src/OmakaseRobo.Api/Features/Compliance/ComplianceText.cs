@@ -4,11 +4,10 @@ using System.Text;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>The report as plain text for a terminal: one line per check, the evidence indented below it.</summary>
-public static class ComplianceText
+internal static class ComplianceText
 {
     public static string Render(ComplianceReport report)
     {
-        ArgumentNullException.ThrowIfNull(report);
         var text = new StringBuilder();
         var s = report.Summary;
         text.AppendLine(CultureInfo.InvariantCulture, $"Compliance evidence report, generated {ReportBuilder.Time(report.GeneratedAt)}, stage {report.Stage}, region {report.Region}")

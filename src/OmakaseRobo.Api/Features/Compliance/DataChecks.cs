@@ -10,7 +10,7 @@ using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>3-2 where the data lives, CLD.8.1.5 what happens to a terminated tenant's data, 18.1.3 how long records stay.</summary>
-public sealed partial class DataChecks(AuditStore audit, AuditCheckpointStore checkpoints, OmakaseOptions options, Runtime runtime)
+internal sealed partial class DataChecks(AuditStore audit, AuditCheckpointStore checkpoints, OmakaseOptions options, Runtime runtime)
 {
     /// <summary>The daily jobs (purge, tenant deletion) may lag their due time by one run.</summary>
     public static readonly TimeSpan DailyJobPeriod = TimeSpan.FromDays(1);

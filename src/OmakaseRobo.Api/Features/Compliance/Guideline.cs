@@ -2,13 +2,13 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>A guideline item: its number as the guideline writes it, its title in both languages, and for items done by people the period of their attestation.</summary>
-public sealed record GuidelineItem(string Number, string TitleJa, string TitleEn, TimeSpan? AttestationPeriod = null)
+internal sealed record GuidelineItem(string Number, string TitleJa, string TitleEn, TimeSpan? AttestationPeriod = null)
 {
     public bool IsOrganisational => AttestationPeriod is not null;
 }
 
 /// <summary>The items of TechHub's JIS Q 27017 guideline the report covers, in the guideline's order.</summary>
-public static class Guideline
+internal static class Guideline
 {
     private static readonly TimeSpan Yearly = TimeSpan.FromDays(365);
 

@@ -10,7 +10,7 @@ using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>9.2.1, 9.2.2, 9.2.3, 9.2.4 and 9.4.4: who the users are, how they got there, what guards their access.</summary>
-public sealed partial class IdentityChecks(EndpointDataSource endpoints, PasswordHasher hasher, AccessReviewService reviews)
+internal sealed partial class IdentityChecks(EndpointDataSource endpoints, PasswordHasher hasher, AccessReviewService reviews)
 {
     public static readonly TimeSpan TemporaryPasswordAge = TimeSpan.FromDays(7);
     public static readonly TimeSpan ReviewPeriod = TimeSpan.FromDays(32); // monthly, on the 1st, plus a day

@@ -7,7 +7,7 @@ using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>16.1.1 incidents and their notices, 16.1.7 the trail's verification and the legal holds.</summary>
-public sealed class IncidentChecks(IncidentStore incidents, LegalHoldStore holds, OmakaseOptions options)
+internal sealed class IncidentChecks(IncidentStore incidents, LegalHoldStore holds, OmakaseOptions options)
 {
     public static readonly TimeSpan ChainVerificationPeriod = TimeSpan.FromHours(2); // hourly, plus one missed run
 

@@ -14,7 +14,7 @@ using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>10.1.1 / 18.1.5 cryptography in use, 12.1.2 stage, 12.3.1 backups, 12.4.4 clock, 12.6.1 findings.</summary>
-public sealed class OperationsChecks(
+internal sealed class OperationsChecks(
     OmakaseOptions options, Runtime runtime, IConfiguration configuration, PasswordHasher hasher, EnvelopeCipher cipher, IAuditSigner signer,
     RestoreTestStore restoreTests, VulnerabilityStore findings, TimeProvider clock)
 {

@@ -3,7 +3,7 @@ using static OmakaseRobo.Api.Features.Compliance.ReportBuilder;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>Controls done by people (policy reviews, audits, the weekly scan): attested while the newest attestation is within its period.</summary>
-public sealed class OrganisationalChecks(ComplianceStore store)
+internal sealed class OrganisationalChecks(ComplianceStore store)
 {
     public async Task AddAsync(ReportBuilder report, CancellationToken cancellationToken)
     {

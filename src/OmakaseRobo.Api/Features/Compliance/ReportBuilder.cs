@@ -3,7 +3,7 @@ using System.Globalization;
 namespace OmakaseRobo.Api.Features.Compliance;
 
 /// <summary>Collects the checks of one report run, item by item, and assembles them in the guideline's order.</summary>
-public sealed class ReportBuilder(TimeProvider clock)
+internal sealed class ReportBuilder(TimeProvider clock)
 {
     private readonly Dictionary<string, List<ComplianceCheck>> checks = new(StringComparer.Ordinal);
 

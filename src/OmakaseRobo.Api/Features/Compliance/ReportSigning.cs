@@ -14,13 +14,12 @@ namespace OmakaseRobo.Api.Features.Compliance;
 /// <c>,"signature":{...}</c> inserted before its final brace. So anyone can recover the signed bytes from a saved
 /// report by cutting at the last <c>,"signature":</c> and adding <c>}</c>, with no JSON library (docs/compliance.md).
 /// </summary>
-public sealed class ReportSigning(IAuditSigner signer)
+internal sealed class ReportSigning(IAuditSigner signer)
 {
     public const string SignatureMember = ",\"signature\":";
 
     public static byte[] Canonical(ComplianceReport report)
     {
-        ArgumentNullException.ThrowIfNull(report);
         return JsonSerializer.SerializeToUtf8Bytes(report with { Signature = null }, AppJsonContext.Default.ComplianceReport);
     }
 
@@ -53,7 +52,6 @@ public sealed class ReportSigning(IAuditSigner signer)
     /// <summary>The documented recovery of the signed bytes from a saved report; null when it carries no signature.</summary>
     public static byte[]? CanonicalOf(byte[] savedReport)
     {
-        ArgumentNullException.ThrowIfNull(savedReport);
         var at = savedReport.AsSpan().LastIndexOf(Encoding.UTF8.GetBytes(SignatureMember));
         return at < 0 ? null : [.. savedReport.AsSpan(0, at), (byte)'}'];
     }

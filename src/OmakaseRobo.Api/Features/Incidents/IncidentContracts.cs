@@ -2,14 +2,14 @@ using System.ComponentModel.DataAnnotations;
 
 namespace OmakaseRobo.Api.Features.Incidents;
 
-public sealed record CreateIncidentRequest([property: Required] string? Title, [property: Required] string? Description, string? Severity, List<string>? AffectedTenantIds);
+internal sealed record CreateIncidentRequest([property: Required] string? Title, [property: Required] string? Description, string? Severity, List<string>? AffectedTenantIds);
 
-public sealed record CreatedIncident(string IncidentId, string Status);
+internal sealed record CreatedIncident(string IncidentId, string Status);
 
-public sealed record TransitionView(string From, string To, string ActorId, DateTimeOffset At, string Note);
+internal sealed record TransitionView(string From, string To, string ActorId, DateTimeOffset At, string Note);
 
 /// <summary>An incident as its reader may see it: customers get no internal notes, reporter or other tenants.</summary>
-public sealed record IncidentView(
+internal sealed record IncidentView(
     string IncidentId,
     string Title,
     string Description,
@@ -28,14 +28,14 @@ public sealed record IncidentView(
     string? ReporterTenantId,
     IReadOnlyList<TransitionView>? Transitions);
 
-public sealed record IncidentList(IReadOnlyList<IncidentView> Items);
+internal sealed record IncidentList(IReadOnlyList<IncidentView> Items);
 
-public sealed record TransitionRequest([property: Required] string? To, string? Note);
+internal sealed record TransitionRequest([property: Required] string? To, string? Note);
 
-public sealed record NoticeRequest([property: Required] string? Kind, [property: Required] string? Message);
+internal sealed record NoticeRequest([property: Required] string? Kind, [property: Required] string? Message);
 
-public sealed record NoticeView(string NoticeId, string IncidentId, string Kind, string Message, DateTimeOffset CreatedAt);
+internal sealed record NoticeView(string NoticeId, string IncidentId, string Kind, string Message, DateTimeOffset CreatedAt);
 
-public sealed record NoticeSent(string Kind, IReadOnlyList<string> TenantIds, DateTimeOffset CreatedAt);
+internal sealed record NoticeSent(string Kind, IReadOnlyList<string> TenantIds, DateTimeOffset CreatedAt);
 
-public sealed record NoticeList(IReadOnlyList<NoticeView> Items);
+internal sealed record NoticeList(IReadOnlyList<NoticeView> Items);

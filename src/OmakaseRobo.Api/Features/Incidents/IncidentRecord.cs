@@ -1,7 +1,7 @@
 namespace OmakaseRobo.Api.Features.Incidents;
 
 /// <summary>The phases of 16.1.1, in order; a customer report starts before them and may be dismissed instead.</summary>
-public static class IncidentPhase
+internal static class IncidentPhase
 {
     public const string Reported = "reported";
     public const string Dismissed = "dismissed";
@@ -27,15 +27,15 @@ public static class IncidentPhase
         Array.IndexOf(Lifecycle, phase) >= Array.IndexOf(Lifecycle, reference) && Array.IndexOf(Lifecycle, reference) >= 0;
 }
 
-public static class Severity
+internal static class Severity
 {
     public static readonly string[] All = ["low", "medium", "high", "critical"];
 }
 
 /// <summary>One move of an incident, with who made it, when, and the internal note (operators only).</summary>
-public sealed record IncidentTransition(string From, string To, string ActorId, DateTimeOffset At, string Note);
+internal sealed record IncidentTransition(string From, string To, string ActorId, DateTimeOffset At, string Note);
 
-public sealed record IncidentRecord(
+internal sealed record IncidentRecord(
     string IncidentId,
     string Title,
     string Description,

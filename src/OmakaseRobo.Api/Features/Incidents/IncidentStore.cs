@@ -7,14 +7,14 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Incidents;
 
 /// <summary>A notice as stored for one tenant.</summary>
-public sealed record NoticeRecord(string NoticeId, string TenantId, string IncidentId, string Kind, string Message, DateTimeOffset CreatedAt);
+internal sealed record NoticeRecord(string NoticeId, string TenantId, string IncidentId, string Kind, string Message, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// Incidents (pk INCIDENT#id, listed for operators through gsi1 INCIDENTS), a link item per concerned tenant
 /// (TENANT#id / INCIDENT#id) so customers list theirs without a scan, and notices per tenant
 /// (TENANT#id / NOTICE#time#id). Every change that spans items is one transaction.
 /// </summary>
-public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, OmakaseOptions options, Runtime runtime)
+internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, OmakaseOptions options, Runtime runtime)
 {
     public const int MaxAffectedTenants = 20;
     private const string ListPartition = "INCIDENTS";
@@ -28,7 +28,6 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
 
     public async Task CreateAsync(IncidentRecord incident, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(incident);
         var items = new List<TransactWriteItem>
         {
             new() { Put = new Put { TableName = Table, Item = ToItem(incident), ConditionExpression = "attribute_not_exists(pk)" } },
@@ -89,8 +88,6 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
     /// <summary>Moves an incident from the phase it is in, with its audit record; false when another change got there first.</summary>
     public async Task<bool> TransitionAsync(IncidentRecord incident, IncidentTransition transition, string? dismissReason, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(incident);
-        ArgumentNullException.ThrowIfNull(transition);
         var values = new Dictionary<string, AttributeValue>
         {
             [":to"] = Attr.S(transition.To),
@@ -130,7 +127,6 @@ public sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, Om
     /// </summary>
     public TransactWriteItem NoticeKindWrite(IncidentRecord incident, string kind, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(incident);
         var values = new Dictionary<string, AttributeValue>
         {
             [":kind"] = new() { L = [Attr.S(kind)], IsLSet = true },

@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Incidents;
 
 /// <summary>Incidents and the notices they send: customers report and read theirs; security officers run them.</summary>
-public static class IncidentsApi
+internal static class IncidentsApi
 {
     public static IEndpointRouteBuilder MapIncidentsApi(this IEndpointRouteBuilder routes)
     {

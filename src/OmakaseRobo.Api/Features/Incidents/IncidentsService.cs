@@ -14,7 +14,7 @@ namespace OmakaseRobo.Api.Features.Incidents;
 /// with a pending delivery for each tenant's webhook and their audit records (one transaction), then delivered within a
 /// bounded time; what is not delivered by then is left to retry-webhooks.
 /// </summary>
-public sealed class IncidentsService(
+internal sealed class IncidentsService(
     IncidentStore store, NoticeOutbox notices, TenantStore tenants, WebhookDispatcher webhooks, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     public const string Initial = "initial";
@@ -24,8 +24,6 @@ public sealed class IncidentsService(
 
     public async Task<Outcome<CreatedIncident>> CreateAsync(CreateIncidentRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(caller);
         var affected = caller.IsPlatform ? (request.AffectedTenantIds ?? []).Distinct(StringComparer.Ordinal).ToList() : [caller.TenantId];
         var errors = Validate.Fields(
             ("title", Validate.Required(request.Title, 200)),
@@ -55,7 +53,6 @@ public sealed class IncidentsService(
 
     public async Task<List<IncidentView>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         var incidents = caller.IsPlatform
             ? await store.ListAllAsync(cancellationToken).ConfigureAwait(false)
             : await store.ListForTenantAsync(caller.TenantId, cancellationToken).ConfigureAwait(false);
@@ -65,15 +62,12 @@ public sealed class IncidentsService(
     /// <summary>Null when it does not exist or does not concern the caller's tenant (answered alike: 404).</summary>
     public async Task<IncidentView?> GetAsync(string incidentId, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         var incident = await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
         return incident is not null && (caller.IsPlatform || incident.Concerns(caller.TenantId)) ? View(incident, caller) : null;
     }
 
     public async Task<Outcome<IncidentView>> TransitionAsync(string incidentId, TransitionRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(caller);
         var incident = await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
         if (incident is null)
         {
@@ -106,8 +100,6 @@ public sealed class IncidentsService(
     /// </summary>
     public async Task<Outcome<NoticeSent>> SendNoticeAsync(string incidentId, NoticeRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(caller);
         var incident = await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
         if (incident is null)
         {

@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.Incidents;
 
-public static class IncidentsSetup
+internal static class IncidentsSetup
 {
     public static IServiceCollection AddIncidents(this IServiceCollection services)
     {

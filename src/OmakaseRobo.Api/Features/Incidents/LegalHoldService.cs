@@ -15,7 +15,7 @@ namespace OmakaseRobo.Api.Features.Incidents;
 /// days is kept past its 30 days (no ttl) until released, and stays verifiable. Evidence is the held records with a
 /// SHA-256 manifest and the chain verification of each window; every export is itself audited.
 /// </summary>
-public sealed class LegalHoldService(
+internal sealed class LegalHoldService(
     LegalHoldStore holds, IncidentStore incidents, AuditStore audit, AuditRetention retention, AuditIntegrityService integrity,
     IAuditTrail trail, TimeProvider clock)
 {
@@ -24,8 +24,6 @@ public sealed class LegalHoldService(
 
     public async Task<Outcome<HoldView>> CreateAsync(string incidentId, CreateHoldRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(caller);
         var incident = await incidents.GetAsync(incidentId, cancellationToken).ConfigureAwait(false);
         if (incident is null)
         {
@@ -60,7 +58,6 @@ public sealed class LegalHoldService(
     /// <summary>Ends a hold; chains that no other active hold of the tenant covers get their ttl back.</summary>
     public async Task<bool> ReleaseAsync(string incidentId, string holdId, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         var hold = (await holds.ListForIncidentAsync(incidentId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(h => h.HoldId == holdId && h.IsActive);
         if (hold is null)
         {
@@ -101,7 +98,6 @@ public sealed class LegalHoldService(
 
     public async Task<EvidenceExport?> ExportAsync(string incidentId, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         if (await incidents.GetAsync(incidentId, cancellationToken).ConfigureAwait(false) is null)
         {
             return null;

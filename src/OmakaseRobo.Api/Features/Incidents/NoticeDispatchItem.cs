@@ -8,11 +8,10 @@ namespace OmakaseRobo.Api.Features.Incidents;
 /// The dispatch item of a chunked notice, mapped by hand: what it takes to write the same batch again (its ids, keys
 /// and times), not the bodies, which are rebuilt from them.
 /// </summary>
-public static class NoticeDispatchItem
+internal static class NoticeDispatchItem
 {
     public static Dictionary<string, AttributeValue> ToItem(NoticeBatch batch)
     {
-        ArgumentNullException.ThrowIfNull(batch);
         var item = MainItems.NoticeDispatch.Key(batch.IncidentId, batch.Sequence);
         item[TableSchema.Type] = Attr.S(MainItems.NoticeDispatch.Type);
         item["incidentId"] = Attr.S(batch.IncidentId);
@@ -47,7 +46,6 @@ public static class NoticeDispatchItem
 
     public static NoticeBatch FromItem(Dictionary<string, AttributeValue> item, AuditOutboxStore outbox)
     {
-        ArgumentNullException.ThrowIfNull(item);
         var incidentId = item.RequireS("incidentId");
         var kind = item.RequireS("kind");
         var message = item.RequireS("message");

@@ -15,7 +15,7 @@ namespace OmakaseRobo.Api.Features.Incidents;
 /// transaction of whole tenants that passes only while its notices are absent, and deletes the dispatch item with the
 /// last: idempotent, so retry-webhooks resumes (<see cref="FinishAsync"/>) a batch whose process died between chunks.
 /// </summary>
-public sealed class NoticeOutbox(
+internal sealed class NoticeOutbox(
     IAmazonDynamoDB dynamo, IncidentStore incidents, WebhookStore webhooks, AuditOutboxStore outbox, IAuditTrail trail, OmakaseOptions options, Runtime runtime, TimeProvider clock)
     : IUnfinishedDeliveries
 {
@@ -29,7 +29,6 @@ public sealed class NoticeOutbox(
     /// <summary>False when the incident changed since it was read (nothing was written).</summary>
     public async Task<bool> CommitAsync(TransactWriteItem incidentChange, NoticeBatch batch, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(batch);
         var units = batch.Units.Select(u => UnitWrites(batch, u)).ToList();
         var whole = 1 + units.Sum(u => u.Count) <= Limit;
         try

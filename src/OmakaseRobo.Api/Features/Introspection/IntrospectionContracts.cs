@@ -4,7 +4,7 @@ using OmakaseRobo.Api.Platform.Access;
 namespace OmakaseRobo.Api.Features.Introspection;
 
 /// <summary>RFC 7662 section 2.2. An inactive token answers only <c>{"active":false}</c>: every other member is null, so not written.</summary>
-public sealed record IntrospectionResponse(
+internal sealed record IntrospectionResponse(
     [property: JsonPropertyName("active")] bool Active,
     [property: JsonPropertyName("token_type")] string? TokenType = null,
     [property: JsonPropertyName("sub")] string? Subject = null,

@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.Introspection;
 
-public static class IntrospectionSetup
+internal static class IntrospectionSetup
 {
     public static IServiceCollection AddIntrospection(this IServiceCollection services)
     {

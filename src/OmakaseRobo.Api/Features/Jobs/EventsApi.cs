@@ -11,7 +11,7 @@ namespace OmakaseRobo.Api.Features.Jobs;
 /// function. API Gateway never routes here, and a request carrying an API Gateway request context is refused, so a
 /// customer cannot start a job even if a route were ever added by mistake.
 /// </summary>
-public static class EventsApi
+internal static class EventsApi
 {
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder routes)
     {

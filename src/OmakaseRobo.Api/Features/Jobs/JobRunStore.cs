@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Jobs;
 /// twice; it keeps the report to answer the retry. A claim older than the Lambda timeout is stale (the run died)
 /// and may be taken over: the jobs themselves are resumable.
 /// </summary>
-public sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(16);
     private static readonly TimeSpan Retention = TimeSpan.FromDays(30);

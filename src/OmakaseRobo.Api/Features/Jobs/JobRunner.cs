@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Jobs;
 namespace OmakaseRobo.Api.Features.Jobs;
 
 /// <summary>The one way a job runs, from /events or the command line: claimed once per event, reported, logged and audited.</summary>
-public sealed partial class JobRunner(IEnumerable<IComplianceJob> jobs, JobRunStore runs, IAuditTrail audit, TimeProvider clock, ILogger<JobRunner> logger)
+internal sealed partial class JobRunner(IEnumerable<IComplianceJob> jobs, JobRunStore runs, IAuditTrail audit, TimeProvider clock, ILogger<JobRunner> logger)
 {
     public sealed record RunResult(bool Known, bool Duplicate, bool Ok, string Report);
 

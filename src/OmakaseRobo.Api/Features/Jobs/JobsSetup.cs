@@ -10,7 +10,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Jobs;
 
 /// <summary>The scheduled compliance jobs, all listed here, and the one runner that starts them (from /events or the command line).</summary>
-public static class JobsSetup
+internal static class JobsSetup
 {
     public static IServiceCollection AddJobs(this IServiceCollection services, bool servesJobs)
     {
@@ -41,7 +41,6 @@ public static class JobsSetup
     /// </summary>
     public static async Task<int> RunFromCommandLineAsync(WebApplication app, string job)
     {
-        ArgumentNullException.ThrowIfNull(app);
         await app.StartAsync().ConfigureAwait(false);
         var runner = app.Services.GetRequiredService<JobRunner>();
         JobRunner.RunResult result;

@@ -15,7 +15,7 @@ namespace OmakaseRobo.Api.Features.Jobs;
 /// job is the guarantee. It reads only what expired (day index, expiry index, its own ledger), keeps two pages in memory,
 /// and is resumable: every deletion is idempotent and a cursor says where the next run starts.
 /// </summary>
-public sealed partial class PurgeRecordsJob(
+internal sealed partial class PurgeRecordsJob(
     AuditChainPurge audit, ExpiredItemsPurge expiries, PurgeCursorStore cursors, OmakaseOptions options, TimeProvider clock, ILogger<PurgeRecordsJob> logger)
     : IComplianceJob
 {

@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Jobs;
 
-public sealed record AuditChainReport(bool Ok, OutboxReport Outbox, int HeldItemsReapplied, CheckpointReport Checkpoint, AuditVerification Verification);
+internal sealed record AuditChainReport(bool Ok, OutboxReport Outbox, int HeldItemsReapplied, CheckpointReport Checkpoint, AuditVerification Verification);
 
 /// <summary>
 /// verify-audit-chain (16.1.7), hourly: signs every chain head that grew, keeps legal holds whole (records and
@@ -15,7 +15,7 @@ public sealed record AuditChainReport(bool Ok, OutboxReport Outbox, int HeldItem
 /// First it drains the audit outbox, so records whose process died after the commit are in the chains it signs; a
 /// record it could not append fails the job.
 /// </summary>
-public sealed class VerifyAuditChainJob(LegalHoldService holds, AuditIntegrityService integrity, AuditOutboxDrain outbox) : IComplianceJob
+internal sealed class VerifyAuditChainJob(LegalHoldService holds, AuditIntegrityService integrity, AuditOutboxDrain outbox) : IComplianceJob
 {
     public string Name => "verify-audit-chain";
 

@@ -9,13 +9,13 @@ using OmakaseRobo.Api.Platform.Problems;
 namespace OmakaseRobo.Api.Features.ProductPermissions;
 
 /// <summary>The names of the product permissions defined now, as every request reads them next to its session.</summary>
-public sealed record ProductCatalogue(FrozenSet<string> Names, FrozenSet<string> Privileged)
+internal sealed record ProductCatalogue(FrozenSet<string> Names, FrozenSet<string> Privileged)
 {
     public static readonly ProductCatalogue Empty = new(FrozenSet<string>.Empty, FrozenSet<string>.Empty);
 }
 
 /// <summary>A product permission's definition; <paramref name="Uses"/> counts the custom roles, in every tenant, that hold it.</summary>
-public sealed record ProductPermissionRecord(string Name, string Japanese, string English, bool Privileged, long Uses, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+internal sealed record ProductPermissionRecord(string Name, string Japanese, string English, bool Privileged, long Uses, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>
 /// Product permissions in the main table, partition PERMISSIONS: one definition item per permission (sk PERMISSION#name,
@@ -23,7 +23,7 @@ public sealed record ProductPermissionRecord(string Name, string Japanese, strin
 /// privileged) that the session read fetches in the same BatchGetItem, so admin's "every product permission" costs no
 /// extra round trip. Every change of either goes in one transaction with the other.
 /// </summary>
-public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     public const string CatalogueType = MainItems.ProductPermissionCatalogue.Type;
     public const int MaxPermissions = 200;
@@ -72,7 +72,6 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
     /// <summary>Defines a permission (<paramref name="isNew"/>) or changes its descriptions and flag; the usage counter is kept.</summary>
     public async Task<PutOutcome> PutAsync(ProductPermissionRecord permission, bool isNew, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(permission);
         var definition = new TransactWriteItem();
         if (isNew)
         {
@@ -196,7 +195,6 @@ public sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOption
     /// </summary>
     public List<TransactWriteItem> UsageWrites(IEnumerable<string> before, IEnumerable<string> after, Func<string, bool> isProduct)
     {
-        ArgumentNullException.ThrowIfNull(isProduct);
         var was = before.Where(isProduct).ToHashSet(StringComparer.Ordinal);
         var now = after.Where(isProduct).ToHashSet(StringComparer.Ordinal);
         return

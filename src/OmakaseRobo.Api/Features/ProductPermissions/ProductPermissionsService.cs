@@ -45,8 +45,6 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
 
     public async Task<Outcome<PermissionItem>> PutAsync(string name, PutPermissionRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(caller);
         if (IsBuiltIn(name))
         {
             return new Failure.Conflict("Built-in permissions cannot be changed.");
@@ -90,7 +88,6 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
 
     public async Task<Outcome<Completed>> DeleteAsync(string name, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         if (IsBuiltIn(name))
         {
             return new Failure.Conflict("Built-in permissions cannot be removed.");

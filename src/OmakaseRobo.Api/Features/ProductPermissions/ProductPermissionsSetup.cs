@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.ProductPermissions;
 
-public static class ProductPermissionsSetup
+internal static class ProductPermissionsSetup
 {
     public static IServiceCollection AddProductPermissions(this IServiceCollection services)
     {

@@ -3,12 +3,12 @@ using OmakaseRobo.Api.Platform.Access;
 
 namespace OmakaseRobo.Api.Features.Roles;
 
-public sealed record RoleItem(string Name, IReadOnlyList<string> Permissions, bool BuiltIn);
+internal sealed record RoleItem(string Name, IReadOnlyList<string> Permissions, bool BuiltIn);
 
-public sealed record RoleList(IReadOnlyList<RoleItem> Items);
+internal sealed record RoleList(IReadOnlyList<RoleItem> Items);
 
-public sealed record PutRoleRequest([property: Required] List<string>? Permissions);
+internal sealed record PutRoleRequest([property: Required] List<string>? Permissions);
 
-public sealed record AssignRolesRequest([property: Required] List<string>? Roles);
+internal sealed record AssignRolesRequest([property: Required] List<string>? Roles);
 
-public sealed record AssignedRoles(string UserId, IReadOnlyList<string> Roles);
+internal sealed record AssignedRoles(string UserId, IReadOnlyList<string> Roles);

@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Roles;
 
 /// <summary>A user's place in the tenant's counters: the roles they hold and whether they are active.</summary>
-public sealed record Standing(IReadOnlyCollection<string> Roles, bool Active)
+internal sealed record Standing(IReadOnlyCollection<string> Roles, bool Active)
 {
     /// <summary>No user (before a creation, after a deletion).</summary>
     public static readonly Standing None = new([], false);
@@ -24,7 +24,7 @@ public sealed record Standing(IReadOnlyCollection<string> Roles, bool Active)
 /// </list>
 /// and each custom role given is still defined exactly as it was read, so whether it is privileged cannot change under it.
 /// </summary>
-public static class RoleMembership
+internal static class RoleMembership
 {
     public static string CounterAttribute(string role) => $"rc_{role}";
 
@@ -33,9 +33,6 @@ public static class RoleMembership
     public static TransactWriteItem TenantWrite(
         string table, string tenantId, IReadOnlyDictionary<string, List<string>> definitions, Standing before, Standing after, bool protectLastHolder)
     {
-        ArgumentNullException.ThrowIfNull(definitions);
-        ArgumentNullException.ThrowIfNull(before);
-        ArgumentNullException.ThrowIfNull(after);
         var expression = new Expression();
         expression.Condition($"{expression.Name("status")} = {expression.Value(Attr.S(TenantRecord.Active))}");
         foreach (var role in after.Roles.Except(before.Roles, StringComparer.Ordinal).Where(r => definitions.ContainsKey(r)))

@@ -8,7 +8,7 @@ using OmakaseRobo.Api.Platform.Problems;
 namespace OmakaseRobo.Api.Features.Roles;
 
 /// <summary>Custom role definitions, kept in the tenant item's roles map next to their assignment counters.</summary>
-public sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, OmakaseOptions options)
+internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, OmakaseOptions options)
 {
     public enum PutOutcome
     {

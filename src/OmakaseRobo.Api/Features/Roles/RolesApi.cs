@@ -5,7 +5,7 @@ using OmakaseRobo.Api.Platform.OpenApi;
 namespace OmakaseRobo.Api.Features.Roles;
 
 /// <summary>Roles of a tenant (their assignment to users is the Users area's): tenant admins in their own tenant, operators anywhere (audited).</summary>
-public static class RolesApi
+internal static class RolesApi
 {
     public static IEndpointRouteBuilder MapRolesApi(this IEndpointRouteBuilder routes)
     {

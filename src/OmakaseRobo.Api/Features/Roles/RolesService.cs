@@ -11,7 +11,7 @@ namespace OmakaseRobo.Api.Features.Roles;
 /// 9.2.2 per-tenant roles and their assignment. No route lets a user raise their own privileges: nobody
 /// assigns roles to themselves, edits a role they hold, or grants permissions they do not hold.
 /// </summary>
-public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPermissionStore products, IAuditTrail audit)
+internal sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPermissionStore products, IAuditTrail audit)
 {
     public const int MaxRolesPerTenant = 50;
     public const int MaxRolesPerUser = 10;
@@ -42,7 +42,6 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPe
 
     public async Task<Outcome<RoleItem>> PutAsync(string tenantId, string roleName, List<string>? permissions, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (tenant is null)
         {
@@ -105,7 +104,6 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPe
 
     public async Task<Outcome<Completed>> DeleteAsync(string tenantId, string roleName, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         if (roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
         {
             return new Failure.Conflict("Built-in roles cannot be deleted.");
@@ -147,7 +145,6 @@ public sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPe
     /// <summary>A role that can be assigned in the tenant: a platform role in the platform tenant, else admin or a defined custom role.</summary>
     public static bool IsKnownRole(TenantRecord tenant, string role)
     {
-        ArgumentNullException.ThrowIfNull(tenant);
         return tenant.TenantId == BuiltInRoles.PlatformTenantId
             ? BuiltInRoles.PlatformRoles.ContainsKey(role)
             : role == BuiltInRoles.Admin || tenant.Roles.ContainsKey(role);

@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.Roles;
 
-public static class RolesSetup
+internal static class RolesSetup
 {
     public static IServiceCollection AddRoles(this IServiceCollection services)
     {

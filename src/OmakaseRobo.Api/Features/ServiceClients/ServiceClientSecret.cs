@@ -19,7 +19,6 @@ internal static class ServiceClientSecret
 
     public static bool Matches(string? storedHash, string presented)
     {
-        ArgumentNullException.ThrowIfNull(presented);
         var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         if (storedHash is not { Length: 64 })
         {

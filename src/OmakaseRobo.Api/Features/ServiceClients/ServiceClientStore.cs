@@ -23,7 +23,6 @@ internal sealed class ServiceClientStore(IAmazonDynamoDB dynamo, OmakaseOptions 
 
     public async Task CreateAsync(ServiceClientRecord client, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
         var item = Key(client.ClientId);
         item[TableSchema.Type] = Attr.S(ItemType);
         item["clientId"] = Attr.S(client.ClientId);
@@ -60,7 +59,6 @@ internal sealed class ServiceClientStore(IAmazonDynamoDB dynamo, OmakaseOptions 
 
     public static ServiceClientRecord FromItem(Dictionary<string, AttributeValue> item)
     {
-        ArgumentNullException.ThrowIfNull(item);
         return new(
             item.RequireS("clientId"),
             item.RequireS("name"),

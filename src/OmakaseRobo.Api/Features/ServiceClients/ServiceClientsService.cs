@@ -10,8 +10,6 @@ internal sealed class ServiceClientsService(ServiceClientStore store, IAuditTrai
 {
     public async Task<Outcome<CreatedServiceClient>> CreateAsync(CreateServiceClientRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(caller);
         var errors = Validate.Fields(
             ("name", Validate.Required(request.Name, 100)),
             ("description", request.Description is null ? null : Validate.Required(request.Description, 500)));
@@ -36,7 +34,6 @@ internal sealed class ServiceClientsService(ServiceClientStore store, IAuditTrai
 
     public async Task<Outcome<Completed>> DeleteAsync(string clientId, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         if (!ServiceClientSecret.IsClientId(clientId))
         {
             return new Failure.NotFound();

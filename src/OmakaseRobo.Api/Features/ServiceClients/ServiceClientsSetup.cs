@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.ServiceClients;
 
-public static class ServiceClientsSetup
+internal static class ServiceClientsSetup
 {
     public static IServiceCollection AddServiceClients(this IServiceCollection services)
     {

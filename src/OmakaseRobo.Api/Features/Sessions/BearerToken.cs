@@ -8,7 +8,7 @@ namespace OmakaseRobo.Api.Features.Sessions;
 /// An opaque bearer token: tenant id, user id and 256 random bits. Only its SHA-256 is stored; carrying the
 /// ids lets one BatchGetItem fetch session, user and tenant together on each request.
 /// </summary>
-public sealed record BearerToken(string TenantId, string UserId, string Value)
+internal sealed record BearerToken(string TenantId, string UserId, string Value)
 {
     public string Hash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Value))).ToLowerInvariant();
 

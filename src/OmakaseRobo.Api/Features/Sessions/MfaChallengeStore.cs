@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Sessions;
 /// The second step of a sign-in with MFA: an mfaToken lives 5 minutes and allows 5 attempts, counted by a
 /// conditional write so parallel guesses cannot exceed it. Items: pk MFA#sha256(token).
 /// </summary>
-public sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
     public const int MaxAttempts = 5;
@@ -22,7 +22,6 @@ public sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
     /// <summary>A new challenge, committed with the audit record of the password step that opened it.</summary>
     public async Task CreateAsync(BearerToken token, string securityStamp, DateTimeOffset now, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(token);
         var item = Key(token.Hash);
         item[TableSchema.Type] = Attr.S(MainItems.MfaChallenge.Type);
         item["tenantId"] = Attr.S(token.TenantId);
@@ -37,7 +36,6 @@ public sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
     /// <summary>Spends one attempt; the challenge's security stamp, or null when it is unknown, expired or used up.</summary>
     public async Task<string?> SpendAttemptAsync(BearerToken token, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(token);
         try
         {
             var response = await dynamo.UpdateItemAsync(new UpdateItemRequest
@@ -66,7 +64,6 @@ public sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
 
     public async Task DeleteAsync(BearerToken token, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(token);
         await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = Table, Key = Key(token.Hash) }, cancellationToken).ConfigureAwait(false);
     }
 }

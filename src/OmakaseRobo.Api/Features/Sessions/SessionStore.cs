@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Sessions;
 
-public sealed record SessionRecord(
+internal sealed record SessionRecord(
     string TokenHash,
     string SessionId,
     string TenantId,
@@ -27,7 +27,7 @@ public sealed record SessionRecord(
 /// Session items (pk SESSION#sha256(token)), listed per user through gsi1 (SESSIONS#tenant#user) and by expiry through
 /// gsi2; the purge job and DynamoDB TTL remove them after their absolute expiry, and every read checks expiry itself.
 /// </summary>
-public sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter, OmakaseOptions options)
+internal sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter, OmakaseOptions options)
 {
     private string Table => options.Tables.Main;
 
@@ -36,7 +36,6 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter, O
     /// <summary>A new session, committed with its sign-in's audit record.</summary>
     public async Task CreateAsync(SessionRecord session, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(session);
         var item = Key(session.TokenHash);
         item[TableSchema.Type] = Attr.S(MainItems.Session.Type);
         item["sessionId"] = Attr.S(session.SessionId);
@@ -72,7 +71,6 @@ public sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter, O
     /// <summary>Slides the idle timeout; written at most once a minute per session to keep requests to one round trip.</summary>
     public async Task TouchAsync(SessionRecord session, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(session);
         try
         {
             await dynamo.UpdateItemAsync(new UpdateItemRequest

@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.Sessions;
 
-public static class SessionsSetup
+internal static class SessionsSetup
 {
     public static IServiceCollection AddSessions(this IServiceCollection services)
     {

@@ -13,10 +13,10 @@ using OmakaseRobo.Api.Platform.Jobs;
 namespace OmakaseRobo.Api.Features.Tenants;
 
 /// <summary>What is left of a deleted tenant: when, how many items of each kind, and a SHA-256 over the deleted keys.</summary>
-public sealed record DeletionCertificate(
+internal sealed record DeletionCertificate(
     string TenantId, string State, DateTimeOffset ListedAt, DateTimeOffset? DeletedAt, IReadOnlyDictionary<string, int> Counts, int TotalItems, string KeysSha256);
 
-public sealed record TenantDeletionReport(bool Ok, DateTimeOffset RanAt, int TenantsDeleted, IReadOnlyList<DeletionCertificate> Certificates);
+internal sealed record TenantDeletionReport(bool Ok, DateTimeOffset RanAt, int TenantsDeleted, IReadOnlyList<DeletionCertificate> Certificates);
 
 /// <summary>
 /// CLD.8.1.5, the job delete-terminated-tenants: every tenant terminated longer ago than the grace period loses
@@ -26,7 +26,7 @@ public sealed record TenantDeletionReport(bool Ok, DateTimeOffset RanAt, int Ten
 /// the tenant item goes last, in one transaction with the certificate's completion, so a run killed half way is
 /// finished by the next one. Incidents themselves are platform records and stay.
 /// </summary>
-public sealed class TenantDeletion(
+internal sealed class TenantDeletion(
     IAmazonDynamoDB dynamo, TenantStore tenants, AuditStore audit, BatchDeleter deleter, OmakaseOptions options, TimeProvider clock) : IComplianceJob
 {
     public string Name => "delete-terminated-tenants";

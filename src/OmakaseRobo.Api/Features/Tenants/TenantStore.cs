@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Tenants;
 
 /// <summary>A customer tenant and its policy. Custom role definitions live on the tenant item, so one read gives a caller's permissions.</summary>
-public sealed record TenantRecord(
+internal sealed record TenantRecord(
     string TenantId,
     string Name,
     int AdminLimit,
@@ -26,7 +26,7 @@ public sealed record TenantRecord(
 }
 
 /// <summary>Tenant items in the main table: pk TENANT#id, sk #TENANT.</summary>
-public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     public static Dictionary<string, AttributeValue> Key(string tenantId) => MainItems.Tenant.Key(tenantId);
 
@@ -95,7 +95,6 @@ public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 
     public static Dictionary<string, AttributeValue> ToItem(TenantRecord tenant)
     {
-        ArgumentNullException.ThrowIfNull(tenant);
         var item = Key(tenant.TenantId);
         item[TableSchema.Type] = Attr.S(MainItems.Tenant.Type);
         item["tenantId"] = Attr.S(tenant.TenantId);
@@ -114,7 +113,6 @@ public sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 
     public static TenantRecord FromItem(Dictionary<string, AttributeValue> item)
     {
-        ArgumentNullException.ThrowIfNull(item);
         var roles = item.TryGetValue("roles", out var map) && map.M is { } m
             ? m.ToDictionary(r => r.Key, r => r.Value.L?.Select(v => v.S).ToList() ?? [])
             : [];

@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.Problems;
 namespace OmakaseRobo.Api.Features.Tenants;
 
 /// <summary>Customer tenants: created and terminated by operators, read by their own members and by the platform.</summary>
-public static class TenantsApi
+internal static class TenantsApi
 {
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder routes)
     {

@@ -12,7 +12,7 @@ namespace OmakaseRobo.Api.Features.Tenants;
 /// terminated in one conditional write, which at once fails every sign-in and every session of its users (both check
 /// the tenant); after the grace period the delete-terminated-tenants job removes its data and leaves a certificate.
 /// </summary>
-public sealed class TenantsService(TenantStore tenants, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
+internal sealed class TenantsService(TenantStore tenants, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     public const int DefaultAdminLimit = 3;
     public const int MaxAdminLimit = 100;

@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.Tenants;
 
-public static class TenantsSetup
+internal static class TenantsSetup
 {
     public static IServiceCollection AddTenants(this IServiceCollection services)
     {

@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Features.Users;
 /// the operator creates before the first deploy (Omakase:Bootstrap:OperatorPasswordParameter), so it is never
 /// in the template or the function's environment.
 /// </summary>
-public sealed class OperatorPasswordSource(OmakaseOptions options, IAmazonSimpleSystemsManagement? ssm = null)
+internal sealed class OperatorPasswordSource(OmakaseOptions options, IAmazonSimpleSystemsManagement? ssm = null)
 {
     public async Task<string?> GetAsync(CancellationToken cancellationToken)
     {

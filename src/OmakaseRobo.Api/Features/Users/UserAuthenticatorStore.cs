@@ -4,7 +4,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>The TOTP seed (sealed), its replay guard and the recovery codes on the user item (Identity's IUserAuthenticatorKeyStore).</summary>
-public sealed class UserAuthenticatorStore(UserStore users)
+internal sealed class UserAuthenticatorStore(UserStore users)
 {
     /// <summary>Enrolment writes assume MFA is off, and say so in their condition (binds :false).</summary>
     private const string MfaOff = "(attribute_not_exists(mfaEnabled) OR mfaEnabled = :false)";
@@ -17,7 +17,6 @@ public sealed class UserAuthenticatorStore(UserStore users)
     /// <summary>Turns the pending seed into the active one, with the step just used and fresh recovery codes.</summary>
     public Task<bool> ConfirmTotpAsync(UserRecord user, long step, IEnumerable<string> recoveryCodeHashes, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(user);
         return users.TryUpdateAsync(
             user,
             "SET totpSecret = totpPending, mfaEnabled = :true, lastTotpStep = :step, recoveryCodes = :codes REMOVE totpPending, mfaResetAt",

@@ -4,19 +4,18 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Users;
 
-public sealed record CreateUserRequest([property: Required] string? Email, [property: Required] string? DisplayName, List<string>? Roles);
+internal sealed record CreateUserRequest([property: Required] string? Email, [property: Required] string? DisplayName, List<string>? Roles);
 
-public sealed record CreatedUser(string UserId, string TemporaryPassword);
+internal sealed record CreatedUser(string UserId, string TemporaryPassword);
 
-public sealed record UserSummary(
+internal sealed record UserSummary(
     string UserId, string Email, string DisplayName, IReadOnlyList<string> Roles, bool MfaEnabled, string Status,
     DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LockedUntil = null)
 {
     public static UserSummary From(UserRecord user)
     {
-        ArgumentNullException.ThrowIfNull(user);
         return new(user.UserId, user.Email, user.DisplayName, user.Roles, user.MfaEnabled, user.Status, user.CreatedAt, user.LastSignInAt, user.LockedUntil);
     }
 }
 
-public sealed record UserList(IReadOnlyList<UserSummary> Items);
+internal sealed record UserList(IReadOnlyList<UserSummary> Items);

@@ -5,7 +5,7 @@ using OmakaseRobo.Api.Platform.Access;
 namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>The account lifecycle of another user: operators in any customer tenant, tenant admins in their own.</summary>
-public static class UserLifecycleApi
+internal static class UserLifecycleApi
 {
     public static IEndpointRouteBuilder MapUserLifecycleApi(this IEndpointRouteBuilder routes)
     {

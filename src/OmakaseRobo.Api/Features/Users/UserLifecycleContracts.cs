@@ -2,19 +2,19 @@ using System.Text.Json.Serialization;
 
 namespace OmakaseRobo.Api.Features.Users;
 
-public sealed record SetUserStatusRequest(string? Status, string? Reason);
+internal sealed record SetUserStatusRequest(string? Status, string? Reason);
 
 /// <summary>Why an operator resets a user's password or MFA (recorded in the user's audit trail).</summary>
-public sealed record ResetRequest(string? Reason);
+internal sealed record ResetRequest(string? Reason);
 
-public sealed record PasswordResetResponse(string TemporaryPassword, DateTimeOffset ExpiresAt);
+internal sealed record PasswordResetResponse(string TemporaryPassword, DateTimeOffset ExpiresAt);
 
 /// <summary>A live session of a user as an admin sees it; sourceIp and userAgent are always present (null when unknown).</summary>
-public sealed record UserSessionItem(
+internal sealed record UserSessionItem(
     string SessionId,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastSeenAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? SourceIp,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? UserAgent);
 
-public sealed record UserSessionList(IReadOnlyList<UserSessionItem> Items);
+internal sealed record UserSessionList(IReadOnlyList<UserSessionItem> Items);

@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>Brute-force protection on the user item (Identity's IUserLockoutStore): consecutive failures and the lock.</summary>
-public sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
+internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
 {
     /// <summary>Consecutive failures allowed before the first lock.</summary>
     public const int FreeFailures = 5;
@@ -154,7 +154,6 @@ public sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, Om
     /// <summary>A successful sign-in: failures reset, lock lifted, last use recorded, and an outdated hash replaced.</summary>
     public Task RecordSignInAsync(UserRecord user, DateTimeOffset now, string? upgradedHash, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(user);
         var values = new Dictionary<string, AttributeValue> { [":zero"] = Attr.N(0), [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) };
         var expression = "SET failedSignIns = :zero, lastSignInAt = :now REMOVE lockedUntil";
         if (upgradedHash is not null)

@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>The password hash and the security stamp (Identity's IUserPasswordStore and IUserSecurityStampStore).</summary>
-public sealed class UserPasswordStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class UserPasswordStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     /// <summary>
     /// A password change: the new hash and a new security stamp, and the caller's own session carried over to the
@@ -16,7 +16,6 @@ public sealed class UserPasswordStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
     /// False when the user changed meanwhile (another session changed the password first): the caller answers 409.
     public async Task<bool> ChangePasswordAsync(UserRecord user, string newHash, Update keepSession, string newStamp, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(user);
         try
         {
             await dynamo.CommitAsync(

@@ -5,7 +5,7 @@ namespace OmakaseRobo.Api.Features.Users;
 /// A user as stored: the minimum of 9.2.1 (email, display name, roles) plus credential data. Secrets are
 /// never here in clear: a bcrypt hash, envelope-encrypted TOTP seeds, SHA-256 hashes of recovery codes.
 /// </summary>
-public sealed record UserRecord(
+internal sealed record UserRecord(
     string TenantId,
     string UserId,
     string Email,

@@ -9,7 +9,7 @@ using OmakaseRobo.Api.Platform.Auditing;
 
 namespace OmakaseRobo.Api.Features.Users;
 
-public enum AssignRolesOutcome
+internal enum AssignRolesOutcome
 {
     Assigned,
     Changed,
@@ -19,7 +19,7 @@ public enum AssignRolesOutcome
 }
 
 /// <summary>A user's roles, changed together with the tenant's role counters (Identity's IUserRoleStore).</summary>
-public sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     /// <summary>
     /// Replaces a user's roles in one transaction with the tenant's counters: the cap holds under concurrent
@@ -28,8 +28,6 @@ public sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options
     public async Task<AssignRolesOutcome> AssignRolesAsync(
         UserRecord user, IReadOnlyList<string> roles, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(roles);
         try
         {
             await dynamo.CommitAsync(

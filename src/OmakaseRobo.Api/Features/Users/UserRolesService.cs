@@ -11,11 +11,10 @@ namespace OmakaseRobo.Api.Features.Users;
 /// 9.2.2 role assignment. No route lets a user raise their own privileges: nobody assigns roles to themselves or grants
 /// permissions they do not hold; the tenant's admin cap and last admin hold under concurrent changes (UserRoleStore).
 /// </summary>
-public sealed class UserRolesService(TenantStore tenants, UserStore users, UserRoleStore userRoles, ProductPermissionStore products, IAuditTrail audit)
+internal sealed class UserRolesService(TenantStore tenants, UserStore users, UserRoleStore userRoles, ProductPermissionStore products, IAuditTrail audit)
 {
     public async Task<Outcome<AssignedRoles>> AssignAsync(string tenantId, string userId, List<string>? requested, Caller caller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
         if (tenant is null || user is null || !user.IsActive)

@@ -12,7 +12,7 @@ using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Users;
 
-public enum CreateUserOutcome
+internal enum CreateUserOutcome
 {
     Created,
     EmailTaken,
@@ -25,7 +25,7 @@ public enum CreateUserOutcome
 /// User items in the main table (pk TENANT#tenant, sk USER#id) and the item that keeps an email unique in
 /// its tenant (sk EMAIL#address), written together in one transaction.
 /// </summary>
-public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, OmakaseOptions options)
+internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, OmakaseOptions options)
 {
     private string Table => options.Tables.Main;
 
@@ -39,7 +39,6 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
     /// </summary>
     public async Task<CreateUserOutcome> CreateAsync(UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(user);
         var emailItem = EmailKey(user.TenantId, user.Email);
         emailItem[TableSchema.Type] = Attr.S(MainItems.Email.Type);
         emailItem["userId"] = Attr.S(user.UserId);
@@ -112,7 +111,6 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
     public async Task<Outcome<Completed>> DeleteAsync(
         UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, DateTimeOffset now, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(user);
         var items = new List<TransactWriteItem>
         {
             new()
@@ -232,7 +230,6 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
 
     public static Dictionary<string, AttributeValue> ToItem(UserRecord user)
     {
-        ArgumentNullException.ThrowIfNull(user);
         var item = Key(user.TenantId, user.UserId);
         item[TableSchema.Type] = Attr.S(MainItems.User.Type);
         item["tenantId"] = Attr.S(user.TenantId);
@@ -261,7 +258,6 @@ public sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Omaka
 
     public static UserRecord FromItem(Dictionary<string, AttributeValue> item)
     {
-        ArgumentNullException.ThrowIfNull(item);
         return new UserRecord(
             item.RequireS("tenantId"),
             item.RequireS("userId"),

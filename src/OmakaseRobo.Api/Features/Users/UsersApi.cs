@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.OpenApi;
 namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>Users of a tenant: registered and deleted by operators only (9.2.1), listed by the tenant's readers.</summary>
-public static class UsersApi
+internal static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {

@@ -12,13 +12,12 @@ using OmakaseRobo.Api.Platform.Hosting;
 namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>9.2.1: operators register and delete customer users; a user stores only email, display name, roles and credentials.</summary>
-public sealed class UsersService(UserStore users, TenantStore tenants, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
+internal sealed class UsersService(UserStore users, TenantStore tenants, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     private const string PasswordAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     public async Task<Outcome<CreatedUser>> CreateAsync(string tenantId, CreateUserRequest request, Caller? actor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (tenant is null)
         {
@@ -74,7 +73,6 @@ public sealed class UsersService(UserStore users, TenantStore tenants, SessionSt
     /// <summary>Credentials and sessions die at once: the tombstone's new stamp fails every session check.</summary>
     public async Task<Outcome<Completed>> DeleteAsync(string tenantId, string userId, Caller actor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
         if (actor.TenantId == tenantId && actor.UserId == userId)
         {
             return new Failure.Conflict("You cannot delete your own account.");

@@ -5,7 +5,7 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Users;
 
-public static class UsersSetup
+internal static class UsersSetup
 {
     public static IServiceCollection AddUsers(this IServiceCollection services, OmakaseOptions options, Runtime runtime)
     {

@@ -3,7 +3,7 @@ using OmakaseRobo.Api.Features.Incidents;
 
 namespace OmakaseRobo.Api.Features.Vulnerabilities;
 
-public sealed record VulnerabilityRecord(
+internal sealed record VulnerabilityRecord(
     string VulnerabilityId, string Title, string Severity, string? Component, string? Reference, string Status,
     DateTimeOffset DetectedAt, DateTimeOffset DueAt, string ReportedBy, DateTimeOffset? ClosedAt, string? Resolution, string? ClosedBy)
 {
@@ -13,19 +13,18 @@ public sealed record VulnerabilityRecord(
     public bool IsOverdue(DateTimeOffset now) => Status == Open && now > DueAt;
 }
 
-public sealed record CreateVulnerabilityRequest([property: Required] string? Title, [property: Required] string? Severity, string? Component, string? Reference);
+internal sealed record CreateVulnerabilityRequest([property: Required] string? Title, [property: Required] string? Severity, string? Component, string? Reference);
 
-public sealed record ResolveVulnerabilityRequest([property: Required] string? Note);
+internal sealed record ResolveVulnerabilityRequest([property: Required] string? Note);
 
-public sealed record VulnerabilityView(
+internal sealed record VulnerabilityView(
     string VulnerabilityId, string Title, string Severity, string? Component, string? Reference, string Status,
     DateTimeOffset DetectedAt, DateTimeOffset DueAt, bool Overdue, DateTimeOffset? ClosedAt, string? Resolution)
 {
     public static VulnerabilityView From(VulnerabilityRecord v, DateTimeOffset now)
     {
-        ArgumentNullException.ThrowIfNull(v);
         return new(v.VulnerabilityId, v.Title, v.Severity, v.Component, v.Reference, v.Status, v.DetectedAt, v.DueAt, v.IsOverdue(now), v.ClosedAt, v.Resolution);
     }
 }
 
-public sealed record VulnerabilityList(IReadOnlyList<VulnerabilityView> Items);
+internal sealed record VulnerabilityList(IReadOnlyList<VulnerabilityView> Items);

@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Features.Vulnerabilities;
 
 /// <summary>12.6.1 technical vulnerability findings: recorded and closed by security officers, read by the platform.</summary>
-public static class VulnerabilitiesApi
+internal static class VulnerabilitiesApi
 {
     public static IEndpointRouteBuilder MapVulnerabilitiesApi(this IEndpointRouteBuilder routes)
     {

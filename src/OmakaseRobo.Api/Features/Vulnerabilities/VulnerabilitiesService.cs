@@ -13,12 +13,11 @@ namespace OmakaseRobo.Api.Features.Vulnerabilities;
 /// 24 h, high 7 days, medium 30 days, low the next maintenance day); open and overdue ones are listed; closing
 /// needs a resolution note.
 /// </summary>
-public sealed class VulnerabilitiesService(VulnerabilityStore store, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
+internal sealed class VulnerabilitiesService(VulnerabilityStore store, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     /// <summary>The guideline's deadline for a finding of this severity detected at <paramref name="detected"/>.</summary>
     public static DateTimeOffset DueAt(string severity, DateTimeOffset detected, VulnerabilityOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         return severity switch
         {
             "critical" => detected + options.CriticalDue,

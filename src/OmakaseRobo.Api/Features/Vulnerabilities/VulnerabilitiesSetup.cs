@@ -1,6 +1,6 @@
 namespace OmakaseRobo.Api.Features.Vulnerabilities;
 
-public static class VulnerabilitiesSetup
+internal static class VulnerabilitiesSetup
 {
     public static IServiceCollection AddVulnerabilities(this IServiceCollection services)
     {

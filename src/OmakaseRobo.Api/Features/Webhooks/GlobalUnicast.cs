@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Webhooks;
 /// the IANA IPv6 Special-Purpose Address Registry. Embedded IPv4 (mapped, compatible, NAT64 well-known prefix, 6to4)
 /// is unwrapped and judged as IPv4; Teredo and local-use NAT64 are refused outright (see docs/security-hardening.md).
 /// </summary>
-public static class GlobalUnicast
+internal static class GlobalUnicast
 {
     // https://www.iana.org/assignments/iana-ipv4-special-registry (checked 2026-12): blocks not globally reachable.
     private static readonly IPNetwork[] NotGlobalV4 =
@@ -48,7 +48,6 @@ public static class GlobalUnicast
     /// <summary>True only for an address a public receiver can have; loopback is not (the policy decides about it).</summary>
     public static bool IsGlobal(IPAddress address)
     {
-        ArgumentNullException.ThrowIfNull(address);
         var v4 = EmbeddedIPv4(address);
         if (v4 is not null)
         {
@@ -63,7 +62,6 @@ public static class GlobalUnicast
     /// <summary>The IPv4 address a packet to this address really reaches, if any; the IPv4 itself for an IPv4 address.</summary>
     public static IPAddress? EmbeddedIPv4(IPAddress address)
     {
-        ArgumentNullException.ThrowIfNull(address);
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
             return address;

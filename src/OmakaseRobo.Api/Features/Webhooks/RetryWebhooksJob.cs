@@ -4,20 +4,20 @@ using OmakaseRobo.Api;
 
 namespace OmakaseRobo.Api.Features.Webhooks;
 
-public sealed record WebhookRetryReport(bool Ok, DateTimeOffset RanAt, int Attempted, int Resumed);
+internal sealed record WebhookRetryReport(bool Ok, DateTimeOffset RanAt, int Attempted, int Resumed);
 
 /// <summary>
 /// Work an area left half-stored that ends in deliveries (a notice to more tenants than one transaction holds, whose
 /// process died between its chunks): finished first by retry-webhooks, so its deliveries are retried in the same run.
 /// </summary>
-public interface IUnfinishedDeliveries
+internal interface IUnfinishedDeliveries
 {
     /// <summary>Stores what is missing, idempotently; returns how many pieces of work it finished.</summary>
     Task<int> FinishAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>retry-webhooks: finishes unfinished notices, then gives every due pending webhook delivery its next attempt.</summary>
-public sealed class RetryWebhooksJob(WebhookDispatcher webhooks, IEnumerable<IUnfinishedDeliveries> unfinished, TimeProvider clock) : IComplianceJob
+internal sealed class RetryWebhooksJob(WebhookDispatcher webhooks, IEnumerable<IUnfinishedDeliveries> unfinished, TimeProvider clock) : IComplianceJob
 {
     public string Name => "retry-webhooks";
 

@@ -11,7 +11,7 @@ namespace OmakaseRobo.Api.Features.Webhooks;
 /// is checked again at connect time, after DNS, against the allow-list of globally routable unicast addresses
 /// (<see cref="GlobalUnicast"/>), so a name that resolves (or is rebound) to anything else is refused.
 /// </summary>
-public sealed class WebhookAddressPolicy(bool allowLoopbackHttp)
+internal sealed class WebhookAddressPolicy(bool allowLoopbackHttp)
 {
     /// <summary>The field error when the URL's host is not a public host name.</summary>
     public const string HostNotAllowed = "url-host-not-allowed";
@@ -56,7 +56,6 @@ public sealed class WebhookAddressPolicy(bool allowLoopbackHttp)
 
     public bool IsAcceptableAddress(IPAddress address)
     {
-        ArgumentNullException.ThrowIfNull(address);
         var v4 = GlobalUnicast.EmbeddedIPv4(address);
         if (IPAddress.IsLoopback(v4 ?? address))
         {
@@ -69,7 +68,6 @@ public sealed class WebhookAddressPolicy(bool allowLoopbackHttp)
     /// <summary>Resolves the host and connects only to an acceptable address (the socket handler's connect hook).</summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken).ConfigureAwait(false);
         if (addresses.Length == 0 || !addresses.All(IsAcceptableAddress))
         {

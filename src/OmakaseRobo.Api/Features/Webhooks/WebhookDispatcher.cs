@@ -12,7 +12,7 @@ namespace OmakaseRobo.Api.Features.Webhooks;
 /// a bounded time; whatever did not succeed in it is left pending, and retried with back-off (1 min, 5 min, 30 min,
 /// 2 h, 6 h) by the retry sweep (job retry-webhooks), always with the same body and delivery id so a receiver can drop duplicates.
 /// </summary>
-public sealed partial class WebhookDispatcher(
+internal sealed partial class WebhookDispatcher(
     WebhookStore store, EnvelopeCipher cipher, HttpClient http, TimeProvider clock, ILogger<WebhookDispatcher> logger)
 {
     public const string NoticeEvent = "security-notice";
@@ -41,7 +41,6 @@ public sealed partial class WebhookDispatcher(
     /// </summary>
     public async Task<int> DeliverWithinAsync(IReadOnlyList<DeliveryRecord> deliveries, TimeSpan budget, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(deliveries);
         using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         window.CancelAfter(budget);
         var attempts = deliveries.Select(d => AttemptStoredAsync(d, window.Token)).ToList();

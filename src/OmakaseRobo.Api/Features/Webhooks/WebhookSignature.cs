@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Features.Webhooks;
 /// <c>"{t}.{exact body}"</c> with the tenant's secret. A receiver recomputes it, compares in constant time, refuses
 /// timestamps older than five minutes and remembers <c>Omakase-Delivery-Id</c> to drop replays.
 /// </summary>
-public static class WebhookSignature
+internal static class WebhookSignature
 {
     public const string Header = "Omakase-Signature";
     public const string DeliveryHeader = "Omakase-Delivery-Id";

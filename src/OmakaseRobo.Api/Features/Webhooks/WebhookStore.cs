@@ -6,9 +6,9 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Webhooks;
 
-public sealed record WebhookConfig(string TenantId, string Url, string SealedSecret, DateTimeOffset UpdatedAt);
+internal sealed record WebhookConfig(string TenantId, string Url, string SealedSecret, DateTimeOffset UpdatedAt);
 
-public sealed record DeliveryRecord(
+internal sealed record DeliveryRecord(
     string TenantId, string DeliveryId, string EventType, string Body, string Status, int Attempts, int? LastStatusCode,
     DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt)
 {
@@ -21,7 +21,7 @@ public sealed record DeliveryRecord(
 /// A tenant's webhook (TENANT#id / #WEBHOOK, secret envelope-encrypted) and its deliveries (TENANT#id / DELIVERY#id,
 /// kept 30 days). Pending deliveries sit in gsi1 WEBHOOK-RETRY by next attempt time, so the retry sweep reads only them.
 /// </summary>
-public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     public const string RetryPartition = "WEBHOOK-RETRY";
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
@@ -35,7 +35,6 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
     /// <summary>Sets the webhook and its audit record in one transaction.</summary>
     public async Task PutAsync(WebhookConfig config, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(config);
         var item = ConfigKey(config.TenantId);
         item[TableSchema.Type] = Attr.S(MainItems.Webhook.Type);
         item["url"] = Attr.S(config.Url);
@@ -64,7 +63,6 @@ public sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 
     private static Dictionary<string, AttributeValue> DeliveryToItem(DeliveryRecord delivery)
     {
-        ArgumentNullException.ThrowIfNull(delivery);
         var item = DeliveryKey(delivery.TenantId, delivery.DeliveryId);
         item[TableSchema.Type] = Attr.S(MainItems.WebhookDelivery.Type);
         item["tenantId"] = Attr.S(delivery.TenantId);

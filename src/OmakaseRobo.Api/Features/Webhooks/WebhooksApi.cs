@@ -6,7 +6,7 @@ using OmakaseRobo.Api.Platform.OpenApi;
 namespace OmakaseRobo.Api.Features.Webhooks;
 
 /// <summary>A tenant's webhook for security notices: set and read by the tenant's own admins.</summary>
-public static class WebhooksApi
+internal static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {

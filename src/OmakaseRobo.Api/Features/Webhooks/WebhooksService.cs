@@ -7,7 +7,7 @@ using OmakaseRobo.Api.Platform.Problems;
 namespace OmakaseRobo.Api.Features.Webhooks;
 
 /// <summary>A tenant's webhook for security notices: https only, to an address the policy allows, its secret sealed.</summary>
-public sealed class WebhooksService(WebhookStore store, WebhookAddressPolicy policy, EnvelopeCipher cipher, IAuditTrail audit, TimeProvider clock)
+internal sealed class WebhooksService(WebhookStore store, WebhookAddressPolicy policy, EnvelopeCipher cipher, IAuditTrail audit, TimeProvider clock)
 {
     public const int MinSecretLength = 32;
 

@@ -3,7 +3,7 @@ using OmakaseRobo.Api.Platform.Keys;
 
 namespace OmakaseRobo.Api.Features.Webhooks;
 
-public static class WebhooksSetup
+internal static class WebhooksSetup
 {
     public static IServiceCollection AddWebhooks(this IServiceCollection services, OmakaseOptions options, Runtime runtime)
     {

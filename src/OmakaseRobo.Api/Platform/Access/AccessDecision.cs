@@ -1,7 +1,7 @@
 namespace OmakaseRobo.Api.Platform.Access;
 
 /// <summary>What the access rule of an endpoint says about a caller: one decision, used by the access check and the access record.</summary>
-public enum AccessDecision
+internal enum AccessDecision
 {
     Allowed,
     Privileged,
@@ -9,7 +9,7 @@ public enum AccessDecision
     NotFound,
 }
 
-public static class AccessDecisions
+internal static class AccessDecisions
 {
     /// <summary>
     /// The rule itself. Platform users act by platform permission (privileged, audited, when it crosses into a
@@ -17,8 +17,6 @@ public static class AccessDecisions
     /// </summary>
     public static AccessDecision Decide(Caller caller, AccessRule rule, string? routeTenant)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        ArgumentNullException.ThrowIfNull(rule);
         if (rule.TenantPermission is null && rule.PlatformPermission is null)
         {
             return routeTenant is null || routeTenant == caller.TenantId ? AccessDecision.Allowed : AccessDecision.NotFound;

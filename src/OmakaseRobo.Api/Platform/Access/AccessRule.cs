@@ -6,7 +6,7 @@ namespace OmakaseRobo.Api.Platform.Access;
 /// a platform user needs <see cref="PlatformPermission"/> and is audited as privileged; anyone else
 /// gets 404, as if the tenant did not exist.
 /// </summary>
-public sealed record AccessRule(string? TenantPermission, string? PlatformPermission, bool Anonymous, bool AllowedWhileRestricted)
+internal sealed record AccessRule(string? TenantPermission, string? PlatformPermission, bool Anonymous, bool AllowedWhileRestricted)
 {
     /// <summary>The route value that names the tenant a request is about.</summary>
     public const string TenantRouteValue = "tenantId";
@@ -17,7 +17,7 @@ public sealed record AccessRule(string? TenantPermission, string? PlatformPermis
     public static AccessRule SignedIn(bool whileRestricted = false) => new(null, null, Anonymous: false, whileRestricted);
 }
 
-public static class AccessRuleExtensions
+internal static class AccessRuleExtensions
 {
     public static TBuilder AllowAnonymousAccess<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(AccessRule.AnonymousAccess);

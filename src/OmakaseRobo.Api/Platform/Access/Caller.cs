@@ -5,7 +5,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Platform.Access;
 
 /// <summary>The signed-in user behind a request, as resolved from their session on this very request.</summary>
-public sealed record Caller(
+internal sealed record Caller(
     string TenantId,
     string UserId,
     string SessionId,
@@ -43,7 +43,6 @@ public sealed record Caller(
     /// <summary>Minimal-API binding: the access middleware has resolved the caller before any handler runs.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context, ParameterInfo parameter)
     {
-        ArgumentNullException.ThrowIfNull(context);
         return ValueTask.FromResult(context.Features.Get<Caller>());
     }
 }

@@ -7,7 +7,7 @@ namespace OmakaseRobo.Api.Platform.Access;
 /// The permission catalogue (9.2.2). Tenant permissions are granted by tenant roles inside one tenant;
 /// platform permissions are granted by platform roles to TechHub operators and let them cross tenants.
 /// </summary>
-public static class Permissions
+internal static class Permissions
 {
     // Tenant permissions.
     public const string UsersRead = "users:read";
@@ -47,7 +47,7 @@ public static class Permissions
 }
 
 /// <summary>Built-in roles: the tenant role admin and the three platform roles.</summary>
-public static class BuiltInRoles
+internal static class BuiltInRoles
 {
     public const string Admin = "admin";
     public const string Operator = "operator";
@@ -76,8 +76,6 @@ public static class BuiltInRoles
     public static FrozenSet<string> PermissionsOf(
         string tenantId, IEnumerable<string> roles, IReadOnlyDictionary<string, List<string>> customRoles, IReadOnlySet<string>? productPermissions = null)
     {
-        ArgumentNullException.ThrowIfNull(roles);
-        ArgumentNullException.ThrowIfNull(customRoles);
         var granted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var role in roles)
         {

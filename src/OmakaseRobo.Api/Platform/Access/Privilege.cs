@@ -8,7 +8,7 @@ namespace OmakaseRobo.Api.Platform.Access;
 /// privileged role, and every platform user is. A privileged user counts against the tenant's adminLimit, falls under
 /// requireMfaForAdmins, and is listed in the privileged-access review, whatever their role is called.
 /// </summary>
-public static class Privilege
+internal static class Privilege
 {
     public static readonly FrozenSet<string> Permissions = FrozenSet.Create(
         StringComparer.Ordinal,
@@ -20,14 +20,12 @@ public static class Privilege
     /// <summary>Whether a role of a customer tenant is privileged, given the tenant's custom role definitions.</summary>
     public static bool IsPrivilegedRole(string role, IReadOnlyDictionary<string, List<string>> definitions)
     {
-        ArgumentNullException.ThrowIfNull(definitions);
         return role == BuiltInRoles.Admin || (definitions.TryGetValue(role, out var permissions) && Grants(permissions));
     }
 
     /// <summary>Whether a user of <paramref name="tenantId"/> holding <paramref name="roles"/> is privileged.</summary>
     public static bool Holds(string tenantId, IEnumerable<string> roles, IReadOnlyDictionary<string, List<string>> definitions)
     {
-        ArgumentNullException.ThrowIfNull(roles);
         return tenantId == BuiltInRoles.PlatformTenantId ? roles.Any() : roles.Any(r => IsPrivilegedRole(r, definitions));
     }
 
@@ -44,7 +42,6 @@ public static class Privilege
     /// </summary>
     public static bool MayChangePlatformRoles(Caller caller, string tenantId, IEnumerable<string> roles)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         return tenantId != BuiltInRoles.PlatformTenantId || roles.All(r => caller.IsPlatform && caller.Roles.Contains(r));
     }
 }

@@ -4,4 +4,4 @@ namespace OmakaseRobo.Api.Platform.Access;
 /// The product service behind a request that authenticated as a service client (HTTP Basic), not as a user: set as a
 /// request feature so the access record names the client.
 /// </summary>
-public sealed record ServiceClientCaller(string ClientId);
+internal sealed record ServiceClientCaller(string ClientId);

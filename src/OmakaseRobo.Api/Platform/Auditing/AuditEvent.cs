@@ -3,7 +3,7 @@ using OmakaseRobo.Api.Platform.Access;
 namespace OmakaseRobo.Api.Platform.Auditing;
 
 /// <summary>The four record kinds of guideline 18.1.3.</summary>
-public static class AuditCategory
+internal static class AuditCategory
 {
     public const string Access = "access";
     public const string Operation = "operation";
@@ -17,7 +17,7 @@ public static class AuditCategory
 /// One audit record. Never holds a secret: no password, token, TOTP or recovery code, webhook secret.
 /// <paramref name="Details"/> says what changed, as plain names and values.
 /// </summary>
-public sealed record AuditEvent(
+internal sealed record AuditEvent(
     string Category,
     string TenantId,
     string? ActorId,
@@ -39,7 +39,6 @@ public sealed record AuditEvent(
         Caller caller, string category, string action, string? target, string outcome = "success",
         Dictionary<string, string>? details = null, string? tenantId = null)
     {
-        ArgumentNullException.ThrowIfNull(caller);
         var tenant = tenantId ?? caller.TenantId;
         if (details is not null || tenant != caller.TenantId)
         {

@@ -5,13 +5,10 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Platform.Auditing;
 
 /// <summary>A change and its audit record (<see cref="PendingAudit.Write"/>) in one transaction: both commit or neither.</summary>
-public static class AuditedWrites
+internal static class AuditedWrites
 {
     public static async Task CommitAsync(this IAmazonDynamoDB dynamo, IEnumerable<TransactWriteItem> change, PendingAudit record, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(dynamo);
-        ArgumentNullException.ThrowIfNull(change);
-        ArgumentNullException.ThrowIfNull(record);
         // The record's id as the idempotency token: an SDK retry of a commit whose first attempt succeeded unseen is
         // not applied twice (which would queue the record twice).
         await dynamo.TransactWriteItemsAsync(

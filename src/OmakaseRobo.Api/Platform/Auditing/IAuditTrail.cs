@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Platform.Auditing;
 /// await audit.AppendAsync(record, cancellationToken);        // after the commit: into its chain
 /// </code>
 /// </summary>
-public interface IAuditTrail
+internal interface IAuditTrail
 {
     /// <summary>An event that goes with no stored change (a refused sign-in, a job's run): appended to its chain at once.</summary>
     Task WriteAsync(AuditEvent auditEvent, CancellationToken cancellationToken);

@@ -8,7 +8,7 @@ namespace OmakaseRobo.Api.Platform.Auditing;
 /// transaction (the change and its record commit together or not at all); <see cref="IAuditTrail.AppendAsync"/> then
 /// moves it into its chain. <see cref="Event"/> carries its time (<see cref="AuditEvent.OccurredAt"/>).
 /// </summary>
-public sealed record PendingAudit(string OutboxId, DateTimeOffset QueuedAt, AuditEvent Event, TransactWriteItem Write)
+internal sealed record PendingAudit(string OutboxId, DateTimeOffset QueuedAt, AuditEvent Event, TransactWriteItem Write)
 {
     public Dictionary<string, AttributeValue> Key => AuditItems.Outbox.Key(OutboxId, QueuedAt);
 

@@ -6,7 +6,7 @@ namespace OmakaseRobo.Api.Platform.Credentials;
 /// bcrypt (9.2.4) in BCrypt.Net-Next's enhanced mode: the password is pre-hashed with SHA-384, so every
 /// byte counts (plain bcrypt reads only 72 bytes, which a Japanese password fills in 24 characters).
 /// </summary>
-public sealed class PasswordHasher
+internal sealed class PasswordHasher
 {
     public const int MinimumCost = 10;
     private const BCrypt.Net.HashType PreHash = BCrypt.Net.HashType.SHA384;
@@ -18,7 +18,6 @@ public sealed class PasswordHasher
 
     public PasswordHasher(OmakaseOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         Cost = Math.Max(MinimumCost, options.Security.BcryptCost);
         dummyHash = DummyHash(Cost);
     }

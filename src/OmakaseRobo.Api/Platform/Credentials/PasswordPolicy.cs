@@ -7,7 +7,7 @@ namespace OmakaseRobo.Api.Platform.Credentials;
 /// email's local part; not one of 30,000 common passwords (zxcvbn's list, MIT), compared without case and
 /// also with trailing digits and symbols removed ("Password1234!" is "password").
 /// </summary>
-public static class PasswordPolicy
+internal static class PasswordPolicy
 {
     public const int MinLength = 12;
     public const int MaxLength = 128;
@@ -19,7 +19,6 @@ public static class PasswordPolicy
     /// <summary>Error codes (FieldMessages) for what the password breaks; empty when it is acceptable.</summary>
     public static List<string> Check(string password, string? email)
     {
-        ArgumentNullException.ThrowIfNull(password);
         var errors = new List<string>();
         var length = password.EnumerateRunes().Count();
         if (length < MinLength)
@@ -63,7 +62,6 @@ public static class PasswordPolicy
 
     public static bool IsCommon(string password)
     {
-        ArgumentNullException.ThrowIfNull(password);
         var lower = password.ToLowerInvariant();
         var stem = lower.TrimEnd("0123456789!@#$%^&*()-_=+.?~ ".ToCharArray());
         return Common.Value.Contains(lower) || (stem.Length > 0 && Common.Value.Contains(stem));

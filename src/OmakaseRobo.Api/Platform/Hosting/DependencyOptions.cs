@@ -4,7 +4,7 @@ namespace OmakaseRobo.Api.Platform.Hosting;
 /// The time budget of every dependency (docs/reliability.md says why these numbers). A request's whole storage time
 /// stays under <see cref="RequestBudget"/>, well inside the functions' 15 s timeout and API Gateway's 29 s.
 /// </summary>
-public sealed class DependencyOptions
+internal sealed class DependencyOptions
 {
     /// <summary>DynamoDB answers in milliseconds; 3 attempts of 2 s each plus jittered back-off: at most about 7 s.</summary>
     public DependencyBudget DynamoDb { get; set; } = new();
@@ -32,7 +32,7 @@ public sealed class DependencyOptions
 }
 
 /// <summary>Connect and per-attempt timeouts and the number of attempts (the SDK's standard retry mode, jittered back-off).</summary>
-public sealed class DependencyBudget
+internal sealed class DependencyBudget
 {
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -7,7 +7,7 @@ namespace OmakaseRobo.Api.Platform.Hosting;
 /// What the local run tells the person who started it, on standard error (standard output carries the JSON log
 /// lines): progress while DynamoDB Local is fetched and the tables are made, then one line saying where to go.
 /// </summary>
-public static class LocalConsole
+internal static class LocalConsole
 {
     public const string ReadyPrefix = "Omakase Robo API ready: ";
 
@@ -16,7 +16,6 @@ public static class LocalConsole
     /// <summary>Local mode only; a job run from the command line serves nobody and says nothing.</summary>
     public static IServiceCollection AddLocalReadyLine(this IServiceCollection services, Runtime runtime)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
         if (!runtime.InAws)
         {
             services.AddHostedService<LocalReadyLine>();

@@ -1,24 +1,21 @@
 namespace OmakaseRobo.Api.Platform.Hosting;
 
 /// <summary>Where local mode keeps the DynamoDB Local jar (.cache/) and its data and keys (.local/): git-ignored folders at the repository root.</summary>
-public static class LocalPaths
+internal static class LocalPaths
 {
     public static string CacheDir(LocalOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         return options.CacheDir ?? Path.Combine(Root(), ".cache", "dynamodb-local");
     }
 
     public static string DataDir(LocalOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         return options.DataDir ?? Path.Combine(Root(), ".local");
     }
 
     /// <summary>Local mode's own daily backups (DynamoDB Local has no backup API).</summary>
     public static string BackupDir(OmakaseOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         return options.Backups.LocalDir ?? Path.Combine(DataDir(options.Local), "backups");
     }
 

@@ -2,7 +2,7 @@ using OmakaseRobo.Api.Platform.Problems;
 namespace OmakaseRobo.Api.Platform.Hosting;
 
 /// <summary>The route families one deployed function serves (Omakase:Function).</summary>
-public static class Modules
+internal static class Modules
 {
     public const string All = "all";
     public const string Auth = "auth";
@@ -14,13 +14,11 @@ public static class Modules
 
     public static bool Serves(this OmakaseOptions options, string module)
     {
-        ArgumentNullException.ThrowIfNull(options);
         return options.Function == All || options.Function == module;
     }
 
     public static void Validate(OmakaseOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         if (!Known.Contains(options.Function))
         {
             throw new InvalidOperationException(

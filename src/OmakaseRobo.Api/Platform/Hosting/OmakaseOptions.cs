@@ -1,7 +1,7 @@
 namespace OmakaseRobo.Api.Platform.Hosting;
 
 /// <summary>Everything under the <c>Omakase</c> configuration section.</summary>
-public sealed class OmakaseOptions
+internal sealed class OmakaseOptions
 {
     public const string Section = "Omakase";
 
@@ -37,13 +37,13 @@ public sealed class OmakaseOptions
     public TimeSpan TerminationGracePeriod { get; set; } = TimeSpan.FromDays(30);
 }
 
-public sealed class IncidentOptions
+internal sealed class IncidentOptions
 {
     /// <summary>An incident without an initial notice this long after detection is flagged (16.1.1 "promptly").</summary>
     public TimeSpan InitialNoticeDeadline { get; set; } = TimeSpan.FromHours(24);
 }
 
-public sealed class WebhookOptions
+internal sealed class WebhookOptions
 {
     /// <summary>Local mode only (tests): allow plain http to loopback receivers. Ignored in AWS.</summary>
     public bool AllowLoopbackHttp { get; set; }
@@ -54,7 +54,7 @@ public sealed class WebhookOptions
     public TimeSpan InlineBudget { get; set; } = TimeSpan.FromMilliseconds(500);
 }
 
-public sealed class VulnerabilityOptions
+internal sealed class VulnerabilityOptions
 {
     public TimeSpan CriticalDue { get; set; } = TimeSpan.FromHours(24);
 
@@ -66,14 +66,14 @@ public sealed class VulnerabilityOptions
     public int MaintenanceDayOfMonth { get; set; } = 1;
 }
 
-public sealed class TableOptions
+internal sealed class TableOptions
 {
     public string Main { get; set; } = "omakase-main";
 
     public string Audit { get; set; } = "omakase-audit";
 }
 
-public sealed class KeyOptions
+internal sealed class KeyOptions
 {
     /// <summary>ARN of the symmetric customer-managed KMS key (AWS only).</summary>
     public string? KmsKeyId { get; set; }
@@ -82,7 +82,7 @@ public sealed class KeyOptions
     public string? SigningKeyId { get; set; }
 }
 
-public sealed class LocalOptions
+internal sealed class LocalOptions
 {
     /// <summary>Folder for the DynamoDB Local jar; defaults to .cache/ at the repository root.</summary>
     public string? CacheDir { get; set; }
@@ -97,7 +97,7 @@ public sealed class LocalOptions
     public bool TimeToLive { get; set; } = true;
 }
 
-public sealed class BootstrapOptions
+internal sealed class BootstrapOptions
 {
     public string? OperatorEmail { get; set; }
 
@@ -107,7 +107,7 @@ public sealed class BootstrapOptions
     public string? OperatorPasswordParameter { get; set; }
 }
 
-public sealed class SecurityOptions
+internal sealed class SecurityOptions
 {
     /// <summary>bcrypt work factor; never below 10.</summary>
     public int BcryptCost { get; set; } = 12;
@@ -121,7 +121,7 @@ public sealed class SecurityOptions
 }
 
 /// <summary>18.1.3: how the purge-records job reads and how long one run may take.</summary>
-public sealed class PurgeOptions
+internal sealed class PurgeOptions
 {
     /// <summary>Items read per Query page (then deleted 25 at a time): what the job holds in memory, whatever the volume.</summary>
     public int PageSize { get; set; } = 500;
@@ -137,7 +137,7 @@ public sealed class PurgeOptions
 }
 
 /// <summary>12.3.1: what the verify-backups job checks and where the restore test puts its scratch tables.</summary>
-public sealed class BackupOptions
+internal sealed class BackupOptions
 {
     /// <summary>The AWS Backup vault of the daily plan (AWS only; named in the report, the job reads backups through DynamoDB).</summary>
     public string? VaultName { get; set; }

@@ -6,12 +6,10 @@ using OmakaseRobo.Api.Platform.Http;
 namespace OmakaseRobo.Api.Platform.Hosting;
 
 /// <summary>Routes every function serves: the readiness check and the API description.</summary>
-public static class PlatformApi
+internal static class PlatformApi
 {
     public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder routes, Runtime runtime)
     {
-        ArgumentNullException.ThrowIfNull(routes);
-        ArgumentNullException.ThrowIfNull(runtime);
         routes.MapGet("/healthz", Health).ExcludeFromDescription().AllowAnonymousAccess();
         // The framework answers an unknown document name with a text/plain 404: every error here is a problem instead.
         routes.MapOpenApi().AllowAnonymousAccess().AddEndpointFilter(static async (context, next) =>
@@ -31,7 +29,6 @@ public static class PlatformApi
     /// <summary>The docs page's policy: nothing but its own scripts, styles, images and the API document.</summary>
     public static string? DocsPagePolicy(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         return context.Items.TryGetValue(ScalarOptions.NonceHttpContextItemKey, out var value) && value is string nonce
             ? $"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
                 + "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -45,4 +42,4 @@ public static class PlatformApi
     private static Ok<HealthResponse> Health() => TypedResults.Ok(new HealthResponse("ok"));
 }
 
-public sealed record HealthResponse(string Status);
+internal sealed record HealthResponse(string Status);

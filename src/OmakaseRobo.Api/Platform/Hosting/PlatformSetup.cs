@@ -13,13 +13,12 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Platform.Hosting;
 
 /// <summary>What every module shares: options, clock, JSON, problems, logging, headers, storage, keys.</summary>
-public static class PlatformSetup
+internal static class PlatformSetup
 {
     public const string LocalUrl = "http://127.0.0.1:5080";
 
     public static (OmakaseOptions Options, Runtime Runtime) AddPlatform(this WebApplicationBuilder builder, IJsonTypeInfoResolver jsonContext)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         var runtime = Runtime.From(builder.Configuration);
         runtime.EnsureDataResidency();
         var options = builder.Configuration.GetSection(OmakaseOptions.Section).Get<OmakaseOptions>() ?? new OmakaseOptions();
@@ -74,7 +73,6 @@ public static class PlatformSetup
 
     public static WebApplication UsePlatform(this WebApplication app)
     {
-        ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseMiddleware<RequestBudgetMiddleware>();

@@ -1,13 +1,12 @@
 namespace OmakaseRobo.Api.Platform.Hosting;
 
 /// <summary>Where this process runs: in AWS Lambda, or locally on a workstation or CI.</summary>
-public sealed record Runtime(bool InAws, string? Region, string? FunctionName)
+internal sealed record Runtime(bool InAws, string? Region, string? FunctionName)
 {
     public const string RequiredRegion = "ap-northeast-1";
 
     public static Runtime From(IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
         var functionName = configuration["AWS_LAMBDA_FUNCTION_NAME"];
         return new Runtime(!string.IsNullOrEmpty(functionName), configuration["AWS_REGION"], functionName);
     }

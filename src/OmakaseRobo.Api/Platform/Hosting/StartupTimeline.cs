@@ -42,7 +42,6 @@ internal sealed partial class StartupTimeline
     /// </summary>
     public void Register(IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(this);
         var hosted = services.Select((descriptor, position) => (descriptor, position))
             .Where(entry => entry.descriptor.ServiceType == typeof(IHostedService)).Select(entry => entry.position).ToList();
@@ -72,7 +71,6 @@ internal sealed partial class StartupTimeline
     /// <summary>Call right after <c>Build()</c>.</summary>
     public void Built(WebApplication app)
     {
-        ArgumentNullException.ThrowIfNull(app);
         builtMs = Now();
         app.Lifetime.ApplicationStarted.Register(() => listeningMs = Now());
         var logger = app.Services.GetRequiredService<ILogger<StartupTimeline>>();

@@ -6,13 +6,12 @@ namespace OmakaseRobo.Api.Platform.Http;
 /// Request bodies over 64 KiB answer 413: at once when Content-Length says so, and through the server's
 /// own limit (reading past it throws, which the exception handler turns into 413) when it is chunked.
 /// </summary>
-public sealed class BodyLimitMiddleware(RequestDelegate next)
+internal sealed class BodyLimitMiddleware(RequestDelegate next)
 {
     public const long MaxBodyBytes = 64 * 1024;
 
     public Task InvokeAsync(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         if (context.Request.ContentLength > MaxBodyBytes)
         {
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);

@@ -8,11 +8,10 @@ namespace OmakaseRobo.Api.Platform.Http;
 /// UTF-8 (RFC 8259), so a JSON media type takes no other charset, and any other media type only one .NET knows.
 /// Without this the framework's JSON reader throws on an unknown charset and the client gets a 500.
 /// </summary>
-public sealed class ContentTypeMiddleware(RequestDelegate next)
+internal sealed class ContentTypeMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var contentType = context.Request.ContentType;
         if (!string.IsNullOrEmpty(contentType)
             && MediaTypeHeaderValue.TryParse(contentType, out var mediaType)

@@ -8,7 +8,7 @@ namespace OmakaseRobo.Api.Platform.Http;
 /// x-amzn-request-context, else a well-formed X-Correlation-Id, else a new one), echoes it, and makes it
 /// the trace id of problems and the correlation_id of logs.
 /// </summary>
-public sealed class CorrelationMiddleware(RequestDelegate next)
+internal sealed class CorrelationMiddleware(RequestDelegate next)
 {
     public const string CorrelationHeader = "X-Correlation-Id";
     public const string RequestContextHeader = "x-amzn-request-context";
@@ -17,7 +17,6 @@ public sealed class CorrelationMiddleware(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var headers = context.Request.Headers;
         // The adapter's request context is parsed once: it gives the correlation id and, for audit, the client's IP.
         using var requestContext = ParseHeader(headers[RequestContextHeader]);

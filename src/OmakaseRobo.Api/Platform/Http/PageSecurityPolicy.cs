@@ -4,4 +4,4 @@ namespace OmakaseRobo.Api.Platform.Http;
 /// The Content-Security-Policy of an endpoint a browser renders, built per request (it may carry a nonce); null
 /// keeps the API's <c>default-src 'none'</c>. Only the local docs page (/scalar/v1) has one.
 /// </summary>
-public sealed record PageSecurityPolicy(Func<HttpContext, string?> Build);
+internal sealed record PageSecurityPolicy(Func<HttpContext, string?> Build);

@@ -3,7 +3,7 @@ using OmakaseRobo.Api.Platform.Hosting;
 namespace OmakaseRobo.Api.Platform.Http;
 
 /// <summary>Whether a request used up its time budget (so a cancellation is a 503, not a client that went away).</summary>
-public sealed class RequestBudget(CancellationToken clientAborted, CancellationToken spent)
+internal sealed class RequestBudget(CancellationToken clientAborted, CancellationToken spent)
 {
     public bool Spent => spent.IsCancellationRequested && !clientAborted.IsCancellationRequested;
 
@@ -15,13 +15,12 @@ public sealed class RequestBudget(CancellationToken clientAborted, CancellationT
 /// <see cref="DependencyOptions.RequestBudget"/>, so several slow calls in a row still answer 503 before API Gateway
 /// gives up. The jobs' /events path runs for minutes and is exempt. An I/O deadline, so by the wall clock, like the SDK's own timeouts.
 /// </summary>
-public sealed class RequestBudgetMiddleware(RequestDelegate next, OmakaseOptions options)
+internal sealed class RequestBudgetMiddleware(RequestDelegate next, OmakaseOptions options)
 {
     public const string JobsPath = "/events";
 
     public async Task InvokeAsync(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         if (context.Request.Path.StartsWithSegments(JobsPath, StringComparison.Ordinal))
         {
             await next(context).ConfigureAwait(false);

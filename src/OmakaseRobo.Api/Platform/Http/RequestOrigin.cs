@@ -1,11 +1,10 @@
 namespace OmakaseRobo.Api.Platform.Http;
 
 /// <summary>Where a request came from, for audit: the client IP API Gateway saw (via the adapter), else the peer, and the user agent.</summary>
-public sealed record RequestOrigin(string? SourceIp, string? UserAgent)
+internal sealed record RequestOrigin(string? SourceIp, string? UserAgent)
 {
     public static RequestOrigin Of(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         return context.Features.Get<RequestOrigin>() ?? Remember(context, gatewaySourceIp: null);
     }
 
@@ -15,7 +14,6 @@ public sealed record RequestOrigin(string? SourceIp, string? UserAgent)
     /// </summary>
     public static RequestOrigin Remember(HttpContext context, string? gatewaySourceIp)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var userAgent = context.Request.Headers.UserAgent.ToString();
         var origin = new RequestOrigin(
             System.Net.IPAddress.TryParse(gatewaySourceIp, out var gateway) ? gateway.ToString() : context.Connection.RemoteIpAddress?.ToString(),

@@ -5,14 +5,13 @@ namespace OmakaseRobo.Api.Platform.Http;
 /// loopback, so HSTS is set here unconditionally rather than by UseHsts. Every answer gets
 /// <c>default-src 'none'</c>, except an endpoint carrying a <see cref="PageSecurityPolicy"/> (the local docs page).
 /// </summary>
-public sealed class SecurityHeadersMiddleware(RequestDelegate next)
+internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public const string StrictTransportSecurity = "max-age=31536000; includeSubDomains";
     public const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
 
     public Task InvokeAsync(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         context.Response.OnStarting(static state =>
         {
             var http = (HttpContext)state;

@@ -12,7 +12,6 @@ internal static class StrictStringLists
 {
     public static void AddTo(JsonSerializerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         options.Converters.Add(new ListConverter());
         options.Converters.Add(new ArrayConverter());
         options.Converters.Add(new ReadOnlyListConverter());

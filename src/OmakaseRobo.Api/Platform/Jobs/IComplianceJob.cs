@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OmakaseRobo.Api.Platform.Jobs;
 
 /// <summary>A scheduled compliance job: a name (the event's detail.job) and a run that answers its report.</summary>
-public interface IComplianceJob
+internal interface IComplianceJob
 {
     string Name { get; }
 
@@ -11,4 +11,4 @@ public interface IComplianceJob
     Task<JobOutcome> RunAsync(CancellationToken cancellationToken);
 }
 
-public sealed record JobOutcome(bool Ok, JsonElement Report);
+internal sealed record JobOutcome(bool Ok, JsonElement Report);

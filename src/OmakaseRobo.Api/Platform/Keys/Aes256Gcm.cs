@@ -3,14 +3,13 @@ using System.Security.Cryptography;
 namespace OmakaseRobo.Api.Platform.Keys;
 
 /// <summary>AES-256-GCM (CRYPTREC-listed) in one blob: nonce (12) | tag (16) | ciphertext.</summary>
-public static class Aes256Gcm
+internal static class Aes256Gcm
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
     public static byte[] Seal(byte[] key, byte[] plaintext, byte[] associatedData)
     {
-        ArgumentNullException.ThrowIfNull(plaintext);
         var blob = new byte[NonceSize + TagSize + plaintext.Length];
         var nonce = blob.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
@@ -22,7 +21,6 @@ public static class Aes256Gcm
     /// <summary>Throws <see cref="CryptographicException"/> when the blob, key or associated data do not match.</summary>
     public static byte[] Open(byte[] key, byte[] blob, byte[] associatedData)
     {
-        ArgumentNullException.ThrowIfNull(blob);
         if (blob.Length < NonceSize + TagSize)
         {
             throw new CryptographicException("The ciphertext is truncated.");

@@ -11,7 +11,7 @@ namespace OmakaseRobo.Api.Platform.Keys;
 /// Layout: "OMKE" | version (1) | length of the encrypted key (2) | encrypted key | chunks, each:
 /// length of the ciphertext (4) | last (1) | tag (16) | ciphertext.
 /// </summary>
-public static class ChunkedEnvelope
+internal static class ChunkedEnvelope
 {
     public const int ChunkSize = 64 * 1024;
     internal const int TagSize = 16;
@@ -21,9 +21,6 @@ public static class ChunkedEnvelope
     public static async Task<ChunkedEnvelopeWriter> CreateAsync(
         IKeyProvider keys, Stream output, EncryptionContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(context);
         var dataKey = await keys.GenerateDataKeyAsync(context, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -45,9 +42,6 @@ public static class ChunkedEnvelope
     public static async Task<ChunkedEnvelopeReader> OpenAsync(
         IKeyProvider keys, Stream input, EncryptionContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
         var start = new byte[Magic.Length + 3];
         await ReadExactlyAsync(input, start, cancellationToken).ConfigureAwait(false);
         if (!start.AsSpan(0, Magic.Length).SequenceEqual(Magic) || start[Magic.Length] != Version)
@@ -99,7 +93,7 @@ public static class ChunkedEnvelope
 }
 
 /// <summary>Writes plaintext in; sealed chunks go out. <see cref="CompleteAsync"/> seals the last chunk; without it the stream does not open.</summary>
-public sealed class ChunkedEnvelopeWriter : IDisposable
+internal sealed class ChunkedEnvelopeWriter : IDisposable
 {
     private readonly Stream output;
     private readonly AesGcm aes;
@@ -177,7 +171,7 @@ public sealed class ChunkedEnvelopeWriter : IDisposable
 /// Reads the plaintext back one chunk at a time. Throws <see cref="CryptographicException"/> on any chunk that does
 /// not open, on a stream that ends before its last chunk, and on bytes after it.
 /// </summary>
-public sealed class ChunkedEnvelopeReader : IDisposable
+internal sealed class ChunkedEnvelopeReader : IDisposable
 {
     private readonly Stream input;
     private readonly AesGcm aes;

@@ -8,13 +8,12 @@ namespace OmakaseRobo.Api.Platform.Keys;
 /// key provider, AES-256-GCM over the secret with the encryption context as associated data. The stored
 /// form is base64 of: version (1) | length of the encrypted key (2) | encrypted key | AES-GCM blob.
 /// </summary>
-public sealed class EnvelopeCipher(IKeyProvider keys)
+internal sealed class EnvelopeCipher(IKeyProvider keys)
 {
     private const byte Version = 1;
 
     public async Task<string> SealAsync(byte[] secret, EncryptionContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var dataKey = await keys.GenerateDataKeyAsync(context, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -35,7 +34,6 @@ public sealed class EnvelopeCipher(IKeyProvider keys)
     /// <summary>Throws <see cref="CryptographicException"/> on a tampered blob or a context it was not sealed for.</summary>
     public async Task<byte[]> OpenAsync(string sealedSecret, EncryptionContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var blob = Convert.FromBase64String(sealedSecret);
         if (blob.Length < 3 || blob[0] != Version)
         {

@@ -4,7 +4,7 @@ namespace OmakaseRobo.Api.Platform.Keys;
 /// Signs audit checkpoints with an asymmetric key (16.1.7): AWS KMS (ECC_NIST_P256, ECDSA_SHA_256) in AWS, a local
 /// ECDSA P-256 key file locally. Signatures are DER-encoded ECDSA over SHA-256 of the message, the same in both.
 /// </summary>
-public interface IAuditSigner
+internal interface IAuditSigner
 {
     /// <summary>Names the key that signs now; stored with each signature so a verifier knows which key to use.</summary>
     string KeyId { get; }

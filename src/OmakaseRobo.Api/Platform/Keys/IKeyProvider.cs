@@ -4,7 +4,7 @@ namespace OmakaseRobo.Api.Platform.Keys;
 /// The key-encryption side of envelope encryption: AWS KMS in AWS, a local AES-256 key file locally.
 /// Every data key is bound to an encryption context; the wrong context fails to decrypt.
 /// </summary>
-public interface IKeyProvider
+internal interface IKeyProvider
 {
     Task<DataKey> GenerateDataKeyAsync(EncryptionContext context, CancellationToken cancellationToken);
 
@@ -12,10 +12,10 @@ public interface IKeyProvider
 }
 
 /// <summary>A fresh 256-bit data key, in clear for use now and encrypted for storage.</summary>
-public sealed record DataKey(byte[] Plaintext, byte[] Encrypted);
+internal sealed record DataKey(byte[] Plaintext, byte[] Encrypted);
 
 /// <summary>What a secret belongs to: its tenant, its purpose (totp-seed, webhook-secret ...) and its subject.</summary>
-public sealed record EncryptionContext(string TenantId, string Purpose, string Subject)
+internal sealed record EncryptionContext(string TenantId, string Purpose, string Subject)
 {
     public Dictionary<string, string> ToDictionary() => new(StringComparer.Ordinal)
     {

@@ -5,12 +5,10 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Platform.Keys;
 
-public static class KeySetup
+internal static class KeySetup
 {
     public static IServiceCollection AddKeys(this IServiceCollection services, Runtime runtime, OmakaseOptions options)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(options);
         if (runtime.InAws)
         {
             var keyId = options.Keys.KmsKeyId

@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Platform.Keys;
 /// AWS KMS asymmetric signing (ECC_NIST_P256, ECDSA_SHA_256) over the SHA-256 digest of the message. Verification
 /// uses the key's public half (GetPublicKey, cached), so verifying a whole trail costs one KMS call per key, not per checkpoint.
 /// </summary>
-public sealed class KmsAuditSigner(IAmazonKeyManagementService kms, string keyId) : IAuditSigner, IDisposable
+internal sealed class KmsAuditSigner(IAmazonKeyManagementService kms, string keyId) : IAuditSigner, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<ECDsa>>> publicKeys = new(StringComparer.Ordinal);
 

@@ -4,11 +4,10 @@ using Amazon.KeyManagementService.Model;
 namespace OmakaseRobo.Api.Platform.Keys;
 
 /// <summary>AWS KMS: GenerateDataKey (AES_256) and Decrypt under the customer-managed key, bound to the encryption context.</summary>
-public sealed class KmsKeyProvider(IAmazonKeyManagementService kms, string keyId) : IKeyProvider
+internal sealed class KmsKeyProvider(IAmazonKeyManagementService kms, string keyId) : IKeyProvider
 {
     public async Task<DataKey> GenerateDataKeyAsync(EncryptionContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var response = await kms.GenerateDataKeyAsync(new GenerateDataKeyRequest
         {
             KeyId = keyId,
@@ -20,7 +19,6 @@ public sealed class KmsKeyProvider(IAmazonKeyManagementService kms, string keyId
 
     public async Task<byte[]> DecryptDataKeyAsync(byte[] encryptedKey, EncryptionContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var blob = new MemoryStream(encryptedKey);
         var response = await kms.DecryptAsync(new DecryptRequest
         {

@@ -6,7 +6,7 @@ namespace OmakaseRobo.Api.Platform.Keys;
 /// Local stand-in for the KMS signing key: an ECDSA P-256 private key (PKCS#8) in a file only its owner can read
 /// (mode 0600, git-ignored). Its key id is derived from the public key, so a new key file never verifies old signatures.
 /// </summary>
-public sealed class LocalAuditSigner : IAuditSigner, IDisposable
+internal sealed class LocalAuditSigner : IAuditSigner, IDisposable
 {
     private readonly ECDsa key;
 

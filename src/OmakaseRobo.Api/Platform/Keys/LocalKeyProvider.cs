@@ -6,7 +6,7 @@ namespace OmakaseRobo.Api.Platform.Keys;
 /// Local stand-in for KMS with the same contract: a 256-bit master key in a file only its owner can read
 /// (mode 0600, git-ignored) wraps each data key with AES-256-GCM, the encryption context as associated data.
 /// </summary>
-public sealed class LocalKeyProvider : IKeyProvider
+internal sealed class LocalKeyProvider : IKeyProvider
 {
     private readonly byte[] masterKey;
 
@@ -17,14 +17,12 @@ public sealed class LocalKeyProvider : IKeyProvider
 
     public Task<DataKey> GenerateDataKeyAsync(EncryptionContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var plaintext = RandomNumberGenerator.GetBytes(32);
         return Task.FromResult(new DataKey(plaintext, Aes256Gcm.Seal(masterKey, plaintext, context.ToAssociatedData())));
     }
 
     public Task<byte[]> DecryptDataKeyAsync(byte[] encryptedKey, EncryptionContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         return Task.FromResult(Aes256Gcm.Open(masterKey, encryptedKey, context.ToAssociatedData()));
     }
 

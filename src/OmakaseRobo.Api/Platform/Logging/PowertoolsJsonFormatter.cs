@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Platform.Logging;
 /// One JSON object a line with the keys of Powertools for AWS Lambda, so Logs Insights queries written for it
 /// work on ours. Only the message is written: never the state's raw values, scopes or request data.
 /// </summary>
-public sealed class PowertoolsJsonFormatter : ConsoleFormatter
+internal sealed class PowertoolsJsonFormatter : ConsoleFormatter
 {
     public const string FormatterName = "powertools";
 
@@ -26,7 +26,6 @@ public sealed class PowertoolsJsonFormatter : ConsoleFormatter
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
-        ArgumentNullException.ThrowIfNull(textWriter);
         var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
         var request = RequestLogContext.Current;
         using var buffer = new MemoryStream();

@@ -1,7 +1,7 @@
 namespace OmakaseRobo.Api.Platform.Logging;
 
 /// <summary>The per-request keys every log line carries (Powertools shape), flowing with the request.</summary>
-public sealed record RequestLogContext(string CorrelationId, string? FunctionRequestId, string? XrayTraceId, bool ColdStart)
+internal sealed record RequestLogContext(string CorrelationId, string? FunctionRequestId, string? XrayTraceId, bool ColdStart)
 {
     private static readonly AsyncLocal<RequestLogContext?> CurrentContext = new();
 

@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Platform.Metrics;
 /// to CloudWatch Logs and CloudWatch turns into metrics (no SDK, no call on the request path). Namespace
 /// <see cref="Namespace"/>, always with the Stage dimension; alarms and the dashboard in infra/ read these names.
 /// </summary>
-public sealed class MetricsWriter(OmakaseOptions options, TimeProvider clock)
+internal sealed class MetricsWriter(OmakaseOptions options, TimeProvider clock)
 {
     public const string Namespace = "OmakaseRobo";
 

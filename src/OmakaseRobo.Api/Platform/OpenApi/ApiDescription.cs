@@ -16,7 +16,7 @@ namespace OmakaseRobo.Api.Platform.OpenApi;
 /// with ProducesProblem. Also: several shapes for one status (<see cref="OneOfResponse"/>), examples
 /// (<see cref="OperationExamples"/>), and request fields marked [Required] listed as required and not nullable.
 /// </summary>
-public static class ApiDescription
+internal static class ApiDescription
 {
     public const string BearerScheme = "bearer";
     public const string ProblemSchema = "ProblemDetails";
@@ -39,7 +39,6 @@ public static class ApiDescription
 
     public static OpenApiOptions AddApiDescription(this OpenApiOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
         options.AddDocumentTransformer(static (document, _, _) =>
         {
             document.Info ??= new OpenApiInfo();
@@ -249,12 +248,12 @@ public static class ApiDescription
 }
 
 /// <summary>One status answered in several shapes (sign-in: a session, or an MFA challenge).</summary>
-public sealed record OneOfResponse(int Status, string Description, Type[] Types);
+internal sealed record OneOfResponse(int Status, string Description, Type[] Types);
 
 /// <summary>Examples of an operation's request body and success answer, as JSON.</summary>
-public sealed record OperationExamples(string? Request, string? Response);
+internal sealed record OperationExamples(string? Request, string? Response);
 
-public static class ApiDescriptionExtensions
+internal static class ApiDescriptionExtensions
 {
     public static TBuilder ProducesOneOf<TBuilder>(this TBuilder builder, int status, string description, params Type[] types)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new OneOfResponse(status, description, types));

@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Platform.Problems;
 /// KMS or SSM, or the request's own time budget running out. These answer 503 storage-unavailable; anything else
 /// (a malformed request to AWS is a bug) stays a 500.
 /// </summary>
-public sealed record DependencyFault(string Dependency, string Code)
+internal sealed record DependencyFault(string Dependency, string Code)
 {
     public const string RequestBudget = "request-budget";
 
@@ -29,7 +29,6 @@ public sealed record DependencyFault(string Dependency, string Code)
     /// <summary>Null when the exception is not a dependency's fault.</summary>
     public static DependencyFault? Of(Exception exception, bool budgetSpent)
     {
-        ArgumentNullException.ThrowIfNull(exception);
         string? dependency = null;
         for (var e = exception; e is not null && dependency is null; e = e.InnerException)
         {

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace OmakaseRobo.Api.Platform.Problems;
 
 /// <summary>Messages of field validation errors by code, in English and Japanese.</summary>
-public static class FieldMessages
+internal static class FieldMessages
 {
     public const string Required = "required";
     public const string TooLong = "too-long";

@@ -8,7 +8,6 @@ internal static class JsonField
 {
     public static string? Of(JsonException exception)
     {
-        ArgumentNullException.ThrowIfNull(exception);
         if (exception.InnerException is JsonException)
         {
             return null; // the reader's own error: the body is not JSON at all (malformed-json), not a bad field

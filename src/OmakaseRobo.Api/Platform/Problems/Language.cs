@@ -1,11 +1,10 @@
 namespace OmakaseRobo.Api.Platform.Problems;
 
 /// <summary>The language of messages: Japanese when the caller prefers it, English otherwise.</summary>
-public static class Language
+internal static class Language
 {
     public static bool PrefersJapanese(HttpContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var preferred = context.Request.GetTypedHeaders().AcceptLanguage
             .Where(l => l.Quality is null or > 0)
             .OrderByDescending(l => l.Quality ?? 1)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace OmakaseRobo.Api.Platform.Problems;
 
 /// <summary>Why a change or a look-up asked of a service did not happen; each maps to one problem, in <see cref="Outcome{T}"/>.</summary>
-public abstract record Failure
+internal abstract record Failure
 {
     private Failure()
     {
@@ -31,7 +31,7 @@ public abstract record Failure
 }
 
 /// <summary>Nothing to answer but that it happened (a 204).</summary>
-public sealed record Completed
+internal sealed record Completed
 {
     public static readonly Completed Value = new();
 
@@ -45,7 +45,7 @@ public sealed record Completed
 /// return either one (implicit conversions); handlers map it with <see cref="Map{TOk}"/>, the one place failures
 /// become problems, so a handler cannot receive a value it does not expect.
 /// </summary>
-public readonly record struct Outcome<T>
+internal readonly record struct Outcome<T>
 {
     private Outcome(T? value, Failure? failure)
     {
@@ -69,7 +69,6 @@ public readonly record struct Outcome<T>
     public Results<TOk, ValidationProblem, ProblemHttpResult> Map<[DynamicallyAccessedMembers(Members)] TOk>(Func<T, TOk> ok, HttpContext? context = null)
         where TOk : IResult
     {
-        ArgumentNullException.ThrowIfNull(ok);
         if (Succeeded)
         {
             return ok(Value);
@@ -85,7 +84,6 @@ public readonly record struct Outcome<T>
         where TOk1 : IResult
         where TOk2 : IResult
     {
-        ArgumentNullException.ThrowIfNull(ok);
         if (Succeeded)
         {
             return ok(Value).Result switch

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace OmakaseRobo.Api.Platform.Problems;
 
 /// <summary>Every problem type the API answers with, and its title in English and Japanese (RFC 9457).</summary>
-public static class ProblemCatalog
+internal static class ProblemCatalog
 {
     public const string TypePrefix = "urn:omakase-robo:problem:";
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace OmakaseRobo.Api.Platform.Problems;
 
 /// <summary>The one way handlers answer an error: a problem type by slug, localized later in one place.</summary>
-public static class Problems
+internal static class Problems
 {
     public static ProblemHttpResult Of(string slug, string? detail = null) =>
         TypedResults.Problem(detail: detail, statusCode: ProblemCatalog.Get(slug).Status, type: ProblemCatalog.TypeOf(slug));

@@ -4,7 +4,7 @@ using OmakaseRobo.Api.Platform.Text;
 namespace OmakaseRobo.Api.Platform.Problems;
 
 /// <summary>Field checks that answer error codes (see FieldMessages); null means the field is fine.</summary>
-public static class Validate
+internal static class Validate
 {
     public static string? Required(string? value, int maxLength) =>
         string.IsNullOrWhiteSpace(value) ? FieldMessages.Required
@@ -21,14 +21,12 @@ public static class Validate
     /// <summary>The stored form of an email (see EmailAddress); an address that has none matches no user.</summary>
     public static string NormalizeEmail(string email)
     {
-        ArgumentNullException.ThrowIfNull(email);
         return EmailAddress.Normalize(email) ?? "invalid:" + email.Trim();
     }
 
     /// <summary>Collects the field errors; null when there are none.</summary>
     public static Dictionary<string, string[]>? Fields(params (string Field, string? Error)[] checks)
     {
-        ArgumentNullException.ThrowIfNull(checks);
         var errors = checks.Where(c => c.Error is not null).ToDictionary(c => c.Field, c => new[] { c.Error! });
         return errors.Count == 0 ? null : errors;
     }

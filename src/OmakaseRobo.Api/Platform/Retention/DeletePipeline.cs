@@ -5,19 +5,17 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Platform.Retention;
 
 /// <summary>A page of expired keys to delete, each with what the report counts it as.</summary>
-public sealed record ExpiredPage(List<(Dictionary<string, AttributeValue> Key, PurgedKind Kind)> Items);
+internal sealed record ExpiredPage(List<(Dictionary<string, AttributeValue> Key, PurgedKind Kind)> Items);
 
 /// <summary>
 /// Deletes pages of keys while the next page is being read: one read and one page of batch deletes (up to
 /// <see cref="PurgeOptions.DeleteConcurrency"/> requests) in flight at a time, so reading costs little on top of deleting,
 /// and memory holds two pages whatever the volume.
 /// </summary>
-public sealed class DeletePipeline(BatchDeleter deleter, OmakaseOptions options)
+internal sealed class DeletePipeline(BatchDeleter deleter, OmakaseOptions options)
 {
     public async Task RunAsync(string table, IAsyncEnumerable<ExpiredPage> pages, PurgeRun run, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(pages);
-        ArgumentNullException.ThrowIfNull(run);
         Task? deleting = null;
         ExpiredPage? inFlight = null;
         try

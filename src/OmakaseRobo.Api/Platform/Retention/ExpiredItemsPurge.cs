@@ -12,7 +12,7 @@ namespace OmakaseRobo.Api.Platform.Retention;
 /// again before it is deleted (the index may lag behind an item written again with a later ttl), and only an item whose
 /// own ttl has passed goes. A day before today is then done for good: anything written later expires later.
 /// </summary>
-public sealed class ExpiredItemsPurge(IAmazonDynamoDB dynamo, BatchReader reader, PurgeCursorStore cursors, DeletePipeline pipeline, OmakaseOptions options)
+internal sealed class ExpiredItemsPurge(IAmazonDynamoDB dynamo, BatchReader reader, PurgeCursorStore cursors, DeletePipeline pipeline, OmakaseOptions options)
 {
     private static readonly Dictionary<string, string> RecheckNames = new() { ["#ttl"] = TableSchema.TimeToLive, ["#type"] = TableSchema.Type };
 
@@ -24,8 +24,6 @@ public sealed class ExpiredItemsPurge(IAmazonDynamoDB dynamo, BatchReader reader
 
     public async Task<PurgeCursor> PurgeAsync(PurgeRun run, PurgeCursor cursor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        ArgumentNullException.ThrowIfNull(cursor);
         for (var day = cursor.ExpiriesFrom; day <= run.Today; day = day.AddDays(1))
         {
             var before = run.DeletedTotal;

@@ -10,13 +10,13 @@ namespace OmakaseRobo.Api.Platform.Retention;
 /// Where the next run starts, so no run re-reads years of empty days: the oldest audit chain day not yet fully purged,
 /// the first closed day not yet copied into the ledger, and the oldest expiry-index day not yet fully purged.
 /// </summary>
-public sealed record PurgeCursor(DateOnly AuditFrom, DateOnly LedgerFrom, DateOnly ExpiriesFrom)
+internal sealed record PurgeCursor(DateOnly AuditFrom, DateOnly LedgerFrom, DateOnly ExpiriesFrom)
 {
     public static PurgeCursor Start(DateOnly first) => new(first, first, first);
 }
 
 /// <summary>The cursor item in the main table: pk JOB#purge-records, sk CURSOR (no ttl). Concurrent runs at worst re-read days.</summary>
-public sealed class PurgeCursorStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class PurgeCursorStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
 {
     private static Dictionary<string, AttributeValue> Key() => MainItems.PurgeCursor.Key();
 
@@ -37,7 +37,6 @@ public sealed class PurgeCursorStore(IAmazonDynamoDB dynamo, OmakaseOptions opti
 
     public async Task SaveAsync(PurgeCursor cursor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(cursor);
         var item = Key();
         item[TableSchema.Type] = Attr.S(MainItems.PurgeCursor.Type);
         item["auditFrom"] = Attr.S(Format(cursor.AuditFrom));

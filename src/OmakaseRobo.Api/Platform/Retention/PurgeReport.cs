@@ -4,7 +4,7 @@ namespace OmakaseRobo.Api.Platform.Retention;
 /// What one purge-records run did. <c>complete</c>: everything expired at <c>ranAt</c> and not held is gone (false when
 /// the run ran out of time or met a problem; the next run continues). <c>ok</c>: complete and no problem.
 /// </summary>
-public sealed record PurgeReport(
+internal sealed record PurgeReport(
     bool Ok,
     bool Complete,
     DateTimeOffset RanAt,
@@ -15,7 +15,7 @@ public sealed record PurgeReport(
     string? Problem);
 
 /// <summary>Items deleted, per kind: the four record kinds of 18.1.3 (audit events), then the other expiring items.</summary>
-public sealed record PurgeCounts(
+internal sealed record PurgeCounts(
     long Access,
     long Operation,
     long Auth,
@@ -32,7 +32,7 @@ public sealed record PurgeCounts(
 }
 
 /// <summary>Expired audit chains kept because they are held (no ttl, or a ttl put back in the future), and their records.</summary>
-public sealed record HeldCounts(long Chains, long Records);
+internal sealed record HeldCounts(long Chains, long Records);
 
 /// <summary>The days a walk read: from the oldest (where the last run stopped) through the newest, and where the next run starts.</summary>
-public sealed record PurgeDays(DateOnly From, DateOnly Through, DateOnly NextRunFrom);
+internal sealed record PurgeDays(DateOnly From, DateOnly Through, DateOnly NextRunFrom);

@@ -4,7 +4,7 @@ using OmakaseRobo.Api.Platform.Storage;
 namespace OmakaseRobo.Api.Platform.Retention;
 
 /// <summary>What the job counts an item it deleted as.</summary>
-public enum PurgedKind
+internal enum PurgedKind
 {
     Access,
     Operation,
@@ -23,7 +23,7 @@ public enum PurgedKind
 /// One run of the purge: the one "now" every ttl is compared with, the counters of the report, the time budget, and an
 /// optional observer called after each confirmed batch of deletions (how the tests stop a run half way).
 /// </summary>
-public sealed class PurgeRun(DateTimeOffset now, TimeProvider clock, TimeSpan budget, Action<long>? afterDeleted)
+internal sealed class PurgeRun(DateTimeOffset now, TimeProvider clock, TimeSpan budget, Action<long>? afterDeleted)
 {
     private readonly long startedAt = clock.GetTimestamp();
     private readonly long[] deleted = new long[Enum.GetValues<PurgedKind>().Length];
@@ -67,7 +67,6 @@ public sealed class PurgeRun(DateTimeOffset now, TimeProvider clock, TimeSpan bu
 
     public void CountDeleted(IEnumerable<PurgedKind> kinds)
     {
-        ArgumentNullException.ThrowIfNull(kinds);
         foreach (var kind in kinds)
         {
             deleted[(int)kind]++;

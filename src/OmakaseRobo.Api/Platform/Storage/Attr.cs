@@ -4,7 +4,7 @@ using Amazon.DynamoDBv2.Model;
 namespace OmakaseRobo.Api.Platform.Storage;
 
 /// <summary>Hand mapping of DynamoDB attribute values, in one place (no object mapper: Native AOT).</summary>
-public static class Attr
+internal static class Attr
 {
     public static AttributeValue S(string value) => new(value);
 

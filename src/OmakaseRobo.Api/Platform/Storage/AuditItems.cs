@@ -7,7 +7,7 @@ namespace OmakaseRobo.Api.Platform.Storage;
 /// Every item kind of the audit table, its keys and its <c>type</c>, spelled here and nowhere else. A chain is one
 /// tenant's events of one UTC day; its events, checkpoints and head share the chain's ttl unless a legal hold removes it.
 /// </summary>
-public static class AuditItems
+internal static class AuditItems
 {
     public static class Record
     {
@@ -96,7 +96,6 @@ public static class AuditItems
 
         public static int ShardOf(string outboxId)
         {
-            ArgumentNullException.ThrowIfNull(outboxId);
             return outboxId.Length == 0 ? 0 : outboxId[^1] % Shards;
         }
 

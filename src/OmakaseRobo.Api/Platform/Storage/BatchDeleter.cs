@@ -7,7 +7,7 @@ namespace OmakaseRobo.Api.Platform.Storage;
 /// Deletes keys 25 at a time with BatchWriteItem, resending UnprocessedItems with exponential back-off until none
 /// are left, so a throttled batch is slowed down, never dropped.
 /// </summary>
-public sealed class BatchDeleter(IAmazonDynamoDB dynamo)
+internal sealed class BatchDeleter(IAmazonDynamoDB dynamo)
 {
     public const int BatchSize = 25;
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
@@ -19,7 +19,6 @@ public sealed class BatchDeleter(IAmazonDynamoDB dynamo)
     /// <summary>The same with up to <paramref name="concurrency"/> BatchWriteItem requests in flight at once.</summary>
     public async Task<int> DeleteAsync(string table, IEnumerable<Dictionary<string, AttributeValue>> keys, int concurrency, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(keys);
         var deleted = 0;
         await Parallel.ForEachAsync(
             keys.Chunk(BatchSize),

@@ -7,7 +7,7 @@ namespace OmakaseRobo.Api.Platform.Storage;
 /// Reads keys 100 at a time with BatchGetItem, strongly consistent, resending UnprocessedKeys with exponential back-off;
 /// a key whose item does not exist is simply absent from the answer.
 /// </summary>
-public sealed class BatchReader(IAmazonDynamoDB dynamo)
+internal sealed class BatchReader(IAmazonDynamoDB dynamo)
 {
     public const int BatchSize = 100;
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50);
@@ -16,7 +16,6 @@ public sealed class BatchReader(IAmazonDynamoDB dynamo)
     public async Task<List<Dictionary<string, AttributeValue>>> ReadAsync(
         string table, IEnumerable<Dictionary<string, AttributeValue>> keys, string? projection, Dictionary<string, string>? names, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(keys);
         var items = new List<Dictionary<string, AttributeValue>>();
         foreach (var chunk in keys.Chunk(BatchSize))
         {

@@ -7,7 +7,7 @@ namespace OmakaseRobo.Api.Platform.Storage;
 /// Gives every AWS client its time budget and names it on its failures, so a fault answers 503 with the
 /// dependency it came from (see Problems.DependencyFault).
 /// </summary>
-public static class DependencyClients
+internal static class DependencyClients
 {
     /// <summary>The key under which a failure's Exception.Data names the dependency.</summary>
     public const string DependencyKey = "omakase.dependency";
@@ -19,8 +19,6 @@ public static class DependencyClients
     public static T Budgeted<T>(this T config, DependencyBudget budget)
         where T : ClientConfig
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(budget);
         config.ConnectTimeout = budget.ConnectTimeout;
         config.Timeout = budget.AttemptTimeout; // per attempt: the SDK sets it on its HttpClient
         config.RetryMode = RequestRetryMode.Standard; // exponential back-off with full jitter, and a retry quota
@@ -32,7 +30,6 @@ public static class DependencyClients
     public static T Named<T>(this T client, string dependency)
         where T : AmazonServiceClient
     {
-        ArgumentNullException.ThrowIfNull(client);
         client.ExceptionEvent += (_, args) =>
         {
             if (args is WebServiceExceptionEventArgs { Exception: { } exception })

@@ -9,14 +9,13 @@ namespace OmakaseRobo.Api.Platform.Storage;
 /// <c>{ttl:D10}#{pk}</c>), so the purge job reads exactly what has expired and never a live item. Items that expire
 /// get their ttl only through <see cref="Stamp"/>, so the index and the ttl cannot disagree.
 /// </summary>
-public static class ExpiryIndex
+internal static class ExpiryIndex
 {
     private const string DayPrefix = "EXPIRES#";
 
     /// <summary>Sets ttl (epoch seconds) and the two index attributes; the item must already hold its pk.</summary>
     public static void Stamp(Dictionary<string, AttributeValue> item, DateTimeOffset expiresAt)
     {
-        ArgumentNullException.ThrowIfNull(item);
         var ttl = expiresAt.ToUnixTimeSeconds();
         item[TableSchema.TimeToLive] = Attr.N(ttl);
         item[TableSchema.Index2PartitionKey] = Attr.S(DayKey(DayOf(ttl)));

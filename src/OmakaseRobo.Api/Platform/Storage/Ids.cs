@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace OmakaseRobo.Api.Platform.Storage;
 
 /// <summary>Opaque random ids: a short prefix that says what it names and 100 random bits in lower-case base32.</summary>
-public static class Ids
+internal static class Ids
 {
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 

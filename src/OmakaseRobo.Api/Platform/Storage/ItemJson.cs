@@ -7,12 +7,10 @@ namespace OmakaseRobo.Api.Platform.Storage;
 /// DynamoDB items as DynamoDB JSON (<c>{"pk":{"S":"..."},"n":{"N":"1"}}</c>, the shape of DynamoDB's own exports),
 /// written and read by hand for Native AOT: S, N, B, BOOL, NULL, L, M, SS, NS and BS.
 /// </summary>
-public static class ItemJson
+internal static class ItemJson
 {
     public static void Write(Utf8JsonWriter json, Dictionary<string, AttributeValue> item)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        ArgumentNullException.ThrowIfNull(item);
         json.WriteStartObject();
         foreach (var (name, value) in item)
         {

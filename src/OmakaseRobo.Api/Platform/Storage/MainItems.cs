@@ -4,13 +4,13 @@ using Amazon.DynamoDBv2.Model;
 namespace OmakaseRobo.Api.Platform.Storage;
 
 /// <summary>One kind of item: its <c>type</c> attribute, the shape of its keys, and the area whose store owns it.</summary>
-public sealed record ItemKind(string Table, string Type, string PartitionKey, string SortKey, string Owner);
+internal sealed record ItemKind(string Table, string Type, string PartitionKey, string SortKey, string Owner);
 
 /// <summary>
 /// Every item kind of the main table, its keys and its <c>type</c>, spelled here and nowhere else: a store builds its
 /// keys from its own entry, and an area that must touch another area's items (tenant deletion, the purge) asks here.
 /// </summary>
-public static class MainItems
+internal static class MainItems
 {
     public static class Tenant
     {

@@ -5,13 +5,11 @@ using Amazon.DynamoDBv2.Model;
 namespace OmakaseRobo.Api.Platform.Storage;
 
 /// <summary>The one way to read every page of a Query: streamed item by item, or collected when the caller needs a list.</summary>
-public static class Paging
+internal static class Paging
 {
     public static async IAsyncEnumerable<Dictionary<string, AttributeValue>> QueryItemsAsync(
         this IAmazonDynamoDB dynamo, QueryRequest query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(dynamo);
-        ArgumentNullException.ThrowIfNull(query);
         do
         {
             var page = await dynamo.QueryAsync(query, cancellationToken).ConfigureAwait(false);

@@ -5,7 +5,7 @@ using OmakaseRobo.Api.Platform.Hosting;
 
 namespace OmakaseRobo.Api.Platform.Storage;
 
-public static class StorageSetup
+internal static class StorageSetup
 {
     /// <summary>Names the DynamoDB endpoint in local mode; the app starts DynamoDB Local when it is absent.</summary>
     public const string EndpointKey = "AWS_ENDPOINT_URL_DYNAMODB";
@@ -16,9 +16,6 @@ public static class StorageSetup
     /// </summary>
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder, Runtime runtime, OmakaseOptions options)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(options);
         if (runtime.InAws)
         {
             builder.Services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient(new AmazonDynamoDBConfig

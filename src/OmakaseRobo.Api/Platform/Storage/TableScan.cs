@@ -5,13 +5,12 @@ using Amazon.DynamoDBv2.Model;
 namespace OmakaseRobo.Api.Platform.Storage;
 
 /// <summary>Whole-table reads for jobs, page by page (DynamoDB pages hold up to 1 MB), so memory stays flat on any table size.</summary>
-public static class TableScan
+internal static class TableScan
 {
     /// <summary>Every item, strongly consistent, streamed one page at a time.</summary>
     public static async IAsyncEnumerable<Dictionary<string, AttributeValue>> ItemsAsync(
         IAmazonDynamoDB dynamo, string tableName, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(dynamo);
         Dictionary<string, AttributeValue>? start = null;
         do
         {
@@ -34,7 +33,6 @@ public static class TableScan
     /// <summary>The exact number of items (a Scan with Select COUNT; the table's own ItemCount lags by hours).</summary>
     public static async Task<long> CountAsync(IAmazonDynamoDB dynamo, string tableName, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(dynamo);
         long count = 0;
         Dictionary<string, AttributeValue>? start = null;
         do

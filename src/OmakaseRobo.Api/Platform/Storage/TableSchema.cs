@@ -7,7 +7,7 @@ namespace OmakaseRobo.Api.Platform.Storage;
 /// The key shape both tables share (the CDK stack declares the same): pk/sk, the overloaded GSI gsi1 (gsi1pk/gsi1sk),
 /// the expiry index gsi2 (gsi2pk/gsi2sk, keys only, see <see cref="ExpiryIndex"/>), and the TTL attribute ttl in epoch seconds.
 /// </summary>
-public static class TableSchema
+internal static class TableSchema
 {
     public const string PartitionKey = "pk";
     public const string SortKey = "sk";
@@ -58,7 +58,6 @@ public static class TableSchema
     /// <param name="timeToLive">Turn DynamoDB TTL on; tests turn it off, since DynamoDB Local's sweeper runs on the real clock.</param>
     public static async Task EnsureCreatedAsync(IAmazonDynamoDB dynamo, string tableName, bool timeToLive, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(dynamo);
         try
         {
             await dynamo.CreateTableAsync(CreateRequest(tableName), cancellationToken).ConfigureAwait(false);

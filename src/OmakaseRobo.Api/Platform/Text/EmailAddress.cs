@@ -7,14 +7,13 @@ namespace OmakaseRobo.Api.Platform.Text;
 /// compatibility look-alikes fold to one), lower-case, and the domain as IDNA ASCII (punycode). Every email that
 /// enters the app (user creation, sign-in, the bootstrap operator) goes through <see cref="Normalize"/>.
 /// </summary>
-public static class EmailAddress
+internal static class EmailAddress
 {
     private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = true };
 
     /// <summary>The normalised address, or null when its domain is no valid IDNA name.</summary>
     public static string? Normalize(string email)
     {
-        ArgumentNullException.ThrowIfNull(email);
         // NFKC, then lower-case, then NFKC again: lower-casing can leave a string that is no longer normalised.
         var folded = Nfkc.Normalize(Nfkc.Normalize(email.Trim()).ToLowerInvariant());
         var at = folded.LastIndexOf('@');

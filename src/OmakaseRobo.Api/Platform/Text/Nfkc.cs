@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Platform.Text;
 /// input unchanged, so the tables come with the app (Resources/nfkc.txt, generated from the Unicode Character Database:
 /// full compatibility decompositions, canonical combining classes, primary composites); Hangul is algorithmic.
 /// </summary>
-public static class Nfkc
+internal static class Nfkc
 {
     private const int SBase = 0xAC00, LBase = 0x1100, VBase = 0x1161, TBase = 0x11A7, LCount = 19, VCount = 21, TCount = 28;
     private const int NCount = VCount * TCount, SCount = LCount * NCount;
@@ -18,7 +18,6 @@ public static class Nfkc
 
     public static string Normalize(string value)
     {
-        ArgumentNullException.ThrowIfNull(value);
         if (value.All(char.IsAscii))
         {
             return value;
