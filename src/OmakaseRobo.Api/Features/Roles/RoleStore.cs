@@ -10,14 +10,7 @@ namespace OmakaseRobo.Api.Features.Roles;
 /// <summary>Custom role definitions, kept in the tenant item's roles map next to their assignment counters.</summary>
 internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, OmakaseOptions options)
 {
-    public enum PutOutcome
-    {
-        Put,
-        TenantNotActive,
-        Changed,
-        PermissionRemoved,
-        Assigned,
-    }
+    private static readonly Failure Changed = new Failure.Conflict("The role changed meanwhile; read it and try again.");
 
     /// <summary>
     /// Creates or replaces a role, in one transaction with <paramref name="usage"/> (the product permission counters,
@@ -26,7 +19,7 @@ internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
     /// concurrent changes. With <paramref name="onlyUnassigned"/> (the change makes the role privileged or no longer so)
     /// only while nobody holds it.
     /// </summary>
-    public async Task<PutOutcome> PutAsync(
+    public async Task<Outcome<Completed>> PutAsync(
         string tenantId, string role, List<string>? before, IReadOnlyList<string> permissions, IReadOnlyList<TransactWriteItem> usage, bool onlyUnassigned,
         CancellationToken cancellationToken)
     {
@@ -60,38 +53,31 @@ internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         try
         {
             await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [tenantWrite, .. usage] }, cancellationToken).ConfigureAwait(false);
-            return PutOutcome.Put;
+            return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
             var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            return tenant is not { IsActive: true } ? PutOutcome.TenantNotActive
-                : onlyUnassigned && tenant.Roles.TryGetValue(role, out var now) && before is not null && now.SequenceEqual(before, StringComparer.Ordinal) ? PutOutcome.Assigned
-                : PutOutcome.Changed;
+            return tenant is not { IsActive: true } ? new Failure.Conflict("The tenant is not active.")
+                : onlyUnassigned && tenant.Roles.TryGetValue(role, out var now) && before is not null && now.SequenceEqual(before, StringComparer.Ordinal)
+                    ? new Failure.Conflict("The role is assigned: it cannot become privileged, or stop being so, while users hold it. Define a new role instead.")
+                : Changed;
         }
         catch (TransactionCanceledException e) when (e.AnyConditionFailed())
         {
-            return PutOutcome.PermissionRemoved;
+            return Failure.InvalidField("permissions", FieldMessages.UnknownValue);
         }
         catch (TransactionCanceledException e) when (e.OnlyConflicted())
         {
-            return PutOutcome.Changed;
+            return Changed;
         }
-    }
-
-    public enum DeleteOutcome
-    {
-        Deleted,
-        NotFound,
-        Assigned,
-        Changed,
     }
 
     /// <summary>
     /// Deletes a role only while no user holds it and it still is <paramref name="before"/>: the counter check, the removal
     /// and <paramref name="usage"/> (its product permissions counted once less, and the audit record) are one transaction.
     /// </summary>
-    public async Task<DeleteOutcome> DeleteAsync(string tenantId, string role, List<string> before, IReadOnlyList<TransactWriteItem> usage, CancellationToken cancellationToken)
+    public async Task<Outcome<Completed>> DeleteAsync(string tenantId, string role, List<string> before, IReadOnlyList<TransactWriteItem> usage, CancellationToken cancellationToken)
     {
         try
         {
@@ -108,19 +94,19 @@ internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
                 },
             };
             await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [tenantWrite, .. usage] }, cancellationToken).ConfigureAwait(false);
-            return DeleteOutcome.Deleted;
+            return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
             // Which half of the condition failed: read it back (DynamoDB Local lacks ReturnValuesOnConditionCheckFailure).
             var roles = (await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false))?.Roles;
-            return roles is null || !roles.TryGetValue(role, out var now) ? DeleteOutcome.NotFound
-                : now.SequenceEqual(before, StringComparer.Ordinal) ? DeleteOutcome.Assigned
-                : DeleteOutcome.Changed;
+            return roles is null || !roles.TryGetValue(role, out var now) ? new Failure.NotFound()
+                : now.SequenceEqual(before, StringComparer.Ordinal) ? new Failure.Conflict("The role is assigned to users.")
+                : Changed;
         }
         catch (TransactionCanceledException e) when (e.AnyConditionFailed() || e.OnlyConflicted())
         {
-            return DeleteOutcome.Changed; // a product permission's counter moved meanwhile (throttling alone goes on as a 503)
+            return Changed; // a product permission's counter moved meanwhile (throttling alone goes on as a 503)
         }
     }
 }

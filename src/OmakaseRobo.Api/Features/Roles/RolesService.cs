@@ -86,16 +86,10 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         });
         // Whether a role is privileged cannot change while users hold it: their count against adminLimit was taken with it.
         var flips = before is not null && Privilege.Grants(before) != Privilege.Grants(granted);
-        switch (await roles.PutAsync(tenantId, roleName, before, granted, [.. usage, record.Write], flips, cancellationToken).ConfigureAwait(false))
+        var put = await roles.PutAsync(tenantId, roleName, before, granted, [.. usage, record.Write], flips, cancellationToken).ConfigureAwait(false);
+        if (!put.Succeeded)
         {
-            case RoleStore.PutOutcome.Assigned:
-                return new Failure.Conflict("The role is assigned: it cannot become privileged, or stop being so, while users hold it. Define a new role instead.");
-            case RoleStore.PutOutcome.TenantNotActive:
-                return new Failure.Conflict("The tenant is not active.");
-            case RoleStore.PutOutcome.Changed:
-                return new Failure.Conflict("The role changed meanwhile; read it and try again.");
-            case RoleStore.PutOutcome.PermissionRemoved:
-                return Failure.InvalidField("permissions", FieldMessages.UnknownValue);
+            return put.Failure;
         }
 
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
@@ -121,14 +115,10 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         }
 
         var record = Stage(caller, tenantId, "role.delete", roleName, []);
-        switch (await roles.DeleteAsync(tenantId, roleName, before, [.. products.UsageWrites(before, [], IsProduct), record.Write], cancellationToken).ConfigureAwait(false))
+        var deleted = await roles.DeleteAsync(tenantId, roleName, before, [.. products.UsageWrites(before, [], IsProduct), record.Write], cancellationToken).ConfigureAwait(false);
+        if (!deleted.Succeeded)
         {
-            case RoleStore.DeleteOutcome.Changed:
-                return new Failure.Conflict("The role changed meanwhile; read it and try again.");
-            case RoleStore.DeleteOutcome.Assigned:
-                return new Failure.Conflict("The role is assigned to users.");
-            case RoleStore.DeleteOutcome.NotFound:
-                return new Failure.NotFound();
+            return deleted.Failure;
         }
 
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);

@@ -93,7 +93,7 @@ internal sealed partial class BootstrapOperator(
             [BuiltInRoles.Operator, BuiltInRoles.SecurityOfficer, BuiltInRoles.Auditor], UserRecord.Active, hasher.Hash(password),
             PasswordChangeRequired: true, MfaEnabled: false, null, null, null, [], UserStore.NewStamp(), 0, null, now, null);
         var record = audit.Stage(new AuditEvent(AuditCategory.System, BuiltInRoles.PlatformTenantId, null, "bootstrap.operator", user.UserId, "success", null, null));
-        if (await users.CreateAsync(user, new Dictionary<string, List<string>>(), record, cancellationToken).ConfigureAwait(false) != CreateUserOutcome.Created)
+        if (!(await users.CreateAsync(user, new Dictionary<string, List<string>>(), record, cancellationToken).ConfigureAwait(false)).Succeeded)
         {
             return; // another instance bootstrapped at the same time
         }

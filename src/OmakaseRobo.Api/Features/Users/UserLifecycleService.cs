@@ -43,18 +43,11 @@ internal sealed class UserLifecycleService(
 
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var record = audit.Stage(Event(caller, action, user, request.Reason, "success"));
-        var change = tenant is null ? StatusChange.Changed : await lifecycle.SetStatusAsync(user, request.Status!, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
-        var failure = change switch
-        {
-            StatusChange.LastAdmin => new Failure.Conflict("The tenant would lose its last active admin."),
-            StatusChange.AdminLimitReached => new Failure.Conflict("The tenant has reached its admin limit."),
-            StatusChange.Changed => new Failure.Conflict("The user changed meanwhile; read it and try again."),
-            _ => (Failure?)null,
-        };
-        if (failure is not null)
+        var change = tenant is null ? UserLifecycleStore.Changed : await lifecycle.SetStatusAsync(user, request.Status!, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
+        if (!change.Succeeded)
         {
             await RefusedAsync(caller, action, user, request.Reason, cancellationToken).ConfigureAwait(false);
-            return failure;
+            return change.Failure;
         }
 
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);

@@ -3,18 +3,11 @@ using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Users;
-
-internal enum StatusChange
-{
-    Done,
-    Changed,
-    LastAdmin,
-    AdminLimitReached,
-}
 
 /// <summary>
 /// The writes of the account lifecycle on the user item. A status change carries a new security stamp (every session and
@@ -23,12 +16,15 @@ internal enum StatusChange
 /// </summary>
 internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
 {
+    /// <summary>The user changed between the read and the write: nothing was written.</summary>
+    public static readonly Failure Changed = new Failure.Conflict("The user changed meanwhile; read it and try again.");
+
     /// <summary>A live user (active or suspended) still under the stamp it was read with.</summary>
     private const string AsRead = "(#status = :active OR #status = :suspended) AND stamp = :oldStamp";
 
     private string Table => options.Tables.Main;
 
-    public async Task<StatusChange> SetStatusAsync(
+    public async Task<Outcome<Completed>> SetStatusAsync(
         UserRecord user, string status, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
     {
         var items = new List<TransactWriteItem>
@@ -58,15 +54,15 @@ internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users
         try
         {
             await dynamo.CommitAsync(items, record, cancellationToken).ConfigureAwait(false);
-            return StatusChange.Done;
+            return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
-            return StatusChange.Changed;
+            return Changed;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(1))
         {
-            return suspending ? StatusChange.LastAdmin : StatusChange.AdminLimitReached;
+            return new Failure.Conflict(suspending ? "The tenant would lose its last active admin." : "The tenant has reached its admin limit.");
         }
     }
 

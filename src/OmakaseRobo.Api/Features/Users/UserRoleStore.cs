@@ -6,17 +6,9 @@ using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Features.Roles;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Users;
-
-internal enum AssignRolesOutcome
-{
-    Assigned,
-    Changed,
-    AdminLimitReached,
-    LastAdmin,
-    RoleNotDefined,
-}
 
 /// <summary>A user's roles, changed together with the tenant's role counters (Identity's IUserRoleStore).</summary>
 internal sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
@@ -25,7 +17,7 @@ internal sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions optio
     /// Replaces a user's roles in one transaction with the tenant's counters: the cap holds under concurrent
     /// grants, the last admin cannot be removed, and a concurrent change of the same user is detected.
     /// </summary>
-    public async Task<AssignRolesOutcome> AssignRolesAsync(
+    public async Task<Outcome<Completed>> AssignRolesAsync(
         UserRecord user, IReadOnlyList<string> roles, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
     {
         try
@@ -53,19 +45,21 @@ internal sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions optio
                 ],
                 record,
                 cancellationToken).ConfigureAwait(false);
-            return AssignRolesOutcome.Assigned;
+            return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
-            return AssignRolesOutcome.Changed;
+            return new Failure.Conflict("The user's roles changed meanwhile; read them and try again.");
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(1))
         {
             var privileged = !Privilege.Holds(user.TenantId, user.Roles, definitions) && Privilege.Holds(user.TenantId, roles, definitions);
             var lastHolder = user.Roles.Except(roles, StringComparer.Ordinal).Any(r => Privilege.IsProtectedRole(user.TenantId, r));
-            return privileged && user.TenantId != BuiltInRoles.PlatformTenantId ? AssignRolesOutcome.AdminLimitReached
-                : lastHolder ? AssignRolesOutcome.LastAdmin
-                : AssignRolesOutcome.RoleNotDefined;
+            return new Failure.Conflict(
+                privileged && user.TenantId != BuiltInRoles.PlatformTenantId ? "The tenant has reached its admin limit."
+                : lastHolder && user.TenantId == BuiltInRoles.PlatformTenantId ? "The user is the last active holder of a platform role."
+                : lastHolder ? "The tenant would lose its last admin."
+                : "A role was changed or deleted meanwhile.");
         }
     }
 }

@@ -40,19 +40,11 @@ internal sealed class UserRolesService(TenantStore tenants, UserStore users, Use
         }
 
         var record = audit.Stage(Event(caller, tenantId, user, newRoles, "success"));
-        switch (await userRoles.AssignRolesAsync(user, newRoles, tenant.Roles, record, cancellationToken).ConfigureAwait(false))
+        var assigned = await userRoles.AssignRolesAsync(user, newRoles, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
+        if (!assigned.Succeeded)
         {
-            case AssignRolesOutcome.AdminLimitReached:
-                return new Failure.Conflict("The tenant has reached its admin limit.");
-            case AssignRolesOutcome.LastAdmin:
-                await AuditAsync(caller, tenantId, user, newRoles, "refused", cancellationToken).ConfigureAwait(false);
-                return new Failure.Conflict(tenantId == BuiltInRoles.PlatformTenantId
-                    ? "The user is the last active holder of a platform role."
-                    : "The tenant would lose its last admin.");
-            case AssignRolesOutcome.RoleNotDefined:
-                return new Failure.Conflict("A role was deleted meanwhile.");
-            case AssignRolesOutcome.Changed:
-                return new Failure.Conflict("The user's roles changed meanwhile; read them and try again.");
+            await AuditAsync(caller, tenantId, user, newRoles, "refused", cancellationToken).ConfigureAwait(false);
+            return assigned.Failure;
         }
 
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);

@@ -12,15 +12,6 @@ using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Users;
 
-internal enum CreateUserOutcome
-{
-    Created,
-    EmailTaken,
-    AdminLimitReached,
-    TenantNotActive,
-    RoleNotDefined,
-}
-
 /// <summary>
 /// User items in the main table (pk TENANT#tenant, sk USER#id) and the item that keeps an email unique in
 /// its tenant (sk EMAIL#address), written together in one transaction.
@@ -37,7 +28,7 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
     /// Creates the user, its unique-email item and, for an admin, a slot under the tenant's admin cap: all in
     /// one transaction, so concurrent creations can neither duplicate an email nor exceed the cap.
     /// </summary>
-    public async Task<CreateUserOutcome> CreateAsync(UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
+    public async Task<Outcome<Completed>> CreateAsync(UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
     {
         var emailItem = EmailKey(user.TenantId, user.Email);
         emailItem[TableSchema.Type] = Attr.S(MainItems.Email.Type);
@@ -53,18 +44,19 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
                 ],
                 record,
                 cancellationToken).ConfigureAwait(false);
-            return CreateUserOutcome.Created;
+            return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
-            return CreateUserOutcome.EmailTaken;
+            return new Failure.Conflict("A user with this email exists in the tenant.");
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(2))
         {
             var tenant = await tenants.GetAsync(user.TenantId, cancellationToken).ConfigureAwait(false);
-            return tenant is null || !tenant.IsActive ? CreateUserOutcome.TenantNotActive
-                : Privilege.Holds(user.TenantId, user.Roles, tenant.Roles) && tenant.AdminCount >= tenant.AdminLimit ? CreateUserOutcome.AdminLimitReached
-                : CreateUserOutcome.RoleNotDefined;
+            return new Failure.Conflict(
+                tenant is null || !tenant.IsActive ? "The tenant is not active."
+                : Privilege.Holds(user.TenantId, user.Roles, tenant.Roles) && tenant.AdminCount >= tenant.AdminLimit ? "The tenant has reached its admin limit."
+                : "A role was changed or deleted meanwhile.");
         }
     }
 

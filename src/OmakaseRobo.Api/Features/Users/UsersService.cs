@@ -53,17 +53,10 @@ internal sealed class UsersService(UserStore users, TenantStore tenants, Session
         var record = audit.Stage(actor is null
             ? new AuditEvent(AuditCategory.Operation, tenantId, null, "user.create", user.UserId, "success", null, null, new Dictionary<string, string>(details) { ["actorTenantId"] = "system" })
             : AuditEvent.By(actor, AuditCategory.Operation, "user.create", user.UserId, details: details, tenantId: tenantId));
-        var outcome = await users.CreateAsync(user, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
-        switch (outcome)
+        var created = await users.CreateAsync(user, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
+        if (!created.Succeeded)
         {
-            case CreateUserOutcome.EmailTaken:
-                return new Failure.Conflict("A user with this email exists in the tenant.");
-            case CreateUserOutcome.AdminLimitReached:
-                return new Failure.Conflict("The tenant has reached its admin limit.");
-            case CreateUserOutcome.TenantNotActive:
-                return new Failure.Conflict("The tenant is not active.");
-            case CreateUserOutcome.RoleNotDefined:
-                return new Failure.Conflict("A role was deleted meanwhile.");
+            return created.Failure;
         }
 
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
