@@ -187,17 +187,17 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         UserRecord user, string expression, string condition, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken, PendingAudit? record = null)
     {
         values[":active"] = Attr.S(UserRecord.Active);
+        var update = new Update
+        {
+            TableName = Table,
+            Key = Key(user.TenantId, user.UserId),
+            UpdateExpression = expression,
+            ConditionExpression = condition,
+            ExpressionAttributeNames = new() { ["#status"] = "status" },
+            ExpressionAttributeValues = values,
+        };
         if (record is not null)
         {
-            var update = new Update
-            {
-                TableName = Table,
-                Key = Key(user.TenantId, user.UserId),
-                UpdateExpression = expression,
-                ConditionExpression = condition,
-                ExpressionAttributeNames = new() { ["#status"] = "status" },
-                ExpressionAttributeValues = values,
-            };
             return await dynamo.TryCommitAsync(new TransactWriteItem { Update = update }, record, cancellationToken).ConfigureAwait(false);
         }
 
@@ -205,12 +205,12 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         {
             await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
-                TableName = Table,
-                Key = Key(user.TenantId, user.UserId),
-                UpdateExpression = expression,
-                ConditionExpression = condition,
-                ExpressionAttributeNames = new() { ["#status"] = "status" },
-                ExpressionAttributeValues = values,
+                TableName = update.TableName,
+                Key = update.Key,
+                UpdateExpression = update.UpdateExpression,
+                ConditionExpression = update.ConditionExpression,
+                ExpressionAttributeNames = update.ExpressionAttributeNames,
+                ExpressionAttributeValues = update.ExpressionAttributeValues,
             }, cancellationToken).ConfigureAwait(false);
             return true;
         }
