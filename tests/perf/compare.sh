@@ -2,7 +2,8 @@
 # Issue 17's table in one run, every row a ratio measured side by side on this machine (so its noise cancels out):
 #   cold start  : start of our Native AOT binary to its first AUTHENTICATED 200 (GET /v1/me with a session created
 #                 beforehand, tables already there as in AWS) against the empty Native AOT API's first 200 (interleaved)
-#   sign-in     : p50 of POST /v1/auth/login over HTTP against one bare bcrypt verify at cost 12 (interleaved rounds)
+#   sign-in     : p50 of POST /v1/auth/login over HTTP against one bare bcrypt verify at cost 12, also Native AOT
+#                 (tests/perf/BareBcrypt; interleaved rounds)
 #   purge       : the purge-records job's deletion rate against a bare BatchWriteItem loop, same keys, same concurrency
 #   memory      : VmRSS after the first authenticated 200 against the empty API's after its first 200
 #   asset       : the Lambda code asset (artifacts/publish/api, what `cdk synth` zips)
@@ -20,6 +21,7 @@ purge_rounds=${PURGE_ROUNDS:-1}
 function=${FUNCTION:-auth}
 api=${API:-artifacts/publish/api}
 empty=artifacts/perf/empty-api
+bare_bcrypt=artifacts/perf/bare-bcrypt
 bench=${BENCH:-artifacts/perf/benchmarks}
 work=$(mktemp -d)
 cleanup() { kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -27,8 +29,9 @@ trap cleanup EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if [ "${NO_PUBLISH:-}" != 1 ]; then
-  echo "building: the empty API, ours (Native AOT, the CI's publish command), the benchmarks" >&2
+  echo "building: the empty API and the bare bcrypt verify (Native AOT), ours (the CI's publish command), the benchmarks" >&2
   dotnet publish tests/perf/EmptyApi -c Release -r linux-x64 -warnaserror -o "$empty" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+  dotnet publish tests/perf/BareBcrypt -c Release -r linux-x64 -warnaserror -o "$bare_bcrypt" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
   dotnet publish src/OmakaseRobo.Api -c Release -r linux-x64 -p:PublishAot=true -warnaserror -o "$api" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
   dotnet build tests/OmakaseRobo.Benchmarks -c Release -o "$bench" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 fi
@@ -74,7 +77,9 @@ cold_ours() {
   # Creating the tables is local-only work (in AWS they exist): its time is taken out of the total.
   tables=$(sed -n 's/.*LocalTablesInitializer=\([0-9.]*\).*/\1/p' <<<"$line")
   entry=$(sed -n 's/.*unix ms \([0-9]*\)).*/\1/p' <<<"$line")
-  echo "$(( (end - start) / 1000 )) $rss ${tables:-0} ${entry:+$(( entry - start / 1000000 ))}${entry:-nan} $line"
+  local to_entry=nan
+  [ -n "$entry" ] && to_entry=$(( entry - start / 1000000 ))
+  echo "$(( (end - start) / 1000 )) $rss ${tables:-0} $to_entry $line"
 }
 
 cold_empty() {
@@ -101,7 +106,8 @@ for i in $(seq "$pairs"); do
   echo "  pair $i: ours ${o_ms} ms (local table check ${o_tables} ms taken out), empty ${e_ms} ms; RSS ${o_rss} kB vs ${e_rss} kB" >&2
 done
 
-# Sign-in: a warm process of ours; rounds of sign-ins interleaved with rounds of the bare verify.
+# Sign-in: a warm process of ours; rounds of sign-ins interleaved with rounds of the bare verify, compiled as ours is
+# (Native AOT, tests/perf/BareBcrypt), so the ratio is what the app adds around bcrypt, not one compiler against another.
 env "${ours_env[@]}" Omakase__Function="$function" "$api/OmakaseRobo.Api" >"$work/signin.log" 2>&1 &
 signin_pid=$!
 until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; done
@@ -110,7 +116,7 @@ for r in $(seq "$signin_rounds"); do
   http=$(for _ in $(seq "$signins"); do
     curl -s -o /dev/null -w '%{time_total}\n' http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: application/json' -d "$login"
   done | awk '{ print $1 * 1000 }' | median)
-  bare=$(dotnet "$bench/OmakaseRobo.Benchmarks.dll" bcrypt 12 "$signins" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
+  bare=$("$bare_bcrypt/BareBcrypt" 12 "$signins" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
   echo "$http $bare" >>"$work/signin"
   echo "  sign-in round $r: p50 ${http} ms over HTTP vs bare bcrypt verify p50 ${bare} ms" >&2
 done
