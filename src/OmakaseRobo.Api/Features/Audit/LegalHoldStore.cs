@@ -72,7 +72,7 @@ internal sealed class LegalHoldStore(IAmazonDynamoDB dynamo, OmakaseOptions opti
 
     private static LegalHold FromItem(Dictionary<string, AttributeValue> item) => new(
         item.RequireS("holdId"), item.RequireS("incidentId"), item.RequireS("tenantId"),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("from") ?? 0), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("to") ?? 0),
-        item.RequireS("status"), item.RequireS("createdBy"), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-        item.GetN("releasedAt") is { } released ? DateTimeOffset.FromUnixTimeMilliseconds(released) : null);
+        item.GetTimeOrEpoch("from"), item.GetTimeOrEpoch("to"),
+        item.RequireS("status"), item.RequireS("createdBy"), item.GetTimeOrEpoch("createdAt"),
+        item.GetTime("releasedAt"));
 }

@@ -30,6 +30,6 @@ internal sealed class BackupCanary(IAmazonDynamoDB dynamo)
             Key = MainItems.BackupCanary.Key(),
             ConsistentRead = true,
         }, cancellationToken).ConfigureAwait(false);
-        return response.Item is { Count: > 0 } item && item.GetN("writtenAt") is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        return response.Item is { Count: > 0 } item ? item.GetTime("writtenAt") : null;
     }
 }

@@ -91,7 +91,7 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
         }, cancellationToken).ConfigureAwait(false);
         return [.. (response.Items ?? []).Select(item => new StoredReportSummary(
             item.RequireS("reportId"),
-            DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("generatedAt") ?? 0),
+            item.GetTimeOrEpoch("generatedAt"),
             JsonSerializer.Deserialize(item.RequireS("summary"), AppJsonContext.Default.ComplianceSummary)!,
             item.RequireS("keyId")))];
     }
@@ -110,6 +110,6 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
 
     private static AttestationView AttestationFrom(Dictionary<string, AttributeValue> item) => new(
         item.RequireS("attestationId"), item.RequireS("item"), item.RequireS("summary"), item.GetS("reference"),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("performedAt") ?? 0), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("recordedAt") ?? 0),
-        item.RequireS("recordedBy"), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("validUntil") ?? 0));
+        item.GetTimeOrEpoch("performedAt"), item.GetTimeOrEpoch("recordedAt"),
+        item.RequireS("recordedBy"), item.GetTimeOrEpoch("validUntil"));
 }

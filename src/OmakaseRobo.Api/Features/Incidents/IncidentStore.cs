@@ -168,7 +168,7 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
         }, cancellationToken).ConfigureAwait(false);
         return [.. items.Select(i => new NoticeRecord(
             i.RequireS("noticeId"), i.RequireS("tenantId"), i.RequireS("incidentId"), i.RequireS("kind"), i.RequireS("message"),
-            DateTimeOffset.FromUnixTimeMilliseconds(i.GetN("createdAt") ?? 0)))];
+            i.GetTimeOrEpoch("createdAt")))];
     }
 
     private static IEnumerable<string> Concerned(IncidentRecord incident) =>
@@ -233,9 +233,6 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
 
     private static IncidentRecord FromItem(Dictionary<string, AttributeValue> item)
     {
-        static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
-            item.GetN(name) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-
         var phases = item.TryGetValue("phaseTimes", out var p) && p.M is { } m
             ? m.ToDictionary(e => e.Key, e => DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e.Value.N, System.Globalization.CultureInfo.InvariantCulture)))
             : [];
@@ -249,6 +246,6 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
             item.RequireS("incidentId"), item.RequireS("title"), item.RequireS("description"), item.RequireS("severity"),
             item.RequireS("status"), item.RequireS("source"), item.GetS("reporterTenantId"), item.GetS("reporterUserId"),
             item.GetList("affectedTenantIds"), phases, transitions, item.GetList("noticeKinds"),
-            Time(item, "createdAt") ?? default, Time(item, "detectedAt"), Time(item, "initialNoticeAt"), item.GetS("dismissReason"));
+            item.GetTime("createdAt") ?? default, item.GetTime("detectedAt"), item.GetTime("initialNoticeAt"), item.GetS("dismissReason"));
     }
 }

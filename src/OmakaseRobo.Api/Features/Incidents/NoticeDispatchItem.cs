@@ -49,12 +49,12 @@ internal static class NoticeDispatchItem
         var incidentId = item.RequireS("incidentId");
         var kind = item.RequireS("kind");
         var message = item.RequireS("message");
-        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0);
+        var createdAt = item.GetTimeOrEpoch("createdAt");
         var a = item["actor"].M;
         var actor = new NoticeActor(a.RequireS("userId"), a.RequireS("tenantId"), a.GetS("sourceIp"), a.GetS("userAgent"));
         var units = item["units"].L.Select(u => NoticeBatch.Rebuild(
             incidentId, kind, message, createdAt, actor, u.M.RequireS("tenantId"), u.M.RequireS("noticeId"), u.M.GetS("deliveryId"),
-            u.M.RequireS("outboxId"), DateTimeOffset.FromUnixTimeMilliseconds(u.M.GetN("queuedAt") ?? 0), outbox)).ToList();
+            u.M.RequireS("outboxId"), u.M.GetTimeOrEpoch("queuedAt"), outbox)).ToList();
         return new NoticeBatch(incidentId, kind, message, createdAt, (int)(item.GetN("sequence") ?? 0), actor, units);
     }
 }

@@ -240,6 +240,6 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
         item.RequireS("en"),
         item.GetBool("privileged"),
         item.GetN("uses") ?? 0,
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("updatedAt") ?? 0));
+        item.GetTimeOrEpoch("createdAt"),
+        item.GetTimeOrEpoch("updatedAt"));
 }

@@ -64,7 +64,7 @@ internal sealed class ServiceClientStore(IAmazonDynamoDB dynamo, OmakaseOptions 
             item.RequireS("name"),
             item.GetS("description"),
             item.RequireS("secretHash"),
-            DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
+            item.GetTimeOrEpoch("createdAt"),
             item.RequireS("createdBy"));
     }
 }

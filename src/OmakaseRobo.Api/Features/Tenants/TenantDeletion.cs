@@ -201,8 +201,8 @@ internal sealed class TenantDeletion(
     }
 
     private static DeletionCertificate FromItem(Dictionary<string, AttributeValue> item) => new(
-        item.RequireS("tenantId"), item.RequireS("state"), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("listedAt") ?? 0),
-        item.GetN("deletedAt") is { } deleted ? DateTimeOffset.FromUnixTimeMilliseconds(deleted) : null,
+        item.RequireS("tenantId"), item.RequireS("state"), item.GetTimeOrEpoch("listedAt"),
+        item.GetTime("deletedAt"),
         item.TryGetValue("counts", out var counts) && counts.M is { } m ? m.ToDictionary(x => x.Key, x => int.Parse(x.Value.N, CultureInfo.InvariantCulture)) : [],
         (int)(item.GetN("totalItems") ?? 0), item.RequireS("keysSha256"));
 }

@@ -123,9 +123,9 @@ internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options
             item.GetBool("requireMfaForAdmins"),
             (int)(item.GetN("adminCount") ?? 0),
             item.RequireS("status"),
-            DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
+            item.GetTimeOrEpoch("createdAt"),
             roles,
-            item.GetN("terminatedAt") is { } terminated ? DateTimeOffset.FromUnixTimeMilliseconds(terminated) : null,
-            item.GetN("dataDeletionAfter") is { } after ? DateTimeOffset.FromUnixTimeMilliseconds(after) : null);
+            item.GetTime("terminatedAt"),
+            item.GetTime("dataDeletionAfter"));
     }
 }

@@ -266,14 +266,11 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
             item.GetStringSet("recoveryCodes"),
             item.RequireS("stamp"),
             (int)(item.GetN("failedSignIns") ?? 0),
-            Time(item, "lockedUntil"),
-            DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-            Time(item, "lastSignInAt"),
-            Time(item, "lastPrivilegedActionAt"),
-            Time(item, "temporaryPasswordExpiresAt"),
-            Time(item, "mfaResetAt"));
+            item.GetTime("lockedUntil"),
+            item.GetTimeOrEpoch("createdAt"),
+            item.GetTime("lastSignInAt"),
+            item.GetTime("lastPrivilegedActionAt"),
+            item.GetTime("temporaryPasswordExpiresAt"),
+            item.GetTime("mfaResetAt"));
     }
-
-    private static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
-        item.GetN(name) is { } milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
 }

@@ -47,7 +47,7 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = ConfigKey(tenantId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
         return response.IsItemSet
-            ? new WebhookConfig(tenantId, response.Item.RequireS("url"), response.Item.RequireS("secret"), DateTimeOffset.FromUnixTimeMilliseconds(response.Item.GetN("updatedAt") ?? 0))
+            ? new WebhookConfig(tenantId, response.Item.RequireS("url"), response.Item.RequireS("secret"), response.Item.GetTimeOrEpoch("updatedAt"))
             : null;
     }
 
@@ -118,6 +118,6 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
     private static DeliveryRecord FromItem(Dictionary<string, AttributeValue> item) => new(
         item.RequireS("tenantId"), item.RequireS("deliveryId"), item.RequireS("eventType"), item.RequireS("body"), item.RequireS("status"),
         (int)(item.GetN("attempts") ?? 0), item.GetN("lastStatusCode") is { } code ? (int)code : null,
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-        item.GetN("nextAttemptAt") is { } next ? DateTimeOffset.FromUnixTimeMilliseconds(next) : null);
+        item.GetTimeOrEpoch("createdAt"),
+        item.GetTime("nextAttemptAt"));
 }
