@@ -16,7 +16,7 @@ internal sealed class BackupCanary(IAmazonDynamoDB dynamo)
         var writtenAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         var item = MainItems.BackupCanary.Key();
         item[TableSchema.Type] = Attr.S(MainItems.BackupCanary.Type);
-        item["writtenAt"] = Attr.N(writtenAt.ToUnixTimeMilliseconds());
+        item["writtenAt"] = Attr.Time(writtenAt);
         await dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = item }, cancellationToken).ConfigureAwait(false);
         return writtenAt;
     }

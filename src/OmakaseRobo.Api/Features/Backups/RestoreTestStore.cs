@@ -121,7 +121,7 @@ internal sealed class RestoreTestStore(IAmazonDynamoDB dynamo, OmakaseOptions op
     {
         if (time is { } value)
         {
-            item[name] = Attr.N(value.ToUnixTimeMilliseconds());
+            item[name] = Attr.Time(value);
         }
     }
 }

@@ -32,10 +32,10 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
         item["attestationId"] = Attr.S(attestation.AttestationId);
         item["item"] = Attr.S(attestation.Item);
         item["summary"] = Attr.S(attestation.Summary);
-        item["performedAt"] = Attr.N(attestation.PerformedAt.ToUnixTimeMilliseconds());
-        item["recordedAt"] = Attr.N(attestation.RecordedAt.ToUnixTimeMilliseconds());
+        item["performedAt"] = Attr.Time(attestation.PerformedAt);
+        item["recordedAt"] = Attr.Time(attestation.RecordedAt);
         item["recordedBy"] = Attr.S(attestation.RecordedBy);
-        item["validUntil"] = Attr.N(attestation.ValidUntil.ToUnixTimeMilliseconds());
+        item["validUntil"] = Attr.Time(attestation.ValidUntil);
         if (attestation.Reference is not null)
         {
             item["reference"] = Attr.S(attestation.Reference);
@@ -66,7 +66,7 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
         var item = ReportKey(report.ReportId!);
         item[TableSchema.Type] = Attr.S(MainItems.ComplianceReport.Type);
         item["reportId"] = Attr.S(report.ReportId!);
-        item["generatedAt"] = Attr.N(report.GeneratedAt.ToUnixTimeMilliseconds());
+        item["generatedAt"] = Attr.Time(report.GeneratedAt);
         item["keyId"] = Attr.S(report.Signature!.KeyId);
         item["summary"] = Attr.S(JsonSerializer.Serialize(report.Summary, AppJsonContext.Default.ComplianceSummary));
         item["json"] = Attr.S(stored.Json);

@@ -17,7 +17,7 @@ internal static class NoticeDispatchItem
         item["incidentId"] = Attr.S(batch.IncidentId);
         item["kind"] = Attr.S(batch.Kind);
         item["message"] = Attr.S(batch.Message);
-        item["createdAt"] = Attr.N(batch.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(batch.CreatedAt);
         item["sequence"] = Attr.N(batch.Sequence);
         var actor = new Dictionary<string, AttributeValue> { ["userId"] = Attr.S(batch.Actor.UserId), ["tenantId"] = Attr.S(batch.Actor.TenantId) };
         AuditItemMapping.AddIfPresent(actor, "sourceIp", batch.Actor.SourceIp);
@@ -33,7 +33,7 @@ internal static class NoticeDispatchItem
                     ["tenantId"] = Attr.S(u.Notice.TenantId),
                     ["noticeId"] = Attr.S(u.Notice.NoticeId),
                     ["outboxId"] = Attr.S(u.Record.OutboxId),
-                    ["queuedAt"] = Attr.N(u.Record.QueuedAt.ToUnixTimeMilliseconds()),
+                    ["queuedAt"] = Attr.Time(u.Record.QueuedAt),
                 };
                 AuditItemMapping.AddIfPresent(unit, "deliveryId", u.Delivery?.DeliveryId);
                 return new AttributeValue { M = unit, IsMSet = true };

@@ -82,8 +82,8 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
             item["en"] = Attr.S(permission.English);
             item["privileged"] = Attr.Bool(permission.Privileged);
             item["uses"] = Attr.N(0);
-            item["createdAt"] = Attr.N(permission.CreatedAt.ToUnixTimeMilliseconds());
-            item["updatedAt"] = Attr.N(permission.UpdatedAt.ToUnixTimeMilliseconds());
+            item["createdAt"] = Attr.Time(permission.CreatedAt);
+            item["updatedAt"] = Attr.Time(permission.UpdatedAt);
             definition.Put = new Put { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" };
         }
         else
@@ -100,7 +100,7 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
                     [":ja"] = Attr.S(permission.Japanese),
                     [":en"] = Attr.S(permission.English),
                     [":privileged"] = Attr.Bool(permission.Privileged),
-                    [":now"] = Attr.N(permission.UpdatedAt.ToUnixTimeMilliseconds()),
+                    [":now"] = Attr.Time(permission.UpdatedAt),
                 },
             };
         }

@@ -98,7 +98,7 @@ internal sealed class TenantDeletion(
                         Key = CertificateKey(tenantId),
                         UpdateExpression = "SET #state = :complete, deletedAt = :now",
                         ExpressionAttributeNames = new() { ["#state"] = "state" },
-                        ExpressionAttributeValues = new() { [":complete"] = Attr.S("complete"), [":now"] = Attr.N(deletedAt.ToUnixTimeMilliseconds()) },
+                        ExpressionAttributeValues = new() { [":complete"] = Attr.S("complete"), [":now"] = Attr.Time(deletedAt) },
                     },
                 },
             ],
@@ -193,7 +193,7 @@ internal sealed class TenantDeletion(
         item[TableSchema.Type] = Attr.S(MainItems.DeletionCertificate.Type);
         item["tenantId"] = Attr.S(c.TenantId);
         item["state"] = Attr.S(c.State);
-        item["listedAt"] = Attr.N(c.ListedAt.ToUnixTimeMilliseconds());
+        item["listedAt"] = Attr.Time(c.ListedAt);
         item["counts"] = new AttributeValue { M = c.Counts.ToDictionary(x => x.Key, x => Attr.N(x.Value)), IsMSet = true };
         item["totalItems"] = Attr.N(c.TotalItems);
         item["keysSha256"] = Attr.S(c.KeysSha256);

@@ -87,8 +87,8 @@ internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options
                 {
                     [":terminated"] = Attr.S(TenantRecord.Terminated),
                     [":active"] = Attr.S(TenantRecord.Active),
-                    [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
-                    [":after"] = Attr.N(deleteAfter.ToUnixTimeMilliseconds()),
+                    [":now"] = Attr.Time(now),
+                    [":after"] = Attr.Time(deleteAfter),
                 },
             },
         }, record, cancellationToken);
@@ -103,7 +103,7 @@ internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options
         item["requireMfaForAdmins"] = Attr.Bool(tenant.RequireMfaForAdmins);
         item["adminCount"] = Attr.N(tenant.AdminCount);
         item["status"] = Attr.S(tenant.Status);
-        item["createdAt"] = Attr.N(tenant.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(tenant.CreatedAt);
         item["roles"] = new AttributeValue { M = tenant.Roles.ToDictionary(r => r.Key, r => Attr.List(r.Value)), IsMSet = true };
         // Every tenant in one index partition, so the privileged-access review can list them without a scan.
         item[TableSchema.Index1PartitionKey] = Attr.S(MainItems.Tenant.ListPartition);

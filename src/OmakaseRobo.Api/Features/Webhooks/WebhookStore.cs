@@ -39,7 +39,7 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
         item[TableSchema.Type] = Attr.S(MainItems.Webhook.Type);
         item["url"] = Attr.S(config.Url);
         item["secret"] = Attr.S(config.SealedSecret);
-        item["updatedAt"] = Attr.N(config.UpdatedAt.ToUnixTimeMilliseconds());
+        item["updatedAt"] = Attr.Time(config.UpdatedAt);
         await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item } }], record, cancellationToken).ConfigureAwait(false);
     }
 
@@ -71,7 +71,7 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
         item["body"] = Attr.S(delivery.Body);
         item["status"] = Attr.S(delivery.Status);
         item["attempts"] = Attr.N(delivery.Attempts);
-        item["createdAt"] = Attr.N(delivery.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(delivery.CreatedAt);
         ExpiryIndex.Stamp(item, delivery.CreatedAt + Retention);
         if (delivery.LastStatusCode is { } code)
         {
@@ -80,7 +80,7 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
 
         if (delivery.Status == DeliveryRecord.Pending && delivery.NextAttemptAt is { } next)
         {
-            item["nextAttemptAt"] = Attr.N(next.ToUnixTimeMilliseconds());
+            item["nextAttemptAt"] = Attr.Time(next);
             item[TableSchema.Index1PartitionKey] = Attr.S(RetryPartition);
             item[TableSchema.Index1SortKey] = Attr.S($"{next.ToUnixTimeMilliseconds():D15}#{delivery.TenantId}#{delivery.DeliveryId}");
         }

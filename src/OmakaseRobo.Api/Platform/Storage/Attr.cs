@@ -12,6 +12,9 @@ internal static class Attr
 
     public static AttributeValue Bool(bool value) => new() { BOOL = value };
 
+    /// <summary>A time, stored as a number of unix milliseconds (what <see cref="GetTime"/> reads back).</summary>
+    public static AttributeValue Time(DateTimeOffset value) => N(value.ToUnixTimeMilliseconds());
+
     /// <summary>A list, empty included (IsLSet: the SDK would otherwise send an empty list as no value at all).</summary>
     public static AttributeValue List(IEnumerable<string> values) => new() { L = [.. values.Select(v => new AttributeValue(v))], IsLSet = true };
 
