@@ -2,7 +2,6 @@ using System.Net;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
-using OmakaseRobo.Tests.Integration;
 
 namespace OmakaseRobo.Tests.Access;
 

@@ -65,6 +65,41 @@ public sealed partial class ArchitectureTests
         Assert.Empty(offenders);
     }
 
+    /// <summary>The test folders that are no src area: each tests a property of the whole app, or helps every test.</summary>
+    private static readonly string[] CrossCuttingTestFolders = ["Architecture", "FirstHour", "Hardening", "Reliability", "Infrastructure"];
+
+    [Fact]
+    public void A_test_folder_is_an_area_or_a_cross_cutting_folder_and_its_namespace_is_its_name()
+    {
+        // docs/architecture.md: a test goes in the folder of the area (Features/<Area>, or Platform) whose code it tests,
+        // unless it is about the whole app; the folder is its namespace, as in src.
+        var project = Path.Combine(RepositoryRoot(), "tests/OmakaseRobo.Tests");
+        var allowed = Directory.GetDirectories(Path.Combine(RepositoryRoot(), "src/OmakaseRobo.Api/Features"))
+            .Select(d => Path.GetFileName(d))
+            .Append("Platform")
+            .Concat(CrossCuttingTestFolders)
+            .ToHashSet(StringComparer.Ordinal);
+        var files = SourceFiles("tests/OmakaseRobo.Tests").Select(f => (Source: f, Folder: Path.GetRelativePath(project, Path.GetDirectoryName(f)!))).ToList();
+        var folders = files.Select(f => f.Folder.Split(Path.DirectorySeparatorChar)[0]).Where(f => f != ".").Distinct(StringComparer.Ordinal).ToList();
+        var offenders = folders.Where(d => !allowed.Contains(d)).Select(d => $"{d}/ is neither a Features area, Platform nor a cross-cutting folder").ToList();
+        foreach (var (file, folder) in files)
+        {
+            var expected = "OmakaseRobo.Tests." + folder.Replace(Path.DirectorySeparatorChar, '.');
+            var declared = FileNamespace().Match(File.ReadAllText(file)) is { Success: true } m ? m.Groups[1].Value : "(none)";
+            if (folder == ".")
+            {
+                offenders.Add($"{Relative(file)} is in no folder");
+            }
+            else if (declared != expected)
+            {
+                offenders.Add($"{Relative(file)}: namespace {declared}, not {expected}");
+            }
+        }
+
+        Assert.Contains("Architecture", folders);
+        Assert.Empty(offenders);
+    }
+
     /// <summary>For each area, the other areas it names (by using directive or fully qualified name).</summary>
     internal static Dictionary<string, HashSet<string>> AreaGraph()
     {
@@ -140,6 +175,9 @@ public sealed partial class ArchitectureTests
 
     [GeneratedRegex(@"^public (?:(?:sealed|static|abstract|readonly|partial|record)\s+)*(?:class|record|enum|interface|struct)\b")]
     private static partial Regex PublicType();
+
+    [GeneratedRegex(@"^namespace ([\w.]+);", RegexOptions.Multiline)]
+    private static partial Regex FileNamespace();
 
     [GeneratedRegex(@"OmakaseRobo\.Api\.Features\.(\w+)")]
     private static partial Regex FeatureReference();

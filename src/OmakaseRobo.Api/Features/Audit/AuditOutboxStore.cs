@@ -19,7 +19,7 @@ internal sealed class AuditOutboxStore(IAmazonDynamoDB dynamo, OmakaseOptions op
         var item = AuditItems.Outbox.Key(outboxId, queuedAt);
         item[TableSchema.Type] = Attr.S(AuditItems.Outbox.Type);
         item["outboxId"] = Attr.S(outboxId);
-        item["queuedAt"] = Attr.N(queuedAt.ToUnixTimeMilliseconds());
+        item["queuedAt"] = Attr.Time(queuedAt);
         var e = new Dictionary<string, AttributeValue>
         {
             ["category"] = Attr.S(staged.Category),

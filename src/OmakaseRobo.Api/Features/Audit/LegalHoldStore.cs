@@ -31,16 +31,16 @@ internal sealed class LegalHoldStore(IAmazonDynamoDB dynamo, OmakaseOptions opti
         item["holdId"] = Attr.S(hold.HoldId);
         item["incidentId"] = Attr.S(hold.IncidentId);
         item["tenantId"] = Attr.S(hold.TenantId);
-        item["from"] = Attr.N(hold.From.ToUnixTimeMilliseconds());
-        item["to"] = Attr.N(hold.To.ToUnixTimeMilliseconds());
+        item["from"] = Attr.Time(hold.From);
+        item["to"] = Attr.Time(hold.To);
         item["status"] = Attr.S(hold.Status);
         item["createdBy"] = Attr.S(hold.CreatedBy);
-        item["createdAt"] = Attr.N(hold.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(hold.CreatedAt);
         item[TableSchema.Index1PartitionKey] = Attr.S(MainItems.LegalHold.ListPartition);
         item[TableSchema.Index1SortKey] = Attr.S($"{hold.TenantId}#{hold.HoldId}");
         if (hold.ReleasedAt is { } released)
         {
-            item["releasedAt"] = Attr.N(released.ToUnixTimeMilliseconds());
+            item["releasedAt"] = Attr.Time(released);
         }
 
         await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item } }], record, cancellationToken).ConfigureAwait(false);
@@ -72,7 +72,7 @@ internal sealed class LegalHoldStore(IAmazonDynamoDB dynamo, OmakaseOptions opti
 
     private static LegalHold FromItem(Dictionary<string, AttributeValue> item) => new(
         item.RequireS("holdId"), item.RequireS("incidentId"), item.RequireS("tenantId"),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("from") ?? 0), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("to") ?? 0),
-        item.RequireS("status"), item.RequireS("createdBy"), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-        item.GetN("releasedAt") is { } released ? DateTimeOffset.FromUnixTimeMilliseconds(released) : null);
+        item.GetTimeOrEpoch("from"), item.GetTimeOrEpoch("to"),
+        item.RequireS("status"), item.RequireS("createdBy"), item.GetTimeOrEpoch("createdAt"),
+        item.GetTime("releasedAt"));
 }

@@ -15,6 +15,7 @@ internal sealed class AccountService(
     UserPasswordStore passwords,
     UserLockoutStore lockouts,
     UserAuthenticatorStore authenticators,
+    SecondFactorCheck secondFactor,
     SessionStore sessions,
     PasswordHasher hasher,
     TotpAuthenticator totp,
@@ -150,14 +151,14 @@ internal sealed class AccountService(
             return stale;
         }
 
-        if (await lockouts.ReserveAttemptAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        var checkedFactor = await secondFactor.CheckAsync(user, code, acceptRecoveryCode: false, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (checkedFactor.Failure is Failure.LockedOut locked)
         {
             await AuditAsync(caller, "mfa.recovery-codes.renew", caller.UserId, cancellationToken, "locked-out").ConfigureAwait(false);
-            return new Failure.LockedOut(retryAfter);
+            return locked;
         }
 
-        var secret = await cipher.OpenAsync(user.TotpSecret, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
-        if (totp.MatchingStep(secret, code) is not { } step || !await authenticators.ClaimTotpStepAsync(user, step, cancellationToken).ConfigureAwait(false))
+        if (!checkedFactor.Succeeded)
         {
             await AuditAsync(caller, "mfa.recovery-codes.renew", caller.UserId, cancellationToken, "failure").ConfigureAwait(false);
             return Failure.InvalidField("code", "code-invalid");

@@ -6,7 +6,6 @@ using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Credentials;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Http;
-using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -31,13 +30,11 @@ internal abstract record SignInStep
 internal sealed class SignInService(
     UserStore users,
     UserLockoutStore lockouts,
-    UserAuthenticatorStore authenticators,
+    SecondFactorCheck secondFactor,
     TenantStore tenants,
     SessionStore sessions,
     MfaChallengeStore challenges,
     PasswordHasher hasher,
-    TotpAuthenticator totp,
-    EnvelopeCipher cipher,
     IAuditTrail audit,
     OmakaseOptions options,
     TimeProvider clock)
@@ -117,22 +114,19 @@ internal sealed class SignInService(
         }
 
         // Second-factor attempts share the user's counter and lock with passwords, across every challenge.
-        if (await lockouts.ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        var checkedFactor = await secondFactor.CheckAsync(user, code, acceptRecoveryCode: true, now, cancellationToken).ConfigureAwait(false);
+        if (!checkedFactor.Succeeded)
         {
-            await AuditAsync(user.TenantId, user.UserId, "sign-in.mfa", "locked-out", origin, cancellationToken).ConfigureAwait(false);
-            return new Failure.LockedOut(retryAfter);
+            var outcome = checkedFactor.Failure is Failure.LockedOut ? "locked-out" : "failure";
+            await AuditAsync(user.TenantId, user.UserId, "sign-in.mfa", outcome, origin, cancellationToken).ConfigureAwait(false);
+            return checkedFactor.Failure;
         }
 
-        var method = await CheckSecondFactorAsync(user, code, cancellationToken).ConfigureAwait(false);
-        if (method is null)
-        {
-            await AuditAsync(user.TenantId, user.UserId, "sign-in.mfa", "failure", origin, cancellationToken).ConfigureAwait(false);
-            return new Failure.Unauthorized();
-        }
+        var method = checkedFactor.Value;
 
         await challenges.DeleteAsync(mfaToken, cancellationToken).ConfigureAwait(false);
         await lockouts.RecordSignInAsync(user, now, null, cancellationToken).ConfigureAwait(false);
-        var record = Stage(user.TenantId, user.UserId, method == "recovery-code" ? "sign-in.recovery-code" : "sign-in.mfa", "success", origin);
+        var record = Stage(user.TenantId, user.UserId, method == SecondFactorCheck.RecoveryCode ? "sign-in.recovery-code" : "sign-in.mfa", "success", origin);
         var session = await IssueSessionAsync(user, tenant, origin, record, cancellationToken, secondFactor: method).ConfigureAwait(false);
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new SignInStep.SessionIssued(session);
@@ -151,22 +145,6 @@ internal sealed class SignInService(
             now + options.Security.SessionAbsoluteTimeout, origin.SourceIp, origin.UserAgent, secondFactor);
         await sessions.CreateAsync(session, record, cancellationToken).ConfigureAwait(false);
         return new SessionResponse(token.Value, sessions.ExpiryOf(session), user.PasswordChangeRequired, CallerResolver.MfaEnrollmentRequired(user, tenant));
-    }
-
-    /// <summary>"totp" or "recovery-code" when the second factor is right; a TOTP step or a recovery code counts once.</summary>
-    private async Task<string?> CheckSecondFactorAsync(UserRecord user, string code, CancellationToken cancellationToken)
-    {
-        if (TotpAuthenticator.LooksLikeRecoveryCode(code))
-        {
-            return await authenticators.ConsumeRecoveryCodeAsync(user, TotpAuthenticator.HashRecoveryCode(code), cancellationToken).ConfigureAwait(false)
-                ? "recovery-code"
-                : null;
-        }
-
-        var secret = await cipher.OpenAsync(user.TotpSecret!, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
-        return totp.MatchingStep(secret, code) is { } step && await authenticators.ClaimTotpStepAsync(user, step, cancellationToken).ConfigureAwait(false)
-            ? "totp"
-            : null;
     }
 
     /// <summary>A refused or failed step changes nothing stored but the counter: its record is written on its own.</summary>

@@ -16,7 +16,7 @@ internal sealed class BackupCanary(IAmazonDynamoDB dynamo)
         var writtenAt = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         var item = MainItems.BackupCanary.Key();
         item[TableSchema.Type] = Attr.S(MainItems.BackupCanary.Type);
-        item["writtenAt"] = Attr.N(writtenAt.ToUnixTimeMilliseconds());
+        item["writtenAt"] = Attr.Time(writtenAt);
         await dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = item }, cancellationToken).ConfigureAwait(false);
         return writtenAt;
     }
@@ -30,6 +30,6 @@ internal sealed class BackupCanary(IAmazonDynamoDB dynamo)
             Key = MainItems.BackupCanary.Key(),
             ConsistentRead = true,
         }, cancellationToken).ConfigureAwait(false);
-        return response.Item is { Count: > 0 } item && item.GetN("writtenAt") is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        return response.Item is { Count: > 0 } item ? item.GetTime("writtenAt") : null;
     }
 }

@@ -60,14 +60,14 @@ internal sealed class RestoreTestStore(IAmazonDynamoDB dynamo, OmakaseOptions op
             ? new PendingRestore(
                 scratch,
                 item.RequireS("pendingBackupArn"),
-                Time(item, "pendingBackupAt")!.Value,
+                item.GetTime("pendingBackupAt")!.Value,
                 item.GetN("pendingExpectedItems") ?? 0,
                 item.GetBool("pendingCanaryExpected"),
-                Time(item, "pendingStartedAt")!.Value)
+                item.GetTime("pendingStartedAt")!.Value)
             : null;
         return new RestoreTestState(
-            table, item.GetN("version") ?? 0, Time(item, "lastTestedAt"), item.GetS("lastOutcome"), Time(item, "lastPassedAt"),
-            Time(item, "canarySince"), pending);
+            table, item.GetN("version") ?? 0, item.GetTime("lastTestedAt"), item.GetS("lastOutcome"), item.GetTime("lastPassedAt"),
+            item.GetTime("canarySince"), pending);
     }
 
     /// <summary>Saves the state as the next version and returns it; null when another run saved first.</summary>
@@ -117,14 +117,11 @@ internal sealed class RestoreTestStore(IAmazonDynamoDB dynamo, OmakaseOptions op
         }
     }
 
-    private static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
-        item.GetN(name) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-
     private static void SetTime(Dictionary<string, AttributeValue> item, string name, DateTimeOffset? time)
     {
         if (time is { } value)
         {
-            item[name] = Attr.N(value.ToUnixTimeMilliseconds());
+            item[name] = Attr.Time(value);
         }
     }
 }

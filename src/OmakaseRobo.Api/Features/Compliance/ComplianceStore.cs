@@ -32,10 +32,10 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
         item["attestationId"] = Attr.S(attestation.AttestationId);
         item["item"] = Attr.S(attestation.Item);
         item["summary"] = Attr.S(attestation.Summary);
-        item["performedAt"] = Attr.N(attestation.PerformedAt.ToUnixTimeMilliseconds());
-        item["recordedAt"] = Attr.N(attestation.RecordedAt.ToUnixTimeMilliseconds());
+        item["performedAt"] = Attr.Time(attestation.PerformedAt);
+        item["recordedAt"] = Attr.Time(attestation.RecordedAt);
         item["recordedBy"] = Attr.S(attestation.RecordedBy);
-        item["validUntil"] = Attr.N(attestation.ValidUntil.ToUnixTimeMilliseconds());
+        item["validUntil"] = Attr.Time(attestation.ValidUntil);
         if (attestation.Reference is not null)
         {
             item["reference"] = Attr.S(attestation.Reference);
@@ -66,7 +66,7 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
         var item = ReportKey(report.ReportId!);
         item[TableSchema.Type] = Attr.S(MainItems.ComplianceReport.Type);
         item["reportId"] = Attr.S(report.ReportId!);
-        item["generatedAt"] = Attr.N(report.GeneratedAt.ToUnixTimeMilliseconds());
+        item["generatedAt"] = Attr.Time(report.GeneratedAt);
         item["keyId"] = Attr.S(report.Signature!.KeyId);
         item["summary"] = Attr.S(JsonSerializer.Serialize(report.Summary, AppJsonContext.Default.ComplianceSummary));
         item["json"] = Attr.S(stored.Json);
@@ -91,7 +91,7 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
         }, cancellationToken).ConfigureAwait(false);
         return [.. (response.Items ?? []).Select(item => new StoredReportSummary(
             item.RequireS("reportId"),
-            DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("generatedAt") ?? 0),
+            item.GetTimeOrEpoch("generatedAt"),
             JsonSerializer.Deserialize(item.RequireS("summary"), AppJsonContext.Default.ComplianceSummary)!,
             item.RequireS("keyId")))];
     }
@@ -110,6 +110,6 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
 
     private static AttestationView AttestationFrom(Dictionary<string, AttributeValue> item) => new(
         item.RequireS("attestationId"), item.RequireS("item"), item.RequireS("summary"), item.GetS("reference"),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("performedAt") ?? 0), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("recordedAt") ?? 0),
-        item.RequireS("recordedBy"), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("validUntil") ?? 0));
+        item.GetTimeOrEpoch("performedAt"), item.GetTimeOrEpoch("recordedAt"),
+        item.RequireS("recordedBy"), item.GetTimeOrEpoch("validUntil"));
 }

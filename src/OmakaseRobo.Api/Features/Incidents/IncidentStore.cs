@@ -92,7 +92,7 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
         {
             [":to"] = Attr.S(transition.To),
             [":from"] = Attr.S(transition.From),
-            [":at"] = Attr.N(transition.At.ToUnixTimeMilliseconds()),
+            [":at"] = Attr.Time(transition.At),
             [":transition"] = new() { L = [TransitionItem(transition)], IsLSet = true },
         };
         var expression = "SET #status = :to, phaseTimes.#to = :at, transitions = list_append(transitions, :transition)";
@@ -137,7 +137,7 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
         if (kind == "initial")
         {
             expression += ", initialNoticeAt = :now";
-            values[":now"] = Attr.N(now.ToUnixTimeMilliseconds());
+            values[":now"] = Attr.Time(now);
         }
 
         return new TransactWriteItem
@@ -168,7 +168,7 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
         }, cancellationToken).ConfigureAwait(false);
         return [.. items.Select(i => new NoticeRecord(
             i.RequireS("noticeId"), i.RequireS("tenantId"), i.RequireS("incidentId"), i.RequireS("kind"), i.RequireS("message"),
-            DateTimeOffset.FromUnixTimeMilliseconds(i.GetN("createdAt") ?? 0)))];
+            i.GetTimeOrEpoch("createdAt")))];
     }
 
     private static IEnumerable<string> Concerned(IncidentRecord incident) =>
@@ -184,7 +184,7 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
         item["incidentId"] = Attr.S(notice.IncidentId);
         item["kind"] = Attr.S(notice.Kind);
         item["message"] = Attr.S(notice.Message);
-        item["createdAt"] = Attr.N(notice.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(notice.CreatedAt);
         return item;
     }
 
@@ -195,7 +195,7 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
             ["from"] = Attr.S(t.From),
             ["to"] = Attr.S(t.To),
             ["actorId"] = Attr.S(t.ActorId),
-            ["at"] = Attr.N(t.At.ToUnixTimeMilliseconds()),
+            ["at"] = Attr.Time(t.At),
             ["note"] = t.Note.Length == 0 ? new AttributeValue { NULL = true } : Attr.S(t.Note),
         },
     };
@@ -211,10 +211,10 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
         item["status"] = Attr.S(incident.Status);
         item["source"] = Attr.S(incident.Source);
         item["affectedTenantIds"] = Attr.List(incident.AffectedTenantIds);
-        item["phaseTimes"] = new AttributeValue { M = incident.PhaseTimes.ToDictionary(p => p.Key, p => Attr.N(p.Value.ToUnixTimeMilliseconds())), IsMSet = true };
+        item["phaseTimes"] = new AttributeValue { M = incident.PhaseTimes.ToDictionary(p => p.Key, p => Attr.Time(p.Value)), IsMSet = true };
         item["transitions"] = new AttributeValue { L = [.. incident.Transitions.Select(TransitionItem)], IsLSet = true };
         item["noticeKinds"] = Attr.List(incident.NoticeKinds);
-        item["createdAt"] = Attr.N(incident.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(incident.CreatedAt);
         item[TableSchema.Index1PartitionKey] = Attr.S(ListPartition);
         item[TableSchema.Index1SortKey] = Attr.S($"{incident.CreatedAt.ToUnixTimeMilliseconds():D15}#{incident.IncidentId}");
         if (incident.ReporterTenantId is not null)
@@ -225,7 +225,7 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
 
         if (incident.DetectedAt is { } detected)
         {
-            item["detectedAt"] = Attr.N(detected.ToUnixTimeMilliseconds());
+            item["detectedAt"] = Attr.Time(detected);
         }
 
         return item;
@@ -233,9 +233,6 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
 
     private static IncidentRecord FromItem(Dictionary<string, AttributeValue> item)
     {
-        static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
-            item.GetN(name) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-
         var phases = item.TryGetValue("phaseTimes", out var p) && p.M is { } m
             ? m.ToDictionary(e => e.Key, e => DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e.Value.N, System.Globalization.CultureInfo.InvariantCulture)))
             : [];
@@ -249,6 +246,6 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
             item.RequireS("incidentId"), item.RequireS("title"), item.RequireS("description"), item.RequireS("severity"),
             item.RequireS("status"), item.RequireS("source"), item.GetS("reporterTenantId"), item.GetS("reporterUserId"),
             item.GetList("affectedTenantIds"), phases, transitions, item.GetList("noticeKinds"),
-            Time(item, "createdAt") ?? default, Time(item, "detectedAt"), Time(item, "initialNoticeAt"), item.GetS("dismissReason"));
+            item.GetTime("createdAt") ?? default, item.GetTime("detectedAt"), item.GetTime("initialNoticeAt"), item.GetS("dismissReason"));
     }
 }

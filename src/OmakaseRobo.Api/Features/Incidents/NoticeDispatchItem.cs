@@ -17,7 +17,7 @@ internal static class NoticeDispatchItem
         item["incidentId"] = Attr.S(batch.IncidentId);
         item["kind"] = Attr.S(batch.Kind);
         item["message"] = Attr.S(batch.Message);
-        item["createdAt"] = Attr.N(batch.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(batch.CreatedAt);
         item["sequence"] = Attr.N(batch.Sequence);
         var actor = new Dictionary<string, AttributeValue> { ["userId"] = Attr.S(batch.Actor.UserId), ["tenantId"] = Attr.S(batch.Actor.TenantId) };
         AuditItemMapping.AddIfPresent(actor, "sourceIp", batch.Actor.SourceIp);
@@ -33,7 +33,7 @@ internal static class NoticeDispatchItem
                     ["tenantId"] = Attr.S(u.Notice.TenantId),
                     ["noticeId"] = Attr.S(u.Notice.NoticeId),
                     ["outboxId"] = Attr.S(u.Record.OutboxId),
-                    ["queuedAt"] = Attr.N(u.Record.QueuedAt.ToUnixTimeMilliseconds()),
+                    ["queuedAt"] = Attr.Time(u.Record.QueuedAt),
                 };
                 AuditItemMapping.AddIfPresent(unit, "deliveryId", u.Delivery?.DeliveryId);
                 return new AttributeValue { M = unit, IsMSet = true };
@@ -49,12 +49,12 @@ internal static class NoticeDispatchItem
         var incidentId = item.RequireS("incidentId");
         var kind = item.RequireS("kind");
         var message = item.RequireS("message");
-        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0);
+        var createdAt = item.GetTimeOrEpoch("createdAt");
         var a = item["actor"].M;
         var actor = new NoticeActor(a.RequireS("userId"), a.RequireS("tenantId"), a.GetS("sourceIp"), a.GetS("userAgent"));
         var units = item["units"].L.Select(u => NoticeBatch.Rebuild(
             incidentId, kind, message, createdAt, actor, u.M.RequireS("tenantId"), u.M.RequireS("noticeId"), u.M.GetS("deliveryId"),
-            u.M.RequireS("outboxId"), DateTimeOffset.FromUnixTimeMilliseconds(u.M.GetN("queuedAt") ?? 0), outbox)).ToList();
+            u.M.RequireS("outboxId"), u.M.GetTimeOrEpoch("queuedAt"), outbox)).ToList();
         return new NoticeBatch(incidentId, kind, message, createdAt, (int)(item.GetN("sequence") ?? 0), actor, units);
     }
 }

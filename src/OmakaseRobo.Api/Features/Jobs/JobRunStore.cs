@@ -24,7 +24,7 @@ internal sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options
         item[TableSchema.Type] = Attr.S(MainItems.JobRun.Type);
         item["job"] = Attr.S(job);
         item["state"] = Attr.S("running");
-        item["startedAt"] = Attr.N(now.ToUnixTimeMilliseconds());
+        item["startedAt"] = Attr.Time(now);
         ExpiryIndex.Stamp(item, now + Retention);
         try
         {
@@ -34,7 +34,7 @@ internal sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options
                 Item = item,
                 ConditionExpression = "attribute_not_exists(pk) OR (#state = :running AND startedAt < :stale)",
                 ExpressionAttributeNames = new() { ["#state"] = "state" },
-                ExpressionAttributeValues = new() { [":running"] = Attr.S("running"), [":stale"] = Attr.N((now - StaleAfter).ToUnixTimeMilliseconds()) },
+                ExpressionAttributeValues = new() { [":running"] = Attr.S("running"), [":stale"] = Attr.Time(now - StaleAfter) },
             }, cancellationToken).ConfigureAwait(false);
             return (true, null);
         }
@@ -53,7 +53,7 @@ internal sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options
             Key = Key(eventId),
             UpdateExpression = "SET #state = :done, report = :report, ok = :ok, finishedAt = :now",
             ExpressionAttributeNames = new() { ["#state"] = "state" },
-            ExpressionAttributeValues = new() { [":done"] = Attr.S("done"), [":report"] = Attr.S(report), [":ok"] = Attr.Bool(ok), [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) },
+            ExpressionAttributeValues = new() { [":done"] = Attr.S("done"), [":report"] = Attr.S(report), [":ok"] = Attr.Bool(ok), [":now"] = Attr.Time(now) },
         }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -62,15 +62,14 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
         return [.. items.Select(FromItem)];
     }
 
-    public enum PutOutcome
-    {
-        Done,
-        Full,
-        Raced,
-    }
+    /// <summary>What <see cref="PutAsync"/> answers when another change of the permission won: the service reads it again and retries.</summary>
+    public static readonly Failure Changed = new Failure.Conflict("The permission changed meanwhile; read it and try again.");
 
-    /// <summary>Defines a permission (<paramref name="isNew"/>) or changes its descriptions and flag; the usage counter is kept.</summary>
-    public async Task<PutOutcome> PutAsync(ProductPermissionRecord permission, bool isNew, PendingAudit record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Defines a permission (<paramref name="isNew"/>) or changes its descriptions and flag; the usage counter is kept.
+    /// <see cref="Changed"/> when another change won the race.
+    /// </summary>
+    public async Task<Outcome<Completed>> PutAsync(ProductPermissionRecord permission, bool isNew, PendingAudit record, CancellationToken cancellationToken)
     {
         var definition = new TransactWriteItem();
         if (isNew)
@@ -82,8 +81,8 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
             item["en"] = Attr.S(permission.English);
             item["privileged"] = Attr.Bool(permission.Privileged);
             item["uses"] = Attr.N(0);
-            item["createdAt"] = Attr.N(permission.CreatedAt.ToUnixTimeMilliseconds());
-            item["updatedAt"] = Attr.N(permission.UpdatedAt.ToUnixTimeMilliseconds());
+            item["createdAt"] = Attr.Time(permission.CreatedAt);
+            item["updatedAt"] = Attr.Time(permission.UpdatedAt);
             definition.Put = new Put { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" };
         }
         else
@@ -100,7 +99,7 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
                     [":ja"] = Attr.S(permission.Japanese),
                     [":en"] = Attr.S(permission.English),
                     [":privileged"] = Attr.Bool(permission.Privileged),
-                    [":now"] = Attr.N(permission.UpdatedAt.ToUnixTimeMilliseconds()),
+                    [":now"] = Attr.Time(permission.UpdatedAt),
                 },
             };
         }
@@ -126,28 +125,20 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
         try
         {
             await WriteAsync([definition, catalogue, record.Write], cancellationToken).ConfigureAwait(false);
-            return PutOutcome.Done;
+            return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(1))
         {
-            return PutOutcome.Full;
+            return new Failure.Conflict($"There are already {MaxPermissions} product permissions.");
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0) || e.OnlyConflicted())
         {
-            return PutOutcome.Raced;
+            return Changed;
         }
     }
 
-    public enum DeleteOutcome
-    {
-        Deleted,
-        NotFound,
-        InUse,
-        Busy,
-    }
-
     /// <summary>Removes a permission only while no role holds it: the counter check, the removal and its audit record are one transaction.</summary>
-    public async Task<DeleteOutcome> DeleteAsync(string name, PendingAudit record, CancellationToken cancellationToken)
+    public async Task<Outcome<Completed>> DeleteAsync(string name, PendingAudit record, CancellationToken cancellationToken)
     {
         try
         {
@@ -177,15 +168,17 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
                 },
                 record.Write,
             ], cancellationToken).ConfigureAwait(false);
-            return DeleteOutcome.Deleted;
+            return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
-            return await GetAsync(name, cancellationToken).ConfigureAwait(false) is null ? DeleteOutcome.NotFound : DeleteOutcome.InUse;
+            return await GetAsync(name, cancellationToken).ConfigureAwait(false) is null
+                ? new Failure.NotFound()
+                : new Failure.Conflict("A role holds this permission; remove it from every role first.");
         }
         catch (TransactionCanceledException e) when (e.OnlyConflicted())
         {
-            return DeleteOutcome.Busy;
+            return new Failure.Conflict("A role holding this permission is being changed; try again.");
         }
     }
 
@@ -240,6 +233,6 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
         item.RequireS("en"),
         item.GetBool("privileged"),
         item.GetN("uses") ?? 0,
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("updatedAt") ?? 0));
+        item.GetTimeOrEpoch("createdAt"),
+        item.GetTimeOrEpoch("updatedAt"));
 }

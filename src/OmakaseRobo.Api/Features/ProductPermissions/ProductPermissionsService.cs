@@ -61,7 +61,7 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
         }
 
         // Two operators defining the same new name at once: the loser reads the winner's definition and updates it.
-        for (var attempt = 0; attempt < 2; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
             var existing = await store.GetAsync(name, cancellationToken).ConfigureAwait(false);
             var now = clock.GetUtcNow();
@@ -73,17 +73,18 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
                 ["privileged"] = permission.Privileged ? "true" : "false",
                 ["previous"] = existing is null ? "(new)" : $"privileged={(existing.Privileged ? "true" : "false")}",
             });
-            switch (await store.PutAsync(permission, isNew: existing is null, record, cancellationToken).ConfigureAwait(false))
+            var put = await store.PutAsync(permission, isNew: existing is null, record, cancellationToken).ConfigureAwait(false);
+            if (put.Succeeded)
             {
-                case ProductPermissionStore.PutOutcome.Full:
-                    return new Failure.Conflict($"There are already {ProductPermissionStore.MaxPermissions} product permissions.");
-                case ProductPermissionStore.PutOutcome.Done:
-                    await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
-                    return ToItem(permission);
+                await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+                return ToItem(permission);
+            }
+
+            if (put.Failure != ProductPermissionStore.Changed || attempt == 2)
+            {
+                return put.Failure;
             }
         }
-
-        return new Failure.Conflict("The permission changed meanwhile; read it and try again.");
     }
 
     public async Task<Outcome<Completed>> DeleteAsync(string name, Caller caller, CancellationToken cancellationToken)
@@ -99,14 +100,10 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
         }
 
         var record = Stage(caller, "permission.delete", name, []);
-        switch (await store.DeleteAsync(name, record, cancellationToken).ConfigureAwait(false))
+        var deleted = await store.DeleteAsync(name, record, cancellationToken).ConfigureAwait(false);
+        if (!deleted.Succeeded)
         {
-            case ProductPermissionStore.DeleteOutcome.NotFound:
-                return new Failure.NotFound();
-            case ProductPermissionStore.DeleteOutcome.InUse:
-                return new Failure.Conflict("A role holds this permission; remove it from every role first.");
-            case ProductPermissionStore.DeleteOutcome.Busy:
-                return new Failure.Conflict("A role holding this permission is being changed; try again.");
+            return deleted.Failure;
         }
 
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);

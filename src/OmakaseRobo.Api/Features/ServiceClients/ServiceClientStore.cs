@@ -33,7 +33,7 @@ internal sealed class ServiceClientStore(IAmazonDynamoDB dynamo, OmakaseOptions 
         }
 
         item["secretHash"] = Attr.S(client.SecretHash);
-        item["createdAt"] = Attr.N(client.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(client.CreatedAt);
         item["createdBy"] = Attr.S(client.CreatedBy);
         item[TableSchema.Index1PartitionKey] = Attr.S(ListPartition);
         item[TableSchema.Index1SortKey] = Attr.S(client.ClientId);
@@ -64,7 +64,7 @@ internal sealed class ServiceClientStore(IAmazonDynamoDB dynamo, OmakaseOptions 
             item.RequireS("name"),
             item.GetS("description"),
             item.RequireS("secretHash"),
-            DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
+            item.GetTimeOrEpoch("createdAt"),
             item.RequireS("createdBy"));
     }
 }

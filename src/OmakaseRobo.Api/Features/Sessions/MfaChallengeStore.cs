@@ -28,7 +28,7 @@ internal sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions o
         item["userId"] = Attr.S(token.UserId);
         item["stamp"] = Attr.S(securityStamp);
         item["attempts"] = Attr.N(0);
-        item["expiresAt"] = Attr.N((now + Lifetime).ToUnixTimeMilliseconds());
+        item["expiresAt"] = Attr.Time(now + Lifetime);
         ExpiryIndex.Stamp(item, now + Lifetime);
         await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item } }], record, cancellationToken).ConfigureAwait(false);
     }
@@ -48,7 +48,7 @@ internal sealed class MfaChallengeStore(IAmazonDynamoDB dynamo, OmakaseOptions o
                 {
                     [":one"] = Attr.N(1),
                     [":max"] = Attr.N(MaxAttempts),
-                    [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
+                    [":now"] = Attr.Time(now),
                     [":tenant"] = Attr.S(token.TenantId),
                     [":user"] = Attr.S(token.UserId),
                 },

@@ -42,9 +42,9 @@ internal sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter,
         item["tenantId"] = Attr.S(session.TenantId);
         item["userId"] = Attr.S(session.UserId);
         item["stamp"] = Attr.S(session.SecurityStamp);
-        item["createdAt"] = Attr.N(session.CreatedAt.ToUnixTimeMilliseconds());
-        item["lastSeenAt"] = Attr.N(session.LastSeenAt.ToUnixTimeMilliseconds());
-        item["absoluteExpiresAt"] = Attr.N(session.AbsoluteExpiresAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(session.CreatedAt);
+        item["lastSeenAt"] = Attr.Time(session.LastSeenAt);
+        item["absoluteExpiresAt"] = Attr.Time(session.AbsoluteExpiresAt);
         // The absolute expiry: a session that idled out earlier is already refused by every read, so it can wait for this.
         ExpiryIndex.Stamp(item, session.AbsoluteExpiresAt);
         item[TableSchema.Index1PartitionKey] = Attr.S(MainItems.Session.UserIndex(session.TenantId, session.UserId));
@@ -79,7 +79,7 @@ internal sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter,
                 Key = Key(session.TokenHash),
                 UpdateExpression = "SET lastSeenAt = :now",
                 ConditionExpression = "attribute_exists(pk)",
-                ExpressionAttributeValues = new() { [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) },
+                ExpressionAttributeValues = new() { [":now"] = Attr.Time(now) },
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (ConditionalCheckFailedException)
@@ -121,9 +121,9 @@ internal sealed class SessionStore(IAmazonDynamoDB dynamo, BatchDeleter deleter,
         item.RequireS("tenantId"),
         item.RequireS("userId"),
         item.RequireS("stamp"),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("lastSeenAt") ?? 0),
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("absoluteExpiresAt") ?? 0),
+        item.GetTimeOrEpoch("createdAt"),
+        item.GetTimeOrEpoch("lastSeenAt"),
+        item.GetTimeOrEpoch("absoluteExpiresAt"),
         item.GetS("sourceIp"),
         item.GetS("userAgent"),
         item.GetS("secondFactor"));

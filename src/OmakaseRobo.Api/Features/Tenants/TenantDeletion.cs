@@ -98,7 +98,7 @@ internal sealed class TenantDeletion(
                         Key = CertificateKey(tenantId),
                         UpdateExpression = "SET #state = :complete, deletedAt = :now",
                         ExpressionAttributeNames = new() { ["#state"] = "state" },
-                        ExpressionAttributeValues = new() { [":complete"] = Attr.S("complete"), [":now"] = Attr.N(deletedAt.ToUnixTimeMilliseconds()) },
+                        ExpressionAttributeValues = new() { [":complete"] = Attr.S("complete"), [":now"] = Attr.Time(deletedAt) },
                     },
                 },
             ],
@@ -193,7 +193,7 @@ internal sealed class TenantDeletion(
         item[TableSchema.Type] = Attr.S(MainItems.DeletionCertificate.Type);
         item["tenantId"] = Attr.S(c.TenantId);
         item["state"] = Attr.S(c.State);
-        item["listedAt"] = Attr.N(c.ListedAt.ToUnixTimeMilliseconds());
+        item["listedAt"] = Attr.Time(c.ListedAt);
         item["counts"] = new AttributeValue { M = c.Counts.ToDictionary(x => x.Key, x => Attr.N(x.Value)), IsMSet = true };
         item["totalItems"] = Attr.N(c.TotalItems);
         item["keysSha256"] = Attr.S(c.KeysSha256);
@@ -201,8 +201,8 @@ internal sealed class TenantDeletion(
     }
 
     private static DeletionCertificate FromItem(Dictionary<string, AttributeValue> item) => new(
-        item.RequireS("tenantId"), item.RequireS("state"), DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("listedAt") ?? 0),
-        item.GetN("deletedAt") is { } deleted ? DateTimeOffset.FromUnixTimeMilliseconds(deleted) : null,
+        item.RequireS("tenantId"), item.RequireS("state"), item.GetTimeOrEpoch("listedAt"),
+        item.GetTime("deletedAt"),
         item.TryGetValue("counts", out var counts) && counts.M is { } m ? m.ToDictionary(x => x.Key, x => int.Parse(x.Value.N, CultureInfo.InvariantCulture)) : [],
         (int)(item.GetN("totalItems") ?? 0), item.RequireS("keysSha256"));
 }

@@ -87,8 +87,8 @@ internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options
                 {
                     [":terminated"] = Attr.S(TenantRecord.Terminated),
                     [":active"] = Attr.S(TenantRecord.Active),
-                    [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
-                    [":after"] = Attr.N(deleteAfter.ToUnixTimeMilliseconds()),
+                    [":now"] = Attr.Time(now),
+                    [":after"] = Attr.Time(deleteAfter),
                 },
             },
         }, record, cancellationToken);
@@ -103,7 +103,7 @@ internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options
         item["requireMfaForAdmins"] = Attr.Bool(tenant.RequireMfaForAdmins);
         item["adminCount"] = Attr.N(tenant.AdminCount);
         item["status"] = Attr.S(tenant.Status);
-        item["createdAt"] = Attr.N(tenant.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(tenant.CreatedAt);
         item["roles"] = new AttributeValue { M = tenant.Roles.ToDictionary(r => r.Key, r => Attr.List(r.Value)), IsMSet = true };
         // Every tenant in one index partition, so the privileged-access review can list them without a scan.
         item[TableSchema.Index1PartitionKey] = Attr.S(MainItems.Tenant.ListPartition);
@@ -123,9 +123,9 @@ internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options
             item.GetBool("requireMfaForAdmins"),
             (int)(item.GetN("adminCount") ?? 0),
             item.RequireS("status"),
-            DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
+            item.GetTimeOrEpoch("createdAt"),
             roles,
-            item.GetN("terminatedAt") is { } terminated ? DateTimeOffset.FromUnixTimeMilliseconds(terminated) : null,
-            item.GetN("dataDeletionAfter") is { } after ? DateTimeOffset.FromUnixTimeMilliseconds(after) : null);
+            item.GetTime("terminatedAt"),
+            item.GetTime("dataDeletionAfter"));
     }
 }

@@ -79,7 +79,7 @@ internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users
             user,
             "SET passwordHash = :hash, passwordChangeRequired = :true, temporaryPasswordExpiresAt = :expires, stamp = :stamp, failedSignIns = :zero REMOVE lockedUntil",
             AsRead,
-            Unchanged(user, new() { [":hash"] = Attr.S(temporaryHash), [":true"] = Attr.Bool(true), [":expires"] = Attr.N(expiresAt.ToUnixTimeMilliseconds()), [":zero"] = Attr.N(0) }),
+            Unchanged(user, new() { [":hash"] = Attr.S(temporaryHash), [":true"] = Attr.Bool(true), [":expires"] = Attr.Time(expiresAt), [":zero"] = Attr.N(0) }),
             cancellationToken,
             record);
 
@@ -92,7 +92,7 @@ internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users
             user,
             "SET mfaEnabled = :false, mfaResetAt = :now, stamp = :stamp REMOVE totpSecret, totpPending, lastTotpStep, recoveryCodes",
             AsRead,
-            Unchanged(user, new() { [":false"] = Attr.Bool(false), [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) }),
+            Unchanged(user, new() { [":false"] = Attr.Bool(false), [":now"] = Attr.Time(now) }),
             cancellationToken,
             record);
 

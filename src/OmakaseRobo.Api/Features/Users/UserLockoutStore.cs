@@ -45,7 +45,7 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
                     [":one"] = Attr.N(1),
                     [":belowLock"] = Attr.N(FreeFailures - 1),
                     [":active"] = Attr.S(UserRecord.Active),
-                    [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
+                    [":now"] = Attr.Time(now),
                 },
                 ReturnValues = ReturnValue.ALL_NEW,
             }, cancellationToken).ConfigureAwait(false);
@@ -78,13 +78,13 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
             var next = failures + 1;
             var values = new Dictionary<string, AttributeValue>
             {
-                [":current"] = Attr.N(failures), [":next"] = Attr.N(next), [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
+                [":current"] = Attr.N(failures), [":next"] = Attr.N(next), [":now"] = Attr.Time(now),
             };
             var expression = "SET failedSignIns = :next";
             if (next >= FreeFailures)
             {
                 expression += ", lockedUntil = :until";
-                values[":until"] = Attr.N((now + LockoutFor(next)).ToUnixTimeMilliseconds());
+                values[":until"] = Attr.Time(now + LockoutFor(next));
             }
 
             var counted = failures == 0 ? "(attribute_not_exists(failedSignIns) OR failedSignIns = :current)" : "failedSignIns = :current";
@@ -154,7 +154,7 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
     /// <summary>A successful sign-in: failures reset, lock lifted, last use recorded, and an outdated hash replaced.</summary>
     public Task RecordSignInAsync(UserRecord user, DateTimeOffset now, string? upgradedHash, CancellationToken cancellationToken)
     {
-        var values = new Dictionary<string, AttributeValue> { [":zero"] = Attr.N(0), [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) };
+        var values = new Dictionary<string, AttributeValue> { [":zero"] = Attr.N(0), [":now"] = Attr.Time(now) };
         var expression = "SET failedSignIns = :zero, lastSignInAt = :now REMOVE lockedUntil";
         if (upgradedHash is not null)
         {

@@ -120,7 +120,7 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
                         [":deleted"] = Attr.S(UserRecord.Deleted),
                         [":active"] = Attr.S(UserRecord.Active),
                         [":stamp"] = Attr.S(NewStamp()),
-                        [":now"] = Attr.N(now.ToUnixTimeMilliseconds()),
+                        [":now"] = Attr.Time(now),
                         [":emailHash"] = Attr.S(Pseudonym(user.TenantId, user.Email)),
                         [":none"] = Attr.List([]),
                     },
@@ -157,7 +157,7 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
             Key = Key(tenantId, userId),
             UpdateExpression = "SET lastPrivilegedActionAt = :now",
             ConditionExpression = "attribute_exists(pk)",
-            ExpressionAttributeValues = new() { [":now"] = Attr.N(now.ToUnixTimeMilliseconds()) },
+            ExpressionAttributeValues = new() { [":now"] = Attr.Time(now) },
         }, cancellationToken);
 
     public static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
@@ -234,7 +234,7 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         item["mfaEnabled"] = Attr.Bool(user.MfaEnabled);
         item["stamp"] = Attr.S(user.SecurityStamp);
         item["failedSignIns"] = Attr.N(user.FailedSignIns);
-        item["createdAt"] = Attr.N(user.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(user.CreatedAt);
         if (user.PasswordHash is not null)
         {
             item["passwordHash"] = Attr.S(user.PasswordHash);
@@ -242,7 +242,7 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
 
         if (user.TemporaryPasswordExpiresAt is { } expiresAt)
         {
-            item["temporaryPasswordExpiresAt"] = Attr.N(expiresAt.ToUnixTimeMilliseconds());
+            item["temporaryPasswordExpiresAt"] = Attr.Time(expiresAt);
         }
 
         return item;
@@ -266,14 +266,11 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
             item.GetStringSet("recoveryCodes"),
             item.RequireS("stamp"),
             (int)(item.GetN("failedSignIns") ?? 0),
-            Time(item, "lockedUntil"),
-            DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-            Time(item, "lastSignInAt"),
-            Time(item, "lastPrivilegedActionAt"),
-            Time(item, "temporaryPasswordExpiresAt"),
-            Time(item, "mfaResetAt"));
+            item.GetTime("lockedUntil"),
+            item.GetTimeOrEpoch("createdAt"),
+            item.GetTime("lastSignInAt"),
+            item.GetTime("lastPrivilegedActionAt"),
+            item.GetTime("temporaryPasswordExpiresAt"),
+            item.GetTime("mfaResetAt"));
     }
-
-    private static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
-        item.GetN(name) is { } milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
 }

@@ -39,7 +39,7 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
         item[TableSchema.Type] = Attr.S(MainItems.Webhook.Type);
         item["url"] = Attr.S(config.Url);
         item["secret"] = Attr.S(config.SealedSecret);
-        item["updatedAt"] = Attr.N(config.UpdatedAt.ToUnixTimeMilliseconds());
+        item["updatedAt"] = Attr.Time(config.UpdatedAt);
         await dynamo.CommitAsync([new TransactWriteItem { Put = new Put { TableName = Table, Item = item } }], record, cancellationToken).ConfigureAwait(false);
     }
 
@@ -47,7 +47,7 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = ConfigKey(tenantId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
         return response.IsItemSet
-            ? new WebhookConfig(tenantId, response.Item.RequireS("url"), response.Item.RequireS("secret"), DateTimeOffset.FromUnixTimeMilliseconds(response.Item.GetN("updatedAt") ?? 0))
+            ? new WebhookConfig(tenantId, response.Item.RequireS("url"), response.Item.RequireS("secret"), response.Item.GetTimeOrEpoch("updatedAt"))
             : null;
     }
 
@@ -71,7 +71,7 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
         item["body"] = Attr.S(delivery.Body);
         item["status"] = Attr.S(delivery.Status);
         item["attempts"] = Attr.N(delivery.Attempts);
-        item["createdAt"] = Attr.N(delivery.CreatedAt.ToUnixTimeMilliseconds());
+        item["createdAt"] = Attr.Time(delivery.CreatedAt);
         ExpiryIndex.Stamp(item, delivery.CreatedAt + Retention);
         if (delivery.LastStatusCode is { } code)
         {
@@ -80,7 +80,7 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
 
         if (delivery.Status == DeliveryRecord.Pending && delivery.NextAttemptAt is { } next)
         {
-            item["nextAttemptAt"] = Attr.N(next.ToUnixTimeMilliseconds());
+            item["nextAttemptAt"] = Attr.Time(next);
             item[TableSchema.Index1PartitionKey] = Attr.S(RetryPartition);
             item[TableSchema.Index1SortKey] = Attr.S($"{next.ToUnixTimeMilliseconds():D15}#{delivery.TenantId}#{delivery.DeliveryId}");
         }
@@ -118,6 +118,6 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
     private static DeliveryRecord FromItem(Dictionary<string, AttributeValue> item) => new(
         item.RequireS("tenantId"), item.RequireS("deliveryId"), item.RequireS("eventType"), item.RequireS("body"), item.RequireS("status"),
         (int)(item.GetN("attempts") ?? 0), item.GetN("lastStatusCode") is { } code ? (int)code : null,
-        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN("createdAt") ?? 0),
-        item.GetN("nextAttemptAt") is { } next ? DateTimeOffset.FromUnixTimeMilliseconds(next) : null);
+        item.GetTimeOrEpoch("createdAt"),
+        item.GetTime("nextAttemptAt"));
 }

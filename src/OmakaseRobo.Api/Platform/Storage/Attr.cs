@@ -12,6 +12,9 @@ internal static class Attr
 
     public static AttributeValue Bool(bool value) => new() { BOOL = value };
 
+    /// <summary>A time, stored as a number of unix milliseconds (what <see cref="GetTime"/> reads back).</summary>
+    public static AttributeValue Time(DateTimeOffset value) => N(value.ToUnixTimeMilliseconds());
+
     /// <summary>A list, empty included (IsLSet: the SDK would otherwise send an empty list as no value at all).</summary>
     public static AttributeValue List(IEnumerable<string> values) => new() { L = [.. values.Select(v => new AttributeValue(v))], IsLSet = true };
 
@@ -31,6 +34,14 @@ internal static class Attr
 
     public static long? GetN(this Dictionary<string, AttributeValue> item, string name) =>
         item.TryGetValue(name, out var value) && value.N is { } n ? long.Parse(n, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>A time stored as unix milliseconds; null when the item lacks it.</summary>
+    public static DateTimeOffset? GetTime(this Dictionary<string, AttributeValue> item, string name) =>
+        item.GetN(name) is { } milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
+
+    /// <summary>A time stored as unix milliseconds; the unix epoch when the item lacks it.</summary>
+    public static DateTimeOffset GetTimeOrEpoch(this Dictionary<string, AttributeValue> item, string name) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(item.GetN(name) ?? 0);
 
     public static bool GetBool(this Dictionary<string, AttributeValue> item, string name) =>
         item.TryGetValue(name, out var value) && value.BOOL == true;

@@ -2,7 +2,7 @@ using System.Net;
 using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Storage;
 
-namespace OmakaseRobo.Tests.Integration;
+namespace OmakaseRobo.Tests.Introspection;
 
 /// <summary>Nothing about a token is remembered between calls: each change shows at the very next introspection.</summary>
 public sealed class IntrospectionChangeTests(OmakaseAppFixture fixture) : IClassFixture<OmakaseAppFixture>

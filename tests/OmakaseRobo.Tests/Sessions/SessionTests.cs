@@ -4,7 +4,7 @@ using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
 
-namespace OmakaseRobo.Tests.Auth;
+namespace OmakaseRobo.Tests.Sessions;
 
 public sealed class SessionTests
 {

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Storage;
 
-namespace OmakaseRobo.Tests.Integration;
+namespace OmakaseRobo.Tests.Infrastructure;
 
 /// <summary>A registered service client as a product service holds it.</summary>
 public sealed record ServiceClient(string ClientId, string Secret);

@@ -1,7 +1,7 @@
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Credentials;
 
-namespace OmakaseRobo.Tests.Auth;
+namespace OmakaseRobo.Tests.Platform;
 
 /// <summary>The unknown user's verify: the same bcrypt work as a real one, with no hash computed at start.</summary>
 public sealed class PasswordHasherTests

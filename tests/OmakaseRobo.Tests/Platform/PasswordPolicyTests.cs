@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OmakaseRobo.Api.Platform.Credentials;
 
-namespace OmakaseRobo.Tests.Auth;
+namespace OmakaseRobo.Tests.Platform;
 
 public sealed class PasswordPolicyTests
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Tests.Infrastructure;
 
-namespace OmakaseRobo.Tests.Hardening;
+namespace OmakaseRobo.Tests.Webhooks;
 
 public sealed class WebhookAddressTests
 {

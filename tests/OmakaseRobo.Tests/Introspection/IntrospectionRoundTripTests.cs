@@ -3,7 +3,7 @@ using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Problems;
 
-namespace OmakaseRobo.Tests.Integration;
+namespace OmakaseRobo.Tests.Introspection;
 
 /// <summary>
 /// What an introspection costs in DynamoDB, counted by a proxy in front of DynamoDB Local: one BatchGetItem for every

@@ -2,7 +2,7 @@ using System.Net;
 using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Problems;
 
-namespace OmakaseRobo.Tests.Integration;
+namespace OmakaseRobo.Tests.ProductPermissions;
 
 /// <summary>Product permissions: defined by operators, held by custom roles and by admin, seen by introspection.</summary>
 public sealed class ProductPermissionTests(OmakaseAppFixture fixture) : IClassFixture<OmakaseAppFixture>

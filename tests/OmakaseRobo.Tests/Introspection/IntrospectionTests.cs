@@ -4,7 +4,7 @@ using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 
-namespace OmakaseRobo.Tests.Integration;
+namespace OmakaseRobo.Tests.Introspection;
 
 /// <summary>POST /oauth2/introspect as a product service calls it: who a token is, what it may do, or active:false.</summary>
 public sealed class IntrospectionTests(OmakaseAppFixture fixture) : IClassFixture<OmakaseAppFixture>

@@ -3,7 +3,7 @@ using System.Text;
 using OmakaseRobo.Tests.Infrastructure;
 using OmakaseRobo.Api.Platform.Problems;
 
-namespace OmakaseRobo.Tests.Integration;
+namespace OmakaseRobo.Tests.ServiceClients;
 
 /// <summary>Service clients: registered by operators, shown their secret once, refused at once when removed.</summary>
 public sealed class ServiceClientTests(OmakaseAppFixture fixture) : IClassFixture<OmakaseAppFixture>

@@ -1,0 +1,42 @@
+using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Platform.Keys;
+using OmakaseRobo.Api.Platform.Problems;
+
+namespace OmakaseRobo.Api.Features.Auth;
+
+/// <summary>
+/// The one check of a user's second factor, for signing in and for renewing the recovery codes: the attempt is
+/// reserved on the sign-in counter and lock first (a stolen session cannot try codes for ever), then a TOTP code claims
+/// its time step (no replay) or, where accepted, a recovery code is spent (once). The caller writes the audit record of
+/// its own step and decides what follows a right code (the reservation is not given back here).
+/// </summary>
+internal sealed class SecondFactorCheck(UserLockoutStore lockouts, UserAuthenticatorStore authenticators, TotpAuthenticator totp, EnvelopeCipher cipher)
+{
+    public const string Totp = "totp";
+    public const string RecoveryCode = "recovery-code";
+
+    /// <summary>
+    /// <see cref="Totp"/> or <see cref="RecoveryCode"/> when the code is right; <see cref="Failure.LockedOut"/> when the
+    /// user is locked (the code is not looked at), <see cref="Failure.Unauthorized"/> when it is wrong or already used.
+    /// The user must have a TOTP seed.
+    /// </summary>
+    public async Task<Outcome<string>> CheckAsync(UserRecord user, string code, bool acceptRecoveryCode, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await lockouts.ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        {
+            return new Failure.LockedOut(retryAfter);
+        }
+
+        if (acceptRecoveryCode && TotpAuthenticator.LooksLikeRecoveryCode(code))
+        {
+            return await authenticators.ConsumeRecoveryCodeAsync(user, TotpAuthenticator.HashRecoveryCode(code), cancellationToken).ConfigureAwait(false)
+                ? RecoveryCode
+                : new Failure.Unauthorized();
+        }
+
+        var secret = await cipher.OpenAsync(user.TotpSecret!, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
+        return totp.MatchingStep(secret, code) is { } step && await authenticators.ClaimTotpStepAsync(user, step, cancellationToken).ConfigureAwait(false)
+            ? Totp
+            : new Failure.Unauthorized();
+    }
+}
