@@ -58,13 +58,24 @@ internal static class TableSchema
     /// <param name="timeToLive">Turn DynamoDB TTL on; tests turn it off, since DynamoDB Local's sweeper runs on the real clock.</param>
     public static async Task EnsureCreatedAsync(IAmazonDynamoDB dynamo, string tableName, bool timeToLive, CancellationToken cancellationToken)
     {
+        // Asked first, so that a start that finds its tables (every start but the first) raises no exception: the SDK
+        // formats each one's stack trace, and in a Native AOT binary the first costs tens of milliseconds of CPU.
+        try
+        {
+            await dynamo.DescribeTableAsync(tableName, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (ResourceNotFoundException)
+        {
+        }
+
         try
         {
             await dynamo.CreateTableAsync(CreateRequest(tableName), cancellationToken).ConfigureAwait(false);
         }
         catch (ResourceInUseException)
         {
-            return; // already there: creation is idempotent
+            return; // created meanwhile by another process: creation is idempotent
         }
 
         if (!timeToLive)
