@@ -10,7 +10,8 @@
 # plus the breakdown of our cold start from the one line the app logs at the end of its first request.
 # Usage: tests/perf/compare.sh [cold-start pairs]   env: SIGNIN_ROUNDS (3), SIGNINS (15), PURGE_RECORDS (5000),
 #        PURGE_ROUNDS (1), FUNCTION (auth: the function that serves /v1/me in AWS), NO_PUBLISH=1 (reuse the builds),
-#        API=<folder>, BENCH=<folder> (measure other builds, e.g. an older commit's, with NO_PUBLISH=1)
+#        API=<folder>, BENCH=<folder> (measure other builds, e.g. an older commit's, with NO_PUBLISH=1),
+#        OURS_ENV="VAR=value ..." (runtime settings for our cold starts only, e.g. DOTNET_gcServer=0)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pairs=${1:-9}
@@ -42,6 +43,7 @@ perf_dynamodb $ddb_port
 
 now_ns() { date +%s%N; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+anon_kb() { awk '/^Anonymous/ { print $2 }' "/proc/$1/smaps_rollup"; }
 # median (range min–max) of the numbers on stdin, with one decimal
 stats() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f (range %.2f–%.2f, n=%d)", m, a[1], a[NR], NR }'; }
 median() { grep -v nan | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
@@ -63,14 +65,14 @@ kill $setup; wait $setup 2>/dev/null || true
 cold_ours() {
   local log="$work/ours-$1.log" start end pid line tables
   start=$(now_ns)
-  env "${ours_env[@]}" Omakase__Function="$function" "$api/OmakaseRobo.Api" >"$log" 2>&1 &
+  env "${ours_env[@]}" Omakase__Function="$function" ${OURS_ENV:-} "$api/OmakaseRobo.Api" >"$log" 2>&1 &
   pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token" 2>/dev/null)" = 200 ]; do
     kill -0 $pid 2>/dev/null || { echo "our API died:"; cat "$log"; exit 1; } >&2
     sleep 0.002
   done
   end=$(now_ns)
-  rss=$(rss_kb $pid)
+  rss=$(rss_kb $pid) anon=$(anon_kb $pid)
   for _ in $(seq 100); do grep -q "Cold start" "$log" && break; sleep 0.01; done
   kill $pid; wait $pid 2>/dev/null || true
   line=$(grep -o 'Cold start[^"]*' "$log" | head -1)
@@ -79,7 +81,7 @@ cold_ours() {
   entry=$(sed -n 's/.*unix ms \([0-9]*\)).*/\1/p' <<<"$line")
   local to_entry=nan
   [ -n "$entry" ] && to_entry=$(( entry - start / 1000000 ))
-  echo "$(( (end - start) / 1000 )) $rss ${tables:-0} $to_entry $line"
+  echo "$(( (end - start) / 1000 )) $rss ${tables:-0} $to_entry $anon $line"
 }
 
 cold_empty() {
@@ -89,19 +91,19 @@ cold_empty() {
   pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$empty_port/ 2>/dev/null)" = 200 ]; do sleep 0.002; done
   end=$(now_ns)
-  rss=$(rss_kb $pid)
+  rss=$(rss_kb $pid) anon=$(anon_kb $pid)
   kill $pid; wait $pid 2>/dev/null || true
-  echo "$(( (end - start) / 1000 )) $rss"
+  echo "$(( (end - start) / 1000 )) $rss $anon"
 }
 
 echo "cold starts: $pairs pairs, interleaved (function $function)" >&2
 for i in $(seq "$pairs"); do
   if (( i % 2 )); then o=$(cold_ours "$i"); e=$(cold_empty); else e=$(cold_empty); o=$(cold_ours "$i"); fi
-  read -r o_us o_rss o_tables o_entry o_line <<<"$o"
-  read -r e_us e_rss <<<"$e"
+  read -r o_us o_rss o_tables o_entry o_anon o_line <<<"$o"
+  read -r e_us e_rss e_anon <<<"$e"
   o_ms=$(awk -v us="$o_us" -v t="$o_tables" 'BEGIN { printf "%.1f", us / 1000 - t }')
   e_ms=$(awk -v us="$e_us" 'BEGIN { printf "%.1f", us / 1000 }')
-  echo "$o_ms $e_ms $o_rss $e_rss $o_tables $o_entry" >>"$work/cold"
+  echo "$o_ms $e_ms $o_rss $e_rss $o_tables $o_entry $o_anon $e_anon" >>"$work/cold"
   echo "$o_line" >>"$work/breakdown"
   echo "  pair $i: ours ${o_ms} ms (local table check ${o_tables} ms taken out), empty ${e_ms} ms; RSS ${o_rss} kB vs ${e_rss} kB" >&2
 done
@@ -144,7 +146,9 @@ grep -E "purge-records job, 1 request" "$work/purge" | grep -oE '\(([0-9.]+)x th
   | { printf "    same, 1 request at a time: "; stats; echo "x"; }
 printf "    %s\n" "$(grep -o 'live managed heap peak.*' "$work/purge")"
 awk '{ print $3 / $4 }' "$work/cold" | { printf "RSS after first authenticated 200 vs empty API:                      "; stats; echo "x   goal <= 2x"; }
-printf "    ours %s MB, empty %s MB (medians)\n" "$(awk '{ print $3 / 1024 }' "$work/cold" | median)" "$(awk '{ print $4 / 1024 }' "$work/cold" | median)"
+printf "    ours %s MB, empty %s MB (medians); of which anonymous (heaps, stacks) %s and %s MB, the rest the binary's pages\n" \
+  "$(awk '{ print $3 / 1024 }' "$work/cold" | median)" "$(awk '{ print $4 / 1024 }' "$work/cold" | median)" \
+  "$(awk '{ print $7 / 1024 }' "$work/cold" | median)" "$(awk '{ print $8 / 1024 }' "$work/cold" | median)"
 asset_bytes=$(find "$api" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 dbg=$(find "$api" -name '*.dbg' | wc -l)
 printf "Lambda code asset %s: %.1f MB in %d files (%s), %d .dbg   goal: binary only, no .dbg, under the CDK limit\n" "$api" \
