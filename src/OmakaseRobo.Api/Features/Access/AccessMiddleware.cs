@@ -12,9 +12,9 @@ namespace OmakaseRobo.Api.Features.Access;
 /// The one place that authorizes (9.2.2, 9.4.4): it reads the endpoint's <see cref="AccessRule"/>, resolves the
 /// caller from their session, and decides. An endpoint that declares nothing is refused (fail closed).
 /// </summary>
-internal sealed class AccessMiddleware(RequestDelegate next)
+internal sealed class AccessMiddleware(RequestDelegate next, CallerResolver callers, IAuditTrail audit, UserStore users, TimeProvider clock)
 {
-    public async Task InvokeAsync(HttpContext context, CallerResolver callers, IAuditTrail audit, UserStore users, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
         if (endpoint is not RouteEndpoint)

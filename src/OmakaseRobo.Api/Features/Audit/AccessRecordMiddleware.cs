@@ -14,12 +14,12 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// its headers and body are sent), or at the end of a request whose response had not started: a response never leaves
 /// ahead of its record. Latency is measured to that point.
 /// </summary>
-internal sealed class AccessRecordMiddleware(RequestDelegate next)
+internal sealed class AccessRecordMiddleware(RequestDelegate next, IAccessRecords recorder, TimeProvider clock)
 {
     public const string Action = "http.request";
     private const int MaxPathLength = 256;
 
-    public async Task InvokeAsync(HttpContext context, IAccessRecords recorder, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext context)
     {
         var startedAt = clock.GetUtcNow();
         var started = clock.GetTimestamp();
