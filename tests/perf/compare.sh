@@ -11,7 +11,9 @@
 # Usage: tests/perf/compare.sh [cold-start pairs]   env: SIGNIN_ROUNDS (3), SIGNINS (15), PURGE_RECORDS (5000),
 #        PURGE_ROUNDS (1), FUNCTION (auth: the function that serves /v1/me in AWS), NO_PUBLISH=1 (reuse the builds),
 #        API=<folder>, BENCH=<folder> (measure other builds, e.g. an older commit's, with NO_PUBLISH=1),
-#        OURS_ENV="VAR=value ..." (runtime settings for our cold starts only, e.g. DOTNET_gcServer=0)
+#        OURS_ENV="VAR=value ..." (runtime settings for our cold starts only, e.g. DOTNET_gcServer=0),
+#        BEFORE=<folder> (another build of ours, e.g. the last commit's publish: its cold starts join each pair, and
+#        one more row gives this build against it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pairs=${1:-9}
@@ -65,7 +67,7 @@ kill $setup; wait $setup 2>/dev/null || true
 cold_ours() {
   local log="$work/ours-$1.log" start end pid line tables
   start=$(now_ns)
-  env "${ours_env[@]}" Omakase__Function="$function" ${OURS_ENV:-} "$api/OmakaseRobo.Api" >"$log" 2>&1 &
+  env "${ours_env[@]}" Omakase__Function="$function" ${OURS_ENV:-} "${2:-$api}/OmakaseRobo.Api" >"$log" 2>&1 &
   pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token" 2>/dev/null)" = 200 ]; do
     kill -0 $pid 2>/dev/null || { echo "our API died:"; cat "$log"; exit 1; } >&2
@@ -96,12 +98,21 @@ cold_empty() {
   echo "$(( (end - start) / 1000 )) $rss $anon"
 }
 
+# The same cold start of the build in BEFORE, when one is named.
+before() { if [ -n "${BEFORE:-}" ]; then cold_ours "before-$1" "$BEFORE"; fi; }
+
 echo "cold starts: $pairs pairs, interleaved (function $function)" >&2
 for i in $(seq "$pairs"); do
-  if (( i % 2 )); then o=$(cold_ours "$i"); e=$(cold_empty); else e=$(cold_empty); o=$(cold_ours "$i"); fi
+  if (( i % 2 )); then o=$(cold_ours "$i"); e=$(cold_empty); b=$(before "$i"); else b=$(before "$i"); e=$(cold_empty); o=$(cold_ours "$i"); fi
   read -r o_us o_rss o_tables o_entry o_anon o_line <<<"$o"
   read -r e_us e_rss e_anon <<<"$e"
   o_ms=$(awk -v us="$o_us" -v t="$o_tables" 'BEGIN { printf "%.1f", us / 1000 - t }')
+  if [ -n "$b" ]; then
+    read -r b_us b_rss b_tables _ <<<"$b"
+    b_ms=$(awk -v us="$b_us" -v t="$b_tables" 'BEGIN { printf "%.1f", us / 1000 - t }')
+    echo "$o_ms $b_ms $o_rss $b_rss" >>"$work/before"
+    echo "  pair $i: the build in $BEFORE ${b_ms} ms, RSS ${b_rss} kB" >&2
+  fi
   e_ms=$(awk -v us="$e_us" 'BEGIN { printf "%.1f", us / 1000 }')
   echo "$o_ms $e_ms $o_rss $e_rss $o_tables $o_entry $o_anon $e_anon" >>"$work/cold"
   echo "$o_line" >>"$work/breakdown"
@@ -145,6 +156,10 @@ awk -v c="$concurrency" '/bare BatchWriteItem loop, / { split($0, a, "DynamoDB L
 grep -E "purge-records job, 1 request" "$work/purge" | grep -oE '\(([0-9.]+)x the bare' | grep -oE '[0-9.]+' \
   | { printf "    same, 1 request at a time: "; stats; echo "x"; }
 printf "    %s\n" "$(grep -o 'live managed heap peak.*' "$work/purge")"
+if [ -f "$work/before" ]; then
+  awk '{ print $1 / $2 }' "$work/before" | { printf "cold start, this build vs %s: " "$BEFORE"; stats; echo "x"; }
+  awk '{ print $3 / $4 }' "$work/before" | { printf "RSS, this build vs %s: " "$BEFORE"; stats; echo "x"; }
+fi
 awk '{ print $3 / $4 }' "$work/cold" | { printf "RSS after first authenticated 200 vs empty API:                      "; stats; echo "x   goal <= 2x"; }
 printf "    ours %s MB, empty %s MB (medians); of which anonymous (heaps, stacks) %s and %s MB, the rest the binary's pages\n" \
   "$(awk '{ print $3 / 1024 }' "$work/cold" | median)" "$(awk '{ print $4 / 1024 }' "$work/cold" | median)" \
