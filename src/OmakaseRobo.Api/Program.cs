@@ -61,7 +61,7 @@ app.UseCorrelation();
 app.UseAccessRecords();
 app.UsePlatform();
 app.UseAccessControl();
-app.MapPlatformApi(runtime);
+app.MapPlatformApi(runtime, options);
 if (options.Serves(Modules.Auth))
 {
     app.MapAuthApi();

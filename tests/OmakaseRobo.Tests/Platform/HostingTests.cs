@@ -44,10 +44,12 @@ public sealed class HostingTests
         var login = await api.PostAsync("/v1/auth/login", new { tenantId = "platform", email = "x@y.example", password = "nope" });
         var tenants = await api.GetAsync("/v1/tenants/platform");
         var health = await api.GetAsync("/healthz");
+        var document = await api.GetAsync("/openapi/v1.json"); // API Gateway sends it to the admin function
 
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, tenants.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, document.StatusCode);
     }
 
     [Fact]

@@ -5,12 +5,21 @@ using OmakaseRobo.Api.Platform.Http;
 
 namespace OmakaseRobo.Api.Platform.Hosting;
 
-/// <summary>Routes every function serves: the readiness check and the API description.</summary>
+/// <summary>
+/// Routes every function serves (the readiness check) and, in the function that API Gateway sends them to (admin, or
+/// the all-in-one local process), the API description and its docs page: mapping the document costs every other
+/// function's cold start for a route it never receives.
+/// </summary>
 internal static class PlatformApi
 {
-    public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder routes, Runtime runtime)
+    public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder routes, Runtime runtime, OmakaseOptions options)
     {
         routes.MapGet("/healthz", Health).ExcludeFromDescription().AllowAnonymousAccess();
+        if (!options.Serves(Modules.Admin))
+        {
+            return routes;
+        }
+
         // The framework answers an unknown document name with a text/plain 404: every error here is a problem instead.
         routes.MapOpenApi().AllowAnonymousAccess().AddEndpointFilter(static async (context, next) =>
             IsKnownDocument(context.HttpContext) ? await next(context).ConfigureAwait(false) : Problems.Problems.Of("not-found"));
