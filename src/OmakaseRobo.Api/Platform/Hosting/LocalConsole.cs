@@ -25,8 +25,8 @@ internal static class LocalConsole
     }
 }
 
-/// <summary>Once Kestrel listens: the API's address and the docs page, in one line.</summary>
-internal sealed class LocalReadyLine(IServer server, IHostApplicationLifetime lifetime) : IHostedService
+/// <summary>Once Kestrel listens: the API's address and, where this process serves them, the docs page and document.</summary>
+internal sealed class LocalReadyLine(IServer server, IHostApplicationLifetime lifetime, OmakaseOptions options) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +35,10 @@ internal sealed class LocalReadyLine(IServer server, IHostApplicationLifetime li
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
             if (address is not null)
             {
-                Console.Error.WriteLine($"{LocalConsole.ReadyPrefix}{address}  (API docs: {address}/scalar/v1, OpenAPI: {address}/openapi/v1.json; Ctrl-C stops it)");
+                var docs = !PlatformApi.ServesDocument(options) ? string.Empty
+                    : PlatformApi.DocsPageSupported ? $"API docs: {address}/scalar/v1, OpenAPI: {address}/openapi/v1.json; "
+                    : $"OpenAPI: {address}/openapi/v1.json; ";
+                Console.Error.WriteLine($"{LocalConsole.ReadyPrefix}{address}  ({docs}Ctrl-C stops it)");
             }
         });
         return Task.CompletedTask;
