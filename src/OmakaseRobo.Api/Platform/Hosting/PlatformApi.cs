@@ -37,6 +37,8 @@ internal static class PlatformApi
         // The framework answers an unknown document name with a text/plain 404: every error here is a problem instead.
         routes.MapOpenApi().AllowAnonymousAccess().AddEndpointFilter(static async (context, next) =>
             IsKnownDocument(context.HttpContext) ? await next(context).ConfigureAwait(false) : Problems.Problems.Of("not-found"));
+        // DocsPageSupported is read here, in the condition itself: the compiler drops the page only where it sees the
+        // switch. Behind a helper that mixes it with run-time conditions, Scalar stays in the binary (.ci/run checks).
         if (!runtime.InAws && DocsPageSupported)
         {
             // Offline: Scalar's own scripts come from this app ('self'), its inline start-up script carries a fresh nonce,
