@@ -27,6 +27,7 @@ internal static class PurgeBenchmark
 {
     private const int ChainLength = 1000;
     private const int SeedWriters = 4;
+    private const int SessionDays = 3;
 
     public static async Task RunAsync(IAmazonDynamoDB dynamo, Uri endpoint, int records, int rounds, string kind)
     {
@@ -78,7 +79,7 @@ internal static class PurgeBenchmark
                 Report(rates, $"bare BatchWriteItem loop, {streams} request(s) at a time", round, bare, null);
 
                 await data.SeedAsync(dynamo);
-                await cursors.SaveAsync(PurgeCursor.Start(chainDay.AddDays(-1)), CancellationToken.None);
+                await cursors.SaveAsync(data.DailyRunCursor(), CancellationToken.None);
                 var job = Job(streams);
                 PurgeReport? report = null;
                 var purge = await Measure(server, async () =>
@@ -107,7 +108,7 @@ internal static class PurgeBenchmark
             }
         });
         await data.SeedAsync(dynamo);
-        await cursors.SaveAsync(PurgeCursor.Start(chainDay.AddDays(-1)), CancellationToken.None);
+        await cursors.SaveAsync(data.DailyRunCursor(), CancellationToken.None);
         var jobLive = await MeasureLive(() => Job(concurrency).PurgeAsync(null, CancellationToken.None));
         await data.ExpectStoredAsync(dynamo, 0);
         Console.WriteLine($"live managed heap peak over the start (full collection every 100 ms): bare loop holding its {data.Keys} keys +{Mb(bareLive)} MB, "
@@ -231,6 +232,16 @@ internal static class PurgeBenchmark
 
         public int Keys => Events + Chains + Sessions;
 
+        /// <summary>
+        /// Where a daily run starts: each walk just before its own seeded days (the audit walk the day before the chains,
+        /// the expiry walk the day before the oldest session's expiry), and the ledger copy where yesterday's run left it.
+        /// </summary>
+        public PurgeCursor DailyRunCursor()
+        {
+            var today = DateOnly.FromDateTime(now.UtcDateTime);
+            return new PurgeCursor(AuditFrom: chainDay.AddDays(-1), LedgerFrom: today.AddDays(-2), ExpiriesFrom: today.AddDays(-SessionDays - 1));
+        }
+
         public IEnumerable<(string Table, Dictionary<string, AttributeValue> Key)> AllKeys() =>
             Items().Select(i => (i.Table, Attr.Key(i.Item[TableSchema.PartitionKey].S, i.Item[TableSchema.SortKey].S)));
 
@@ -298,7 +309,7 @@ internal static class PurgeBenchmark
                 item["stamp"] = Attr.S("bench-stamp-0123456789");
                 item["createdAt"] = Attr.N(now.AddDays(-3).ToUnixTimeMilliseconds());
                 item["lastSeenAt"] = Attr.N(now.AddDays(-3).ToUnixTimeMilliseconds());
-                var expiresAt = now.AddMinutes(-1 - (s % (3 * 24 * 60)));
+                var expiresAt = now.AddMinutes(-1 - (s % (SessionDays * 24 * 60)));
                 item["absoluteExpiresAt"] = Attr.N(expiresAt.ToUnixTimeMilliseconds());
                 item[TableSchema.Index1PartitionKey] = Attr.S($"SESSIONS#{tenant}#{user}");
                 item[TableSchema.Index1SortKey] = Attr.S($"s_bench{s:D8}");
