@@ -8,8 +8,9 @@
 #   memory      : VmRSS after the first authenticated 200 against the empty API's after its first 200
 #   asset       : the Lambda code asset (artifacts/publish/api, what `cdk synth` zips)
 # plus the breakdown of our cold start from the one line the app logs at the end of its first request.
-# Usage: tests/perf/compare.sh [cold-start pairs]   env: SIGNIN_ROUNDS (3), SIGNINS (15), SIGNIN_WARMUP (30), PURGE_RECORDS (5000),
-#        PURGE_ROUNDS (3), FUNCTION (auth: the function that serves /v1/me in AWS), NO_PUBLISH=1 (reuse the builds),
+# Usage: tests/perf/compare.sh [cold-start pairs]   env: SIGNIN_ROUNDS (3), SIGNINS (15), SIGNIN_WARMUP (30),
+#        ENGINE_WARMUP (300: GET /v1/me before the cold starts), PURGE_RECORDS (5000), PURGE_ROUNDS (3),
+#        FUNCTION (auth: the function that serves /v1/me in AWS), NO_PUBLISH=1 (reuse the builds),
 #        API=<folder>, BENCH=<folder> (measure other builds, e.g. an older commit's, with NO_PUBLISH=1),
 #        OURS_ENV="VAR=value ..." (runtime settings for our cold starts only, e.g. DOTNET_gcServer=0),
 #        BEFORE=<folder> (another build of ours, e.g. the last commit's publish: its cold starts join each pair, and
@@ -62,6 +63,11 @@ until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; d
 login='{"tenantId":"platform","email":"op@omakase.local","password":"Compare-Measure-2026"}'
 token=$(curl -s http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: application/json' -d "$login" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
 [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token")" = 200 ] || { echo "no live session"; cat "$work/setup.log"; exit 1; }
+# DynamoDB in AWS is always warm; DynamoDB Local's JVM is not. Its paths for the first request's calls (BatchGetItem of
+# the session, PutItem of the access record, the appends behind) run interpreted until the JIT has seen them: on a fresh
+# engine the first request of a cold start took 30-89 ms, after 300 GET /v1/me 18-24 ms (2026-12-07). Warm it, so the
+# pairs measure our start and not the engine's.
+for _ in $(seq "${ENGINE_WARMUP:-300}"); do curl -s -o /dev/null http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token"; done
 kill $setup; wait $setup 2>/dev/null || true
 
 # One cold start of ours: prints "total_ms rss_kb local_only_ms breakdown..."
