@@ -21,6 +21,7 @@ pairs=${1:-9}
 signin_rounds=${SIGNIN_ROUNDS:-3}
 signins=${SIGNINS:-15}
 signin_warmup=${SIGNIN_WARMUP:-30}
+engine_warmup=${ENGINE_WARMUP:-300}
 purge_records=${PURGE_RECORDS:-5000}
 purge_rounds=${PURGE_ROUNDS:-3}
 function=${FUNCTION:-auth}
@@ -67,7 +68,7 @@ token=$(curl -s http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: appl
 # the session, PutItem of the access record, the appends behind) run interpreted until the JIT has seen them: on a fresh
 # engine the first request of a cold start took 30-89 ms, after 300 GET /v1/me 18-24 ms (2026-12-07). Warm it, so the
 # pairs measure our start and not the engine's.
-for _ in $(seq "${ENGINE_WARMUP:-300}"); do curl -s -o /dev/null http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token"; done
+for _ in $(seq "$engine_warmup"); do curl -s -o /dev/null http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token"; done
 kill $setup; wait $setup 2>/dev/null || true
 
 # One cold start of ours: prints "total_ms rss_kb local_only_ms breakdown..."
