@@ -62,7 +62,9 @@ env "${ours_env[@]}" Omakase__Bootstrap__OperatorEmail=op@omakase.local Omakase_
 setup=$!
 until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; done
 login='{"tenantId":"platform","email":"op@omakase.local","password":"Compare-Measure-2026"}'
-token=$(curl -s http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: application/json' -d "$login" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+# sign_in [curl options]: the operator's sign-in against our app on its port
+sign_in() { curl -s "$@" http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: application/json' -d "$login"; }
+token=$(sign_in | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
 [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token")" = 200 ] || { echo "no live session"; cat "$work/setup.log"; exit 1; }
 # DynamoDB in AWS is always warm; DynamoDB Local's JVM is not. Its paths for the first request's calls (BatchGetItem of
 # the session, PutItem of the access record, the appends behind) run interpreted until the JIT has seen them: on a fresh
@@ -136,11 +138,11 @@ until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; d
 # compiled them, and measured 1.21x against 1.04-1.15x for the next rounds (2026-12-07). DynamoDB in AWS has no such
 # warm-up, so the rounds come after SIGNIN_WARMUP sign-ins, as the bare verify comes after its own warm-up verify.
 for _ in $(seq "$signin_warmup"); do
-  curl -s -o /dev/null http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: application/json' -d "$login"
+  sign_in -o /dev/null
 done
 for r in $(seq "$signin_rounds"); do
   http=$(for _ in $(seq "$signins"); do
-    curl -s -o /dev/null -w '%{time_total}\n' http://127.0.0.1:$ours_port/v1/auth/login -H 'Content-Type: application/json' -d "$login"
+    sign_in -o /dev/null -w '%{time_total}\n'
   done | awk '{ print $1 * 1000 }' | median)
   bare=$("$bare_bcrypt/BareBcrypt" 12 "$signins" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
   echo "$http $bare" >>"$work/signin"
