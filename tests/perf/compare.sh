@@ -8,8 +8,8 @@
 #   memory      : VmRSS after the first authenticated 200 against the empty API's after its first 200
 #   asset       : the Lambda code asset (artifacts/publish/api, what `cdk synth` zips)
 # plus the breakdown of our cold start from the one line the app logs at the end of its first request.
-# Usage: tests/perf/compare.sh [cold-start pairs]   env: SIGNIN_ROUNDS (3), SIGNINS (15), SIGNIN_WARMUP (30),
-#        ENGINE_WARMUP (300: GET /v1/me before the cold starts), PURGE_RECORDS (5000), PURGE_ROUNDS (3),
+# Usage: tests/perf/compare.sh [cold-start pairs]   env: SIGNIN_ROUNDS (3; 0 skips the row), SIGNINS (15), SIGNIN_WARMUP (30),
+#        ENGINE_WARMUP (300: GET /v1/me before the cold starts), PURGE_RECORDS (5000), PURGE_ROUNDS (3; 0 skips the row),
 #        FUNCTION (auth: the function that serves /v1/me in AWS), NO_PUBLISH=1 (reuse the builds),
 #        API=<folder>, BENCH=<folder> (measure other builds, e.g. an older commit's, with NO_PUBLISH=1),
 #        OURS_ENV="VAR=value ..." (runtime settings for our cold starts only, e.g. DOTNET_gcServer=0),
@@ -131,46 +131,54 @@ done
 
 # Sign-in: a warm process of ours; rounds of sign-ins interleaved with rounds of the bare verify, compiled as ours is
 # (Native AOT, tests/perf/BareBcrypt), so the ratio is what the app adds around bcrypt, not one compiler against another.
-env "${ours_env[@]}" Omakase__Function="$function" "$api/OmakaseRobo.Api" >"$work/signin.log" 2>&1 &
-signin_pid=$!
-until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; done
-# DynamoDB Local runs on the JVM: its first few dozen sign-ins (UpdateItem, TransactWriteItems) run before its JIT has
-# compiled them, and measured 1.21x against 1.04-1.15x for the next rounds (2026-12-07). DynamoDB in AWS has no such
-# warm-up, so the rounds come after SIGNIN_WARMUP sign-ins, as the bare verify comes after its own warm-up verify.
-for _ in $(seq "$signin_warmup"); do
-  sign_in -o /dev/null
-done
-for r in $(seq "$signin_rounds"); do
-  http=$(for _ in $(seq "$signins"); do
-    sign_in -o /dev/null -w '%{time_total}\n'
-  done | awk '{ print $1 * 1000 }' | median)
-  bare=$("$bare_bcrypt/BareBcrypt" 12 "$signins" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
-  echo "$http $bare" >>"$work/signin"
-  echo "  sign-in round $r: p50 ${http} ms over HTTP vs bare bcrypt verify p50 ${bare} ms" >&2
-done
-kill $signin_pid; wait $signin_pid 2>/dev/null || true
+if (( signin_rounds > 0 )); then
+  env "${ours_env[@]}" Omakase__Function="$function" "$api/OmakaseRobo.Api" >"$work/signin.log" 2>&1 &
+  signin_pid=$!
+  until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; done
+  # DynamoDB Local runs on the JVM: its first few dozen sign-ins (UpdateItem, TransactWriteItems) run before its JIT has
+  # compiled them, and measured 1.21x against 1.04-1.15x for the next rounds (2026-12-07). DynamoDB in AWS has no such
+  # warm-up, so the rounds come after SIGNIN_WARMUP sign-ins, as the bare verify comes after its own warm-up verify.
+  for _ in $(seq "$signin_warmup"); do
+    sign_in -o /dev/null
+  done
+  for r in $(seq "$signin_rounds"); do
+    http=$(for _ in $(seq "$signins"); do
+      sign_in -o /dev/null -w '%{time_total}\n'
+    done | awk '{ print $1 * 1000 }' | median)
+    bare=$("$bare_bcrypt/BareBcrypt" 12 "$signins" | sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p')
+    echo "$http $bare" >>"$work/signin"
+    echo "  sign-in round $r: p50 ${http} ms over HTTP vs bare bcrypt verify p50 ${bare} ms" >&2
+  done
+  kill $signin_pid; wait $signin_pid 2>/dev/null || true
+fi
 
 # Purge: the existing benchmark (its own DynamoDB Local; bare loop and job on the same reseeded keys, each round).
-echo "purge: $purge_records records, $purge_rounds round(s)" >&2
-dotnet "$bench/OmakaseRobo.Benchmarks.dll" purge "$purge_records" "$purge_rounds" mixed >"$work/purge" 2>&1 || { cat "$work/purge"; exit 1; }
-sed 's/^/  /' "$work/purge" | grep -E "round|live|first run" >&2 || true
+if (( purge_rounds > 0 )); then
+  echo "purge: $purge_records records, $purge_rounds round(s)" >&2
+  dotnet "$bench/OmakaseRobo.Benchmarks.dll" purge "$purge_records" "$purge_rounds" mixed >"$work/purge" 2>&1 || { cat "$work/purge"; exit 1; }
+  sed 's/^/  /' "$work/purge" | grep -E "round|live|first run" >&2 || true
+fi
 
 echo
 echo "== issue 17, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) =="
 awk '{ print $1 / $2 }' "$work/cold" | { printf "cold start to first authenticated 200 vs empty API's first 200: "; stats; echo "x   goal <= 1.3x"; }
 printf "    ours %s ms, empty %s ms (medians)\n" "$(cut -d' ' -f1 "$work/cold" | median)" "$(cut -d' ' -f2 "$work/cold" | median)"
-awk '{ print $1 / $2 }' "$work/signin" | { printf "sign-in p50 over HTTP vs one bare bcrypt verify (cost 12):           "; stats; echo "x   goal <= 1.05x"; }
-printf "    sign-in %s ms, bcrypt %s ms (medians of round p50s)\n" "$(cut -d' ' -f1 "$work/signin" | median)" "$(cut -d' ' -f2 "$work/signin" | median)"
-concurrency=$(sed -n 's/.*concurrent requests 1 and \([0-9]*\).*/\1/p' "$work/purge")
-grep -E "purge-records job, $concurrency request" "$work/purge" | grep -oE '\(([0-9.]+)x the bare' | grep -oE '[0-9.]+' \
-  | { printf "purge-records deletion rate vs bare BatchWriteItem loop (%s at a time): " "$concurrency"; stats; echo "x   goal >= 0.9x"; }
-# Wall time is at the mercy of a shared machine; the storage engine's CPU per item is steadier: bare loop's over the job's.
-awk -v c="$concurrency" '/bare BatchWriteItem loop, / { split($0, a, "DynamoDB Local "); split(a[2], b, ","); bare[$0 ~ ", 1 request" ? 1 : c] = b[1] }
-  /purge-records job, / { split($0, a, "DynamoDB Local "); split(a[2], b, ","); k = $0 ~ ", 1 request" ? 1 : c; if (b[1] > 0) print bare[k] / b[1] }' "$work/purge" \
-  | { printf "    engine CPU, bare loop over job (1 and %s at a time): " "$concurrency"; stats; echo "x"; }
-grep -E "purge-records job, 1 request" "$work/purge" | grep -oE '\(([0-9.]+)x the bare' | grep -oE '[0-9.]+' \
-  | { printf "    same, 1 request at a time: "; stats; echo "x"; }
-printf "    %s\n" "$(grep -o 'live managed heap peak.*' "$work/purge")"
+if [ -f "$work/signin" ]; then
+  awk '{ print $1 / $2 }' "$work/signin" | { printf "sign-in p50 over HTTP vs one bare bcrypt verify (cost 12):           "; stats; echo "x   goal <= 1.05x"; }
+  printf "    sign-in %s ms, bcrypt %s ms (medians of round p50s)\n" "$(cut -d' ' -f1 "$work/signin" | median)" "$(cut -d' ' -f2 "$work/signin" | median)"
+fi
+if [ -f "$work/purge" ]; then
+  concurrency=$(sed -n 's/.*concurrent requests 1 and \([0-9]*\).*/\1/p' "$work/purge")
+  grep -E "purge-records job, $concurrency request" "$work/purge" | grep -oE '\(([0-9.]+)x the bare' | grep -oE '[0-9.]+' \
+    | { printf "purge-records deletion rate vs bare BatchWriteItem loop (%s at a time): " "$concurrency"; stats; echo "x   goal >= 0.9x"; }
+  # Wall time is at the mercy of a shared machine; the storage engine's CPU per item is steadier: bare loop's over the job's.
+  awk -v c="$concurrency" '/bare BatchWriteItem loop, / { split($0, a, "DynamoDB Local "); split(a[2], b, ","); bare[$0 ~ ", 1 request" ? 1 : c] = b[1] }
+    /purge-records job, / { split($0, a, "DynamoDB Local "); split(a[2], b, ","); k = $0 ~ ", 1 request" ? 1 : c; if (b[1] > 0) print bare[k] / b[1] }' "$work/purge" \
+    | { printf "    engine CPU, bare loop over job (1 and %s at a time): " "$concurrency"; stats; echo "x"; }
+  grep -E "purge-records job, 1 request" "$work/purge" | grep -oE '\(([0-9.]+)x the bare' | grep -oE '[0-9.]+' \
+    | { printf "    same, 1 request at a time: "; stats; echo "x"; }
+  printf "    %s\n" "$(grep -o 'live managed heap peak.*' "$work/purge")"
+fi
 if [ -f "$work/before" ]; then
   awk '{ print $1 / $2 }' "$work/before" | { printf "cold start, this build vs %s: " "$BEFORE"; stats; echo "x"; }
   awk '{ print $3 / $4 }' "$work/before" | { printf "RSS, this build vs %s: " "$BEFORE"; stats; echo "x"; }
