@@ -49,6 +49,8 @@ perf_dynamodb $ddb_port
 now_ns() { date +%s%N; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 anon_kb() { awk '/^Anonymous/ { print $2 }' "/proc/$1/smaps_rollup"; }
+# resident pages of the process's own executable (the rest of the file-backed part is shared libraries: libc, OpenSSL)
+exe_kb() { awk -v exe="$(readlink "/proc/$1/exe")" '/^[0-9a-f]+-[0-9a-f]+ / { own = ($6 == exe) } own && /^Rss:/ { s += $2 } END { print s + 0 }' "/proc/$1/smaps"; }
 # median (range min–max) of the numbers on stdin, with one decimal
 stats() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f (range %.2f–%.2f, n=%d)", m, a[1], a[NR], NR }'; }
 median() { grep -v nan | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
@@ -84,7 +86,7 @@ cold_ours() {
     sleep 0.002
   done
   end=$(now_ns)
-  rss=$(rss_kb $pid) anon=$(anon_kb $pid)
+  rss=$(rss_kb $pid) anon=$(anon_kb $pid) exe=$(exe_kb $pid)
   for _ in $(seq 100); do grep -q "Cold start" "$log" && break; sleep 0.01; done
   kill $pid; wait $pid 2>/dev/null || true
   line=$(grep -o 'Cold start[^"]*' "$log" | head -1)
@@ -93,7 +95,7 @@ cold_ours() {
   entry=$(sed -n 's/.*unix ms \([0-9]*\)).*/\1/p' <<<"$line")
   local to_entry=nan
   [ -n "$entry" ] && to_entry=$(( entry - start / 1000000 ))
-  echo "$(( (end - start) / 1000 )) $rss ${tables:-0} $to_entry $anon $line"
+  echo "$(( (end - start) / 1000 )) $rss ${tables:-0} $to_entry $anon $exe $line"
 }
 
 cold_empty() {
@@ -103,9 +105,9 @@ cold_empty() {
   pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$empty_port/ 2>/dev/null)" = 200 ]; do sleep 0.002; done
   end=$(now_ns)
-  rss=$(rss_kb $pid) anon=$(anon_kb $pid)
+  rss=$(rss_kb $pid) anon=$(anon_kb $pid) exe=$(exe_kb $pid)
   kill $pid; wait $pid 2>/dev/null || true
-  echo "$(( (end - start) / 1000 )) $rss $anon"
+  echo "$(( (end - start) / 1000 )) $rss $anon $exe"
 }
 
 # The same cold start of the build in BEFORE, when one is named.
@@ -114,8 +116,8 @@ before() { if [ -n "${BEFORE:-}" ]; then cold_ours "before-$1" "$BEFORE"; fi; }
 echo "cold starts: $pairs pairs, interleaved (function $function)" >&2
 for i in $(seq "$pairs"); do
   if (( i % 2 )); then o=$(cold_ours "$i"); e=$(cold_empty); b=$(before "$i"); else b=$(before "$i"); e=$(cold_empty); o=$(cold_ours "$i"); fi
-  read -r o_us o_rss o_tables o_entry o_anon o_line <<<"$o"
-  read -r e_us e_rss e_anon <<<"$e"
+  read -r o_us o_rss o_tables o_entry o_anon o_exe o_line <<<"$o"
+  read -r e_us e_rss e_anon e_exe <<<"$e"
   o_ms=$(awk -v us="$o_us" -v t="$o_tables" 'BEGIN { printf "%.1f", us / 1000 - t }')
   if [ -n "$b" ]; then
     read -r b_us b_rss b_tables _ <<<"$b"
@@ -124,7 +126,7 @@ for i in $(seq "$pairs"); do
     echo "  pair $i: the build in $BEFORE ${b_ms} ms, RSS ${b_rss} kB" >&2
   fi
   e_ms=$(awk -v us="$e_us" 'BEGIN { printf "%.1f", us / 1000 }')
-  echo "$o_ms $e_ms $o_rss $e_rss $o_tables $o_entry $o_anon $e_anon" >>"$work/cold"
+  echo "$o_ms $e_ms $o_rss $e_rss $o_tables $o_entry $o_anon $e_anon $o_exe $e_exe" >>"$work/cold"
   echo "$o_line" >>"$work/breakdown"
   echo "  pair $i: ours ${o_ms} ms (local table check ${o_tables} ms taken out), empty ${e_ms} ms; RSS ${o_rss} kB vs ${e_rss} kB" >&2
 done
@@ -184,9 +186,12 @@ if [ -f "$work/before" ]; then
   awk '{ print $3 / $4 }' "$work/before" | { printf "RSS, this build vs %s: " "$BEFORE"; stats; echo "x"; }
 fi
 awk '{ print $3 / $4 }' "$work/cold" | { printf "RSS after first authenticated 200 vs empty API:                      "; stats; echo "x   goal <= 2x"; }
-printf "    ours %s MB, empty %s MB (medians); of which anonymous (heaps, stacks) %s and %s MB, the rest the binary's pages\n" \
+printf "    ours %s MB, empty %s MB (medians); anonymous (heaps, stacks) %s and %s MB, the binary's own pages %s and %s MB,\n" \
   "$(awk '{ print $3 / 1024 }' "$work/cold" | median)" "$(awk '{ print $4 / 1024 }' "$work/cold" | median)" \
-  "$(awk '{ print $7 / 1024 }' "$work/cold" | median)" "$(awk '{ print $8 / 1024 }' "$work/cold" | median)"
+  "$(awk '{ print $7 / 1024 }' "$work/cold" | median)" "$(awk '{ print $8 / 1024 }' "$work/cold" | median)" \
+  "$(awk '{ print $9 / 1024 }' "$work/cold" | median)" "$(awk '{ print $10 / 1024 }' "$work/cold" | median)"
+printf "    shared libraries' pages %s and %s MB (libc; and OpenSSL, which ours loads for SigV4 signing and token hashes)\n" \
+  "$(awk '{ print ($3 - $7 - $9) / 1024 }' "$work/cold" | median)" "$(awk '{ print ($4 - $8 - $10) / 1024 }' "$work/cold" | median)"
 asset_bytes=$(find "$api" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 dbg=$(find "$api" -name '*.dbg' | wc -l)
 printf "Lambda code asset %s: %.1f MB in %d files (%s), %d .dbg   goal: binary only, no .dbg, under the CDK limit\n" "$api" \
