@@ -56,11 +56,14 @@ stats() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
 median() { grep -v nan | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) { print "-"; exit } m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m }'; }
 ours_env=(AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$ddb_port Omakase__Local__DataDir="$work/data"
   ASPNETCORE_URLS=http://127.0.0.1:$ours_port Logging__LogLevel__Default=Information)
+# ours DIR [VAR=value ...]: our binary in DIR, started in DIR as Lambda starts a function in /var/task (the asset). The
+# working directory is the content root, whose folders the configuration's file watcher watches one by one: from the
+# repository root, both apps walked its ~380 folders during their start (2026-12-07), which no Lambda start does.
+ours() { local dir=$1; shift; cd "$dir" && exec env "${ours_env[@]}" "$@" ./OmakaseRobo.Api; }
 
 # The deployment as AWS has it before the first cold start: tables created, operator bootstrapped (both by the
 # all-in-one local process, which serves the jobs module), and a live session of that operator.
-env "${ours_env[@]}" Omakase__Bootstrap__OperatorEmail=op@omakase.local Omakase__Bootstrap__OperatorPassword=Compare-Measure-2026 \
-  "$api/OmakaseRobo.Api" >"$work/setup.log" 2>&1 &
+(ours "$api" Omakase__Bootstrap__OperatorEmail=op@omakase.local Omakase__Bootstrap__OperatorPassword=Compare-Measure-2026) >"$work/setup.log" 2>&1 &
 setup=$!
 until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; done
 login='{"tenantId":"platform","email":"op@omakase.local","password":"Compare-Measure-2026"}'
@@ -79,7 +82,7 @@ kill $setup; wait $setup 2>/dev/null || true
 cold_ours() {
   local log="$work/ours-$1.log" start end pid line tables
   start=$(now_ns)
-  env "${ours_env[@]}" Omakase__Function="$function" ${OURS_ENV:-} "${2:-$api}/OmakaseRobo.Api" >"$log" 2>&1 &
+  (ours "${2:-$api}" Omakase__Function="$function" ${OURS_ENV:-}) >"$log" 2>&1 &
   pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$ours_port/v1/me -H "Authorization: Bearer $token" 2>/dev/null)" = 200 ]; do
     kill -0 $pid 2>/dev/null || { echo "our API died:"; cat "$log"; exit 1; } >&2
@@ -101,7 +104,7 @@ cold_ours() {
 cold_empty() {
   local start end pid rss
   start=$(now_ns)
-  ASPNETCORE_URLS=http://127.0.0.1:$empty_port "$empty/EmptyApi" >/dev/null 2>&1 &
+  (cd "$empty" && ASPNETCORE_URLS=http://127.0.0.1:$empty_port exec ./EmptyApi) >/dev/null 2>&1 &
   pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$empty_port/ 2>/dev/null)" = 200 ]; do sleep 0.002; done
   end=$(now_ns)
@@ -134,7 +137,7 @@ done
 # Sign-in: a warm process of ours; rounds of sign-ins interleaved with rounds of the bare verify, compiled as ours is
 # (Native AOT, tests/perf/BareBcrypt), so the ratio is what the app adds around bcrypt, not one compiler against another.
 if (( signin_rounds > 0 )); then
-  env "${ours_env[@]}" Omakase__Function="$function" "$api/OmakaseRobo.Api" >"$work/signin.log" 2>&1 &
+  (ours "$api" Omakase__Function="$function") >"$work/signin.log" 2>&1 &
   signin_pid=$!
   until curl -s -o /dev/null http://127.0.0.1:$ours_port/healthz; do sleep 0.05; done
   # DynamoDB Local runs on the JVM: its first few dozen sign-ins (UpdateItem, TransactWriteItems) run before its JIT has
