@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Architecture;
 
@@ -73,8 +74,8 @@ public sealed partial class ArchitectureTests
     {
         // docs/architecture.md: a test goes in the folder of the area (Features/<Area>, or Platform) whose code it tests,
         // unless it is about the whole app; the folder is its namespace, as in src.
-        var project = Path.Combine(RepositoryRoot(), "tests/OmakaseRobo.Tests");
-        var allowed = Directory.GetDirectories(Path.Combine(RepositoryRoot(), "src/OmakaseRobo.Api/Features"))
+        var project = Path.Combine(RepositoryFiles.Root(), "tests/OmakaseRobo.Tests");
+        var allowed = Directory.GetDirectories(Path.Combine(RepositoryFiles.Root(), "src/OmakaseRobo.Api/Features"))
             .Select(d => Path.GetFileName(d))
             .Append("Platform")
             .Concat(CrossCuttingTestFolders)
@@ -104,7 +105,7 @@ public sealed partial class ArchitectureTests
     internal static Dictionary<string, HashSet<string>> AreaGraph()
     {
         var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var root = Path.Combine(RepositoryRoot(), "src/OmakaseRobo.Api/Features");
+        var root = Path.Combine(RepositoryFiles.Root(), "src/OmakaseRobo.Api/Features");
         foreach (var areaDir in Directory.GetDirectories(root))
         {
             var area = Path.GetFileName(areaDir);
@@ -155,23 +156,10 @@ public sealed partial class ArchitectureTests
     }
 
     private static IEnumerable<string> SourceFiles(string relative) =>
-        Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), relative), "*.cs", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(Path.Combine(RepositoryFiles.Root(), relative), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal));
 
-    private static string Relative(string path) => Path.GetRelativePath(RepositoryRoot(), path);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OmakaseRobo.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository root was not found.");
-    }
+    private static string Relative(string path) => Path.GetRelativePath(RepositoryFiles.Root(), path);
 
     [GeneratedRegex(@"^public (?:(?:sealed|static|abstract|readonly|partial|record)\s+)*(?:class|record|enum|interface|struct)\b")]
     private static partial Regex PublicType();

@@ -116,18 +116,7 @@ public sealed class ComplianceBrowserTests(ITestOutputHelper output) : IDisposab
         return (await stdout, errors);
     }
 
-    private static string ArtifactsFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OmakaseRobo.sln")))
-            {
-                return Directory.CreateDirectory(Path.Combine(dir.FullName, "artifacts")).FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("The repository root was not found.");
-    }
+    private static string ArtifactsFolder() => Directory.CreateDirectory(Path.Combine(RepositoryFiles.Root(), "artifacts")).FullName;
 
     /// <summary>Serves one page on a loopback port with the headers the app gave it.</summary>
     private sealed class PageServer : IDisposable

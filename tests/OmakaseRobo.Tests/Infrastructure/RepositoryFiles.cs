@@ -1,18 +1,21 @@
 namespace OmakaseRobo.Tests.Infrastructure;
 
-/// <summary>Files of the repository the tests read as a user would (events/*.json).</summary>
+/// <summary>The repository the tests run in, and its files the tests read as a user would (events/*.json).</summary>
 public static class RepositoryFiles
 {
-    public static string Read(string relativePath)
+    /// <summary>The folder that holds OmakaseRobo.sln, above the test binaries.</summary>
+    public static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "OmakaseRobo.sln")))
             {
-                return File.ReadAllText(Path.Combine(dir.FullName, relativePath));
+                return dir.FullName;
             }
         }
 
-        throw new FileNotFoundException("The repository root was not found.", relativePath);
+        throw new DirectoryNotFoundException("The repository root was not found.");
     }
+
+    public static string Read(string relativePath) => File.ReadAllText(Path.Combine(Root(), relativePath));
 }
