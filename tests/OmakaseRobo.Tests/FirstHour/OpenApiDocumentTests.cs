@@ -1,8 +1,15 @@
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.OpenApi;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.FirstHour;
@@ -74,6 +81,55 @@ public sealed class OpenApiDocumentTests(OmakaseAppFixture fixture) : IClassFixt
 
         Assert.True(count >= 38, $"only {count} operations documented");
         Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    /// <summary>
+    /// Lambda runs the Native AOT publish, which has no generator and serves the stored document: it must be what the
+    /// generator makes of today's endpoints. After changing an endpoint, write it again with
+    /// <c>OMAKASE_WRITE_API_DOCUMENT=1 ./test.sh --filter FullyQualifiedName~OpenApiDocumentTests</c>.
+    /// </summary>
+    [Fact]
+    public async Task The_stored_document_that_Lambda_serves_is_the_generated_one()
+    {
+        var generated = JsonNode.Parse((await DocumentAsync()).GetRawText())!.AsObject();
+        Assert.True(generated.Remove("servers"), "the generator names the server; the stored document leaves it to the request");
+
+        if (Environment.GetEnvironmentVariable("OMAKASE_WRITE_API_DOCUMENT") == "1")
+        {
+            var file = Path.Combine(RepositoryFiles.Root(), "src/OmakaseRobo.Api/Resources/openapi-v1.json");
+            var options = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            await File.WriteAllTextAsync(file, generated.ToJsonString(options) + "\n");
+            return; // the build embeds the new file: the next run compares it
+        }
+
+        Assert.True(
+            JsonNode.DeepEquals(generated, StoredApiDocument.Read()),
+            "Resources/openapi-v1.json is not what the generator makes of the endpoints (保存済みの API 文書が古くなっています). "
+                + "Write it again: OMAKASE_WRITE_API_DOCUMENT=1 ./test.sh --filter FullyQualifiedName~OpenApiDocumentTests");
+    }
+
+    [Fact]
+    public async Task The_stored_document_names_the_callers_server_and_answers_other_names_with_a_problem()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        await using var app = builder.Build();
+        app.MapStoredApiDocument();
+        await app.StartAsync();
+        var client = app.GetTestClient();
+        client.BaseAddress = new Uri("https://api.example.jp/");
+
+        var document = await client.GetAsync("/openapi/v1.json");
+        var unknown = await client.GetAsync("/openapi/v2.json");
+
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", document.Content.Headers.ContentType!.ToString());
+        var served = JsonNode.Parse(await document.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal("https://api.example.jp/", (string?)served["servers"]![0]!["url"]);
+        served.Remove("servers");
+        Assert.True(JsonNode.DeepEquals(StoredApiDocument.Read(), served));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType!.MediaType);
     }
 
     [Fact]

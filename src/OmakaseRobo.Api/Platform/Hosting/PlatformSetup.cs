@@ -55,7 +55,11 @@ internal static class PlatformSetup
         services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.Problems.Shape);
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi(openApi => openApi.AddApiDescription());
+        if (PlatformApi.DocumentGeneratorSupported)
+        {
+            services.AddOpenApi(openApi => openApi.AddApiDescription());
+        }
+
         builder.AddStorage(runtime, options);
         services.AddSingleton<BatchReader>();
         services.AddSingleton<BatchDeleter>();
