@@ -54,11 +54,12 @@ public sealed class ServiceClientTests(OmakaseAppFixture fixture) : IClassFixtur
         var user = await app.NewUserAsync(await app.CreateTenantAsync(), []);
         var form = new KeyValuePair<string, string>[] { new("token", user.Token) };
         var base64 = (string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+        var wrongSecret = (client.Secret[0] == 'x' ? "y" : "x") + client.Secret[1..]; // one in 64 secrets starts with x
 
         var cases = new Dictionary<string, string?>
         {
             ["no credentials"] = null,
-            ["wrong secret"] = IntegrationSteps.Basic(client.ClientId, "x" + client.Secret[1..]),
+            ["wrong secret"] = IntegrationSteps.Basic(client.ClientId, wrongSecret),
             ["another client's secret"] = IntegrationSteps.Basic(client.ClientId, other.Secret),
             ["unknown client"] = IntegrationSteps.Basic("sc_aaaaaaaaaaaaaaaaaaaa", client.Secret),
             ["no colon"] = "Basic " + base64(client.ClientId + client.Secret),
@@ -72,6 +73,7 @@ public sealed class ServiceClientTests(OmakaseAppFixture fixture) : IClassFixtur
         foreach (var (name, authorization) in cases)
         {
             var response = await app.IntrospectWithAsync(authorization, form);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{name}: {response.StatusCode}");
             var problem = await Problem.ReadAsync(response, HttpStatusCode.Unauthorized);
             Assert.True(response.Headers.WwwAuthenticate.Single().Scheme == "Basic", name);
             Assert.Equal("urn:omakase-robo:problem:unauthorized", problem.Type);
