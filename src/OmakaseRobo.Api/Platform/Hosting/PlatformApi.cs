@@ -80,6 +80,7 @@ internal static class PlatformApi
                 + "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
             : null;
     }
+
     /// <summary>The route the generator answers on, answered with the stored document (<see cref="StoredApiDocument"/>).</summary>
     public static RouteHandlerBuilder MapStoredApiDocument(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/openapi/{documentName}.json", static (HttpContext context) => IsKnownDocument(context)
