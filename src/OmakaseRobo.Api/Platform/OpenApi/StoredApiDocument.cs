@@ -15,13 +15,16 @@ namespace OmakaseRobo.Api.Platform.OpenApi;
 /// </summary>
 internal static class StoredApiDocument
 {
-    public const string ResourceName = "OmakaseRobo.Api.openapi-v1.json";
     public const string ContentType = "application/json;charset=utf-8";
+    private const string ResourceName = "OmakaseRobo.Api.openapi-v1.json";
 
-    private static readonly Lazy<byte[]> Stored = new(Load);
-
-    /// <summary>The document without <c>servers</c>, as the file holds it.</summary>
-    public static JsonObject Read() => JsonNode.Parse(Stored.Value)!.AsObject();
+    /// <summary>The document without <c>servers</c>, as the file holds it (read from the binary's own pages).</summary>
+    public static JsonObject Read()
+    {
+        using var stream = typeof(StoredApiDocument).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The API document {ResourceName} is not embedded in the binary.");
+        return JsonNode.Parse(stream)!.AsObject();
+    }
 
     /// <summary>The stored document with the server this request reached.</summary>
     public static byte[] For(HttpRequest request)
@@ -36,14 +39,5 @@ internal static class StoredApiDocument
         }
 
         return buffer.ToArray();
-    }
-
-    private static byte[] Load()
-    {
-        using var stream = typeof(StoredApiDocument).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The API document {ResourceName} is not embedded in the binary.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }
