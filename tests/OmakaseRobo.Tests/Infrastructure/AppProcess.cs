@@ -26,6 +26,7 @@ public sealed class AppProcess : IDisposable
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> lines = new();
+    private readonly SemaphoreSlim changed = new(0); // released on every line, at the end of output and at exit
     private readonly string dataDir = Directory.CreateTempSubdirectory("omakase-process-").FullName;
 
     private AppProcess(bool ownDynamoDb)
@@ -62,6 +63,8 @@ public sealed class AppProcess : IDisposable
         }
 
         process = Process.Start(start)!;
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => changed.Release();
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
@@ -101,7 +104,7 @@ public sealed class AppProcess : IDisposable
     public async Task<string> WaitForLineAsync(string start, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
+        while (true)
         {
             if (lines.FirstOrDefault(l => l.StartsWith(start, StringComparison.Ordinal)) is { } found)
             {
@@ -113,10 +116,12 @@ public sealed class AppProcess : IDisposable
                 Assert.Fail($"the app exited before printing '{start}':\n{string.Join('\n', lines)}");
             }
 
-            await Task.Delay(100);
+            var left = timeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero || !await changed.WaitAsync(left))
+            {
+                throw new TimeoutException($"no line starting with '{start}' within {timeout}:\n{string.Join('\n', lines)}");
+            }
         }
-
-        throw new TimeoutException($"no line starting with '{start}' within {timeout}:\n{string.Join('\n', lines)}");
     }
 
     /// <summary>The password the first start printed for the bootstrap operator.</summary>
@@ -148,7 +153,7 @@ public sealed class AppProcess : IDisposable
             process.WaitForExit(10_000);
         }
 
-        process.Dispose();
+        process.Dispose(); // not `changed`: the output readers may still release it; it holds no handle until asked for one
         try
         {
             Directory.Delete(dataDir, recursive: true);
@@ -172,6 +177,8 @@ public sealed class AppProcess : IDisposable
         {
             lines.Enqueue(line);
         }
+
+        changed.Release();
     }
 
     private static int FreePort()
