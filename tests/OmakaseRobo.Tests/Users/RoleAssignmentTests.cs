@@ -137,16 +137,59 @@ public sealed class RoleAssignmentTests(OmakaseAppFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task An_operator_crossing_into_a_tenant_is_written_to_the_trail_as_privileged_access()
+    public async Task Someone_who_may_assign_roles_cannot_take_away_permissions_they_lack()
+    {
+        var tenant = await app.CreateTenantAsync(adminLimit: 6);
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/assigner", new { permissions = new[] { "roles:assign", "users:read" } }, admin.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/auditors", new { permissions = new[] { "audit:read" } }, admin.Token), HttpStatusCode.OK);
+        var assigner = await app.NewUserAsync(tenant, ["assigner"]);
+        var (otherAdmin, _, _) = await app.CreateUserAsync(tenant, "admin");
+        var (auditor, _, _) = await app.CreateUserAsync(tenant, "auditors");
+        var (member, _, _) = await app.CreateUserAsync(tenant);
+
+        var demoteAdmin = await api.PutAsync($"/v1/tenants/{tenant}/users/{otherAdmin}/roles", new { roles = Array.Empty<string>() }, assigner.Token);
+        var dropAuditor = await api.PutAsync($"/v1/tenants/{tenant}/users/{auditor}/roles", new { roles = Array.Empty<string>() }, assigner.Token);
+        var handOut = await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/roles", new { roles = new[] { "assigner" } }, assigner.Token);
+        var takeBack = await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/roles", new { roles = Array.Empty<string>() }, assigner.Token);
+
+        Assert.Equal(HttpStatusCode.Forbidden, demoteAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, dropAuditor.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, handOut.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, takeBack.StatusCode);
+        var users = (await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users", admin.Token), HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
+            .ToDictionary(u => u.GetProperty("userId").GetString()!, u => string.Join(',', u.GetProperty("roles").EnumerateArray().Select(r => r.GetString())));
+        Assert.Equal("admin", users[otherAdmin]);
+        Assert.Equal("auditors", users[auditor]);
+        Assert.Equal(string.Empty, users[member]);
+    }
+
+    [Fact]
+    public async Task An_operator_crossing_into_a_tenant_is_written_to_that_tenants_trail_as_privileged_access()
     {
         var tenant = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"], enrollMfa: true);
         var op = await app.OperatorAsync();
+        var api = app.Api();
 
-        await ApiClient.ReadAsync(await app.Api().GetAsync($"/v1/tenants/{tenant}/users", op.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users", op.Token), HttpStatusCode.OK);
+        var unknown = "t_" + new string('z', 16);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/v1/tenants/{unknown}/users", op.Token)).StatusCode);
 
+        // The customer's admin reads the operator's visit in their own trail.
+        var trail = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/audit-events?category=operation&limit=200", admin.Token), HttpStatusCode.OK);
+        var visit = Assert.Single(trail.GetProperty("items").EnumerateArray(), e => e.GetProperty("action").GetString() == "privileged-access"
+            && e.GetProperty("details").GetProperty("method").GetString() == "GET");
+        Assert.Equal(op.UserId, visit.GetProperty("actorId").GetString());
+        Assert.Equal("platform", visit.GetProperty("details").GetProperty("actorTenantId").GetString());
+        Assert.Equal($"/v1/tenants/{tenant}/users", visit.GetProperty("target").GetString());
+
+        // A tenant that does not exist has no trail: that record stays in the platform's.
         using var dynamo = OmakaseApp.Dynamo();
         var events = await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable });
-        Assert.Contains(events.Items, e => e.TryGetValue("action", out var action) && action.S == "privileged-access" && e["actorId"].S == op.UserId
-            && e.TryGetValue("details", out var d) && d.M["tenantId"].S == tenant);
+        Assert.Contains(events.Items, e => e.TryGetValue("action", out var action) && action.S == "privileged-access" && e["tenantId"].S == "platform"
+            && e.TryGetValue("details", out var d) && d.M["tenantId"].S == unknown);
+        Assert.DoesNotContain(events.Items, e => e.TryGetValue("tenantId", out var t) && t.S == unknown);
     }
 }

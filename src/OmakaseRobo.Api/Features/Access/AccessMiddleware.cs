@@ -5,6 +5,7 @@ using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Features.Sessions;
+using OmakaseRobo.Api.Features.Tenants;
 
 namespace OmakaseRobo.Api.Features.Access;
 
@@ -12,7 +13,7 @@ namespace OmakaseRobo.Api.Features.Access;
 /// The one place that authorizes (9.2.2, 9.4.4): it reads the endpoint's <see cref="AccessRule"/>, resolves the
 /// caller from their session, and decides. An endpoint that declares nothing is refused (fail closed).
 /// </summary>
-internal sealed class AccessMiddleware(RequestDelegate next, CallerResolver callers, IAuditTrail audit, UserStore users, TimeProvider clock)
+internal sealed class AccessMiddleware(RequestDelegate next, CallerResolver callers, IAuditTrail audit, TenantStore tenants, UserStore users, TimeProvider clock)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -51,18 +52,22 @@ internal sealed class AccessMiddleware(RequestDelegate next, CallerResolver call
             return;
         }
 
-        var decision = AccessDecisions.Decide(caller, rule, context.Request.RouteValues[AccessRule.TenantRouteValue] as string);
+        var routeTenant = context.Request.RouteValues[AccessRule.TenantRouteValue] as string;
+        var decision = AccessDecisions.Decide(caller, rule, routeTenant);
         if (decision == AccessDecision.Privileged)
         {
-            await audit.WriteAsync(new AuditEvent(
-                AuditCategory.Operation, caller.TenantId, caller.UserId, "privileged-access", context.Request.Path, "success",
-                caller.SourceIp, caller.UserAgent,
+            // Into the reached tenant's own trail, where its admins read who of the platform came in; a tenant that does
+            // not exist (or no longer does) has no trail, and the record stays in the caller's.
+            var reached = await tenants.GetAsync(routeTenant!, context.RequestAborted).ConfigureAwait(false) is null ? null : routeTenant;
+            await audit.WriteAsync(AuditEvent.By(
+                caller, AuditCategory.Operation, "privileged-access", context.Request.Path, "success",
                 new Dictionary<string, string>
                 {
                     ["method"] = context.Request.Method,
                     ["route"] = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? string.Empty,
-                    ["tenantId"] = context.Request.RouteValues[AccessRule.TenantRouteValue] as string ?? string.Empty,
-                }), context.RequestAborted).ConfigureAwait(false);
+                    ["tenantId"] = routeTenant!,
+                },
+                reached), context.RequestAborted).ConfigureAwait(false);
         }
 
         if (decision is AccessDecision.Allowed or AccessDecision.Privileged && IsPrivilegedChange(caller, rule, context.Request.Method))
