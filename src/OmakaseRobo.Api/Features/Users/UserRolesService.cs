@@ -9,7 +9,7 @@ namespace OmakaseRobo.Api.Features.Users;
 
 /// <summary>
 /// 9.2.2 role assignment. No route lets a user raise their own privileges: nobody assigns roles to themselves or grants
-/// permissions they do not hold; the tenant's admin cap and last admin hold under concurrent changes (UserRoleStore).
+/// or takes away permissions they do not hold; the tenant's admin cap and last admin hold under concurrent changes (UserRoleStore).
 /// </summary>
 internal sealed class UserRolesService(TenantStore tenants, UserStore users, UserRoleStore userRoles, ProductPermissionStore products, IAuditTrail audit)
 {
@@ -27,13 +27,15 @@ internal sealed class UserRolesService(TenantStore tenants, UserStore users, Use
             return new Failure.Invalid(new() { ["roles"] = [requested is null ? FieldMessages.Required : FieldMessages.UnknownValue] });
         }
 
-        // Nobody changes their own roles, and a customer cannot hand out permissions they lack.
+        // Nobody changes their own roles, and a customer can neither hand out nor take away permissions they lack: someone
+        // who may only assign roles cannot demote an admin.
         var newRoles = requested.Distinct(StringComparer.Ordinal).ToList();
+        var removed = user.Roles.Except(newRoles, StringComparer.Ordinal).ToList();
         var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
-        var grants = BuiltInRoles.PermissionsOf(tenantId, newRoles, tenant.Roles, catalogue.Names);
+        var touched = BuiltInRoles.PermissionsOf(tenantId, [.. newRoles, .. removed], tenant.Roles, catalogue.Names);
         // On platform users, separation of duties: nobody grants or removes a platform role they do not hold themselves.
-        var changed = newRoles.Except(user.Roles, StringComparer.Ordinal).Concat(user.Roles.Except(newRoles, StringComparer.Ordinal));
-        if (caller.UserId == userId || (!caller.IsPlatform && grants.Any(p => !caller.Has(p))) || !Privilege.MayChangePlatformRoles(caller, tenantId, changed))
+        var changed = newRoles.Except(user.Roles, StringComparer.Ordinal).Concat(removed);
+        if (caller.UserId == userId || (!caller.IsPlatform && touched.Any(p => !caller.Has(p))) || !Privilege.MayChangePlatformRoles(caller, tenantId, changed))
         {
             await AuditAsync(caller, tenantId, user, newRoles, "refused", cancellationToken).ConfigureAwait(false);
             return new Failure.Forbidden();
