@@ -34,6 +34,29 @@ public sealed class UserLifecycleTests(OmakaseAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_suspended_admin_is_deleted_even_when_the_admin_cap_is_full()
+    {
+        var tenant = await app.CreateTenantAsync(adminLimit: 2);
+        var op = await app.OperatorAsync();
+        var api = app.Api();
+        await app.CreateUserAsync(tenant, "admin");
+        var (suspect, email, _) = await app.CreateUserAsync(tenant, "admin");
+        await ApiClient.ReadAsync(
+            await api.PutAsync($"/v1/tenants/{tenant}/users/{suspect}/status", new { status = "suspended", reason = "compromised" }, op.Token), HttpStatusCode.OK);
+        await app.CreateUserAsync(tenant, "admin"); // the freed slot is taken: the cap is full again
+
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/users/{suspect}", op.Token), HttpStatusCode.NoContent);
+
+        var users = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users", op.Token), HttpStatusCode.OK);
+        Assert.DoesNotContain(users.GetProperty("items").EnumerateArray(), u => u.GetProperty("userId").GetString() == suspect);
+        var stored = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}", op.Token), HttpStatusCode.OK);
+        Assert.Equal(2, stored.GetProperty("adminCount").GetInt32()); // a suspended admin held no slot, so none is returned
+        await ApiClient.ReadAsync(
+            await api.PostAsync($"/v1/tenants/{tenant}/users", new { email, displayName = "Again", roles = Array.Empty<string>() }, op.Token), HttpStatusCode.Created);
+        await Problem.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/users/{suspect}", op.Token), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task An_email_is_unique_in_its_tenant_even_under_concurrent_creation()
     {
         var tenant = await app.CreateTenantAsync();

@@ -34,6 +34,9 @@ internal sealed record UserRecord(
 
     public bool IsActive => Status == Active;
 
+    /// <summary>A pseudonymous tombstone: no longer a user anyone can see or change.</summary>
+    public bool IsDeleted => Status == Deleted;
+
     /// <summary>A temporary password past its lifetime signs in no more (the same 401 as a wrong one).</summary>
     public bool TemporaryPasswordExpired(DateTimeOffset now) => PasswordChangeRequired && now >= TemporaryPasswordExpiresAt;
 

@@ -97,8 +97,8 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
     /// <summary>
     /// 9.2.1 deletion: in one transaction the user becomes a pseudonymous tombstone (no email, name, hash,
     /// TOTP seed or recovery codes; a new security stamp kills every session), the email is freed, and an
-    /// admin's slot under the cap is returned. Not found when there was no such live user; a conflict for the last active
-    /// holder of a platform role (TechHub keeps someone for each duty).
+    /// active admin's slot under the cap is returned. An active or a suspended user, as read: not found when it was deleted
+    /// or changed status meanwhile; a conflict for the last active holder of a platform role (TechHub keeps someone for each duty).
     /// </summary>
     public async Task<Outcome<Completed>> DeleteAsync(
         UserRecord user, IReadOnlyDictionary<string, List<string>> definitions, DateTimeOffset now, PendingAudit record, CancellationToken cancellationToken)
@@ -113,12 +113,12 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
                     Key = Key(user.TenantId, user.UserId),
                     UpdateExpression = "SET #status = :deleted, stamp = :stamp, deletedAt = :now, emailHash = :emailHash, #roles = :none " +
                         "REMOVE email, displayName, passwordHash, totpSecret, totpPending, recoveryCodes, lastTotpStep, temporaryPasswordExpiresAt, mfaResetAt",
-                    ConditionExpression = "#status = :active",
+                    ConditionExpression = "#status = :status",
                     ExpressionAttributeNames = new() { ["#status"] = "status", ["#roles"] = "roles" },
                     ExpressionAttributeValues = new()
                     {
                         [":deleted"] = Attr.S(UserRecord.Deleted),
-                        [":active"] = Attr.S(UserRecord.Active),
+                        [":status"] = Attr.S(user.Status),
                         [":stamp"] = Attr.S(NewStamp()),
                         [":now"] = Attr.Time(now),
                         [":emailHash"] = Attr.S(Pseudonym(user.TenantId, user.Email)),
@@ -131,7 +131,7 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         if (user.Roles.Count > 0)
         {
             items.Add(RoleMembership.TenantWrite(
-                Table, user.TenantId, definitions, new Standing(user.Roles, Active: true), Standing.None, protectLastHolder: user.TenantId == BuiltInRoles.PlatformTenantId));
+                Table, user.TenantId, definitions, new Standing(user.Roles, user.IsActive), Standing.None, protectLastHolder: user.TenantId == BuiltInRoles.PlatformTenantId));
         }
 
         try

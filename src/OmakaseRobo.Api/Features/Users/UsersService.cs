@@ -73,7 +73,8 @@ internal sealed class UsersService(UserStore users, TenantStore tenants, Session
 
         var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        if (user is null || !user.IsActive || tenant is null)
+        // A suspended user is deleted as an active one is: suspension is often the first step for an account that must go.
+        if (user is null || user.IsDeleted || tenant is null)
         {
             return new Failure.NotFound();
         }
