@@ -84,6 +84,32 @@ public sealed class StorageFaultTests(ITestOutputHelper output)
         Assert.False(string.IsNullOrEmpty(session.GetProperty("accessToken").GetString()));
     }
 
+    [Fact]
+    public async Task The_readiness_check_answers_at_once_while_storage_is_frozen_and_leaves_no_record()
+    {
+        await using var faulty = FaultyStorage.Start();
+        var (user, _, _) = await PrepareAsync(faulty.App, withOperator: false);
+        var client = faulty.App.CreateClient();
+
+        faulty.Proxy.Hang();
+        var watch = Stopwatch.StartNew();
+        using var probe = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        probe.Headers.Add("X-Correlation-Id", "readiness-probe-1");
+        var health = await client.SendAsync(probe);
+        watch.Stop();
+        output.WriteLine($"frozen: GET /healthz {(int)health.StatusCode} in {watch.Elapsed.TotalMilliseconds:0} ms");
+        faulty.Proxy.Pass();
+        await ApiClient.ReadAsync(await faulty.App.Api().GetAsync("/v1/me", user.Token), HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"{watch.Elapsed} waited on storage");
+        using var dynamo = OmakaseApp.Dynamo();
+        var items = await dynamo.ScanAsync(new Amazon.DynamoDBv2.Model.ScanRequest { TableName = faulty.App.AuditTable });
+        Assert.DoesNotContain(items.Items, i => i.Values.Any(Names)); // neither in a chain nor in the outbox
+
+        static bool Names(Amazon.DynamoDBv2.Model.AttributeValue value) => value.S == "readiness-probe-1" || (value.M?.Values.Any(Names) ?? false);
+    }
+
     private static async Task<(SignedIn User, SignedIn Operator, string Tenant)> PrepareAsync(OmakaseApp app, bool withOperator = true)
     {
         var tenant = await app.CreateTenantAsync();

@@ -12,7 +12,8 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// user agent; never a header's value, a query string or a body. It wraps everything after correlation, so requests
 /// refused early (401, 413) or failing (500) are recorded too. The record is made durable as the response starts (before
 /// its headers and body are sent), or at the end of a request whose response had not started: a response never leaves
-/// ahead of its record. Latency is measured to that point.
+/// ahead of its record. Latency is measured to that point. The readiness check alone is not recorded
+/// (<see cref="UnrecordedEndpoint"/>).
 /// </summary>
 internal sealed class AccessRecordMiddleware(RequestDelegate next, IAccessRecords recorder, TimeProvider clock)
 {
@@ -24,7 +25,7 @@ internal sealed class AccessRecordMiddleware(RequestDelegate next, IAccessRecord
         var startedAt = clock.GetUtcNow();
         var started = clock.GetTimestamp();
         var recorded = 0;
-        Task RecordOnce(int status) => Interlocked.Exchange(ref recorded, 1) == 0
+        Task RecordOnce(int status) => Interlocked.Exchange(ref recorded, 1) == 0 && !UnrecordedEndpoint.Is(context)
             ? recorder.RecordAsync(context, Record(context, status, startedAt, clock.GetElapsedTime(started)))
             : Task.CompletedTask;
 

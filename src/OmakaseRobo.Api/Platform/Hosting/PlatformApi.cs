@@ -40,7 +40,7 @@ internal static class PlatformApi
 
     public static IEndpointRouteBuilder MapPlatformApi(this IEndpointRouteBuilder routes, Runtime runtime, OmakaseOptions options)
     {
-        routes.MapGet("/healthz", Health).ExcludeFromDescription().AllowAnonymousAccess();
+        routes.MapGet("/healthz", Health).ExcludeFromDescription().AllowAnonymousAccess().WithoutAccessRecord();
         if (!ServesDocument(options))
         {
             return routes;
