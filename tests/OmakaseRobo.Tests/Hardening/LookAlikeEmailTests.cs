@@ -1,4 +1,5 @@
 using System.Net;
+using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Text;
 using OmakaseRobo.Tests.Infrastructure;
 
@@ -38,6 +39,29 @@ public sealed class LookAlikeEmailTests
     [InlineData("alice@xn--bcher-kva.example", "alice@xn--bcher-kva.example")]
     [InlineData("jos\u0065\u0301@example.com", "jos\u00e9@example.com")]
     public void An_email_has_one_stored_form(string input, string expected) => Assert.Equal(expected, EmailAddress.Normalize(input));
+
+    [Theory]
+    [InlineData("kenji\u200b@customer.example")] // zero width space
+    [InlineData("ken\u00adji@customer.example")] // soft hyphen
+    [InlineData("kenji\u2060@customer.example")] // word joiner
+    [InlineData("\ufeffkenji@customer.example")] // byte order mark
+    [InlineData("kenji@custo\u200bmer.example")] // in the domain, where IDNA keeps it
+    [InlineData("kenji\u202e@customer.example")] // right-to-left override
+    [InlineData("kenji\ue000@customer.example")] // private use
+    [InlineData("ken\u3000ji@customer.example")] // ideographic space
+    public void An_address_with_a_character_that_shows_nothing_is_refused(string email) =>
+        Assert.Equal(FieldMessages.InvalidEmail, Validate.Email(email));
+
+    [Fact]
+    public void An_address_with_half_a_surrogate_pair_is_refused() => // built here: test discovery would replace it with U+FFFD
+        Assert.Equal(FieldMessages.InvalidEmail, Validate.Email("kenji" + (char)0xD800 + "@customer.example"));
+
+    [Theory]
+    [InlineData("kenji@customer.example")]
+    [InlineData("jos\u00e9@b\u00fccher.example")]
+    [InlineData("\u5c71\u7530@\u4f8b\u3048.jp")]
+    [InlineData("kenji\U0001F600@customer.example")]
+    public void Visible_addresses_in_any_script_are_accepted(string email) => Assert.Null(Validate.Email(email));
 
     [Fact]
     public async Task Look_alikes_of_one_address_created_in_parallel_give_exactly_one_account_stored_in_normal_form()

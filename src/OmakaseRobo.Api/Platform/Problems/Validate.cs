@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Text;
 
@@ -16,7 +19,8 @@ internal static class Validate
     public static string? Optional(string? value, int maxLength) => value is null ? null : Required(value, maxLength);
 
     public static string? Email(string? value) =>
-        Required(value, 254) ?? (EmailAddress.Normalize(value!) is { Length: <= 254 } normalized && IsEmail(normalized) ? null : FieldMessages.InvalidEmail);
+        Required(value, 254)
+        ?? (ShowsEveryCharacter(value!.Trim()) && EmailAddress.Normalize(value) is { Length: <= 254 } normalized && IsEmail(normalized) ? null : FieldMessages.InvalidEmail);
 
     /// <summary>The stored form of an email (see EmailAddress); an address that has none matches no user.</summary>
     public static string NormalizeEmail(string email)
@@ -39,5 +43,27 @@ internal static class Validate
             && email.IndexOf('.', at) > at + 1
             && !email.EndsWith('.')
             && !email.Any(char.IsWhiteSpace);
+    }
+
+    /// <summary>
+    /// No character that shows nothing or shows as a space (format characters such as U+200B or the soft hyphen,
+    /// controls, separators, private-use or unassigned code points, a broken surrogate pair): with one, an address would
+    /// look exactly like another that it is not. Checked on the address as given: IDNA turns a domain into ASCII.
+    /// </summary>
+    private static bool ShowsEveryCharacter(string email)
+    {
+        for (var i = 0; i < email.Length;)
+        {
+            if (Rune.DecodeFromUtf16(email.AsSpan(i), out var rune, out var used) != OperationStatus.Done
+                || Rune.GetUnicodeCategory(rune) is UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                    or UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
+            {
+                return false;
+            }
+
+            i += used;
+        }
+
+        return true;
     }
 }
