@@ -21,6 +21,22 @@ public sealed class SessionTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/v1/me", user.Token)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("bearer")]
+    [InlineData("BEARER")]
+    public async Task The_bearer_scheme_name_is_matched_in_any_case(string scheme)
+    {
+        using var app = new OmakaseApp();
+        var tenant = await app.CreateTenantAsync();
+        var user = await app.NewUserAsync(tenant, []);
+        using var client = app.CreateClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/me");
+        request.Headers.TryAddWithoutValidation("Authorization", $"{scheme} {user.Token}"); // RFC 9110 11.1: case-insensitive
+
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+    }
+
     [Fact]
     public async Task A_password_change_ends_every_other_session_and_keeps_the_current_one()
     {

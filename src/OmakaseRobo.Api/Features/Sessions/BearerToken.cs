@@ -29,7 +29,7 @@ internal sealed record BearerToken(string TenantId, string UserId, string Value)
     }
 
     public static BearerToken? FromAuthorizationHeader(string? header) =>
-        header is not null && header.StartsWith("Bearer ", StringComparison.Ordinal) ? Parse(header["Bearer ".Length..].Trim()) : null;
+        header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? Parse(header["Bearer ".Length..].Trim()) : null;
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
