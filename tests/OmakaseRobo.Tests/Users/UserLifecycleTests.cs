@@ -57,6 +57,26 @@ public sealed class UserLifecycleTests(OmakaseAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Users_of_a_terminated_tenant_are_not_changed_and_the_answer_says_why()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var op = await app.OperatorAsync();
+        var api = app.Api();
+        var (member, _, _) = await app.CreateUserAsync(tenant);
+        await app.CreateUserAsync(tenant, "admin");
+        await ApiClient.ReadAsync(await api.PostAsync($"/v1/tenants/{tenant}/termination", null, op.Token), HttpStatusCode.Accepted);
+
+        var answers = new[]
+        {
+            await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/status", new { status = "suspended", reason = "left" }, op.Token), HttpStatusCode.Conflict),
+            await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/roles", new { roles = new[] { "admin" } }, op.Token), HttpStatusCode.Conflict),
+            await Problem.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/users/{member}", op.Token), HttpStatusCode.Conflict),
+        };
+
+        Assert.All(answers, a => Assert.Equal("The tenant is not active.", a.Body.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
     public async Task An_email_is_unique_in_its_tenant_even_under_concurrent_creation()
     {
         var tenant = await app.CreateTenantAsync();

@@ -1,4 +1,5 @@
 using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Problems;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Platform.Hosting;
@@ -23,6 +24,9 @@ internal sealed record TenantRecord(
     public const string Terminated = "terminated";
 
     public bool IsActive => Status == Active;
+
+    /// <summary>What a change of a terminated tenant's users or roles answers: nothing there changes any more.</summary>
+    public static readonly Failure NotActive = new Failure.Conflict("The tenant is not active.");
 }
 
 /// <summary>Tenant items in the main table: pk TENANT#id, sk #TENANT.</summary>

@@ -43,7 +43,9 @@ internal sealed class UserLifecycleService(
 
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var record = audit.Stage(Event(caller, action, user, request.Reason, "success"));
-        var change = tenant is null ? UserLifecycleStore.Changed : await lifecycle.SetStatusAsync(user, request.Status!, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
+        var change = tenant is null ? UserLifecycleStore.Changed
+            : !tenant.IsActive ? TenantRecord.NotActive
+            : await lifecycle.SetStatusAsync(user, request.Status!, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
         if (!change.Succeeded)
         {
             await RefusedAsync(caller, action, user, request.Reason, cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,11 @@ internal sealed class UserRolesService(TenantStore tenants, UserStore users, Use
             return new Failure.NotFound();
         }
 
+        if (!tenant.IsActive)
+        {
+            return TenantRecord.NotActive;
+        }
+
         if (requested is null || requested.Count > RolesService.MaxRolesPerUser || requested.Any(r => !RolesService.IsKnownRole(tenant, r)))
         {
             return new Failure.Invalid(new() { ["roles"] = [requested is null ? FieldMessages.Required : FieldMessages.UnknownValue] });

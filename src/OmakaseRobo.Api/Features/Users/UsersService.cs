@@ -79,6 +79,11 @@ internal sealed class UsersService(UserStore users, TenantStore tenants, Session
             return new Failure.NotFound();
         }
 
+        if (!tenant.IsActive)
+        {
+            return TenantRecord.NotActive;
+        }
+
         // Deleting a platform user removes their roles: only someone who holds each of them may.
         if (!Privilege.MayChangePlatformRoles(actor, tenantId, user.Roles))
         {
