@@ -122,18 +122,30 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
     }
 
     /// <summary>
-    /// Records a notice's kind on the incident: the first item of the notice's transaction, whose condition is the state
-    /// the rules were checked against (so two initial notices cannot both pass).
+    /// Records a notice on the incident: its kind, and the notice as the latest (what a retried call is recognised by).
+    /// The first item of the notice's transaction, whose condition is the state the rules were checked against (so two
+    /// initial notices cannot both pass).
     /// </summary>
-    public TransactWriteItem NoticeKindWrite(IncidentRecord incident, string kind, DateTimeOffset now)
+    public TransactWriteItem NoticeKindWrite(IncidentRecord incident, string kind, string message, DateTimeOffset now)
     {
         var values = new Dictionary<string, AttributeValue>
         {
             [":kind"] = new() { L = [Attr.S(kind)], IsLSet = true },
             [":count"] = Attr.N(incident.NoticeKinds.Count),
             [":status"] = Attr.S(incident.Status),
+            [":latest"] = new()
+            {
+                IsMSet = true,
+                M = new()
+                {
+                    ["kind"] = Attr.S(kind),
+                    ["messageSha256"] = Attr.S(LatestNotice.Digest(message)),
+                    ["at"] = Attr.Time(now),
+                    ["sequence"] = Attr.N(incident.NoticeKinds.Count),
+                },
+            },
         };
-        var expression = "SET noticeKinds = list_append(noticeKinds, :kind)";
+        var expression = "SET noticeKinds = list_append(noticeKinds, :kind), latestNotice = :latest";
         if (kind == "initial")
         {
             expression += ", initialNoticeAt = :now";
@@ -242,10 +254,13 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
                 DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e.M["at"].N, System.Globalization.CultureInfo.InvariantCulture)),
                 e.M["note"].S ?? string.Empty)).ToList()
             : [];
+        var latest = item.TryGetValue("latestNotice", out var l) && l.M is { Count: > 0 } n
+            ? new LatestNotice(n.RequireS("kind"), n.RequireS("messageSha256"), n.GetTimeOrEpoch("at"), (int)(n.GetN("sequence") ?? 0))
+            : null;
         return new IncidentRecord(
             item.RequireS("incidentId"), item.RequireS("title"), item.RequireS("description"), item.RequireS("severity"),
             item.RequireS("status"), item.RequireS("source"), item.GetS("reporterTenantId"), item.GetS("reporterUserId"),
             item.GetList("affectedTenantIds"), phases, transitions, item.GetList("noticeKinds"),
-            item.GetTime("createdAt") ?? default, item.GetTime("detectedAt"), item.GetTime("initialNoticeAt"), item.GetS("dismissReason"));
+            item.GetTime("createdAt") ?? default, item.GetTime("detectedAt"), item.GetTime("initialNoticeAt"), item.GetS("dismissReason"), latest);
     }
 }
