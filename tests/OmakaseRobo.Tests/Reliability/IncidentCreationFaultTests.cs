@@ -12,7 +12,7 @@ public sealed class IncidentCreationFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task An_incident_cut_off_between_its_transactions_is_never_half_linked_and_the_retry_creates_it_once()
     {
-        await using var faulty = FaultyStorage.Start();
+        await using var faulty = FaultyStorage.StartPatient(); // storage refuses: no tight budget needed
         var app = faulty.App;
         var api = app.Api();
         var op = await app.OperatorAsync();

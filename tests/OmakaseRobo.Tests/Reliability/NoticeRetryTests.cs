@@ -23,7 +23,7 @@ public sealed class NoticeRetryTests(ITestOutputHelper output)
     public async Task A_notice_whose_dispatch_committed_before_storage_went_down_is_answered_201_and_finished_once_by_retry_webhooks()
     {
         const int tenants = 10; // 10 x 3 items + the incident: a dispatch item, then chunks, on DynamoDB Local
-        await using var faulty = FaultyStorage.Start();
+        await using var faulty = FaultyStorage.StartPatient(); // storage refuses: no tight budget needed
         var (tenantsAndAdmins, op, incidentId, receiver) = await PrepareAsync(faulty, tenants);
         await using var _ = receiver;
         var api = faulty.App.Api();
@@ -46,7 +46,7 @@ public sealed class NoticeRetryTests(ITestOutputHelper output)
     [InlineData(10)] // a dispatch item, then chunks
     public async Task A_retry_of_a_notice_whose_commit_answer_was_lost_answers_that_notice_and_sends_no_second(int tenants)
     {
-        await using var faulty = FaultyStorage.Start();
+        await using var faulty = FaultyStorage.StartPatient(); // storage refuses: no tight budget needed
         var (tenantsAndAdmins, op, incidentId, receiver) = await PrepareAsync(faulty, tenants);
         await using var _ = receiver;
         var api = faulty.App.Api();
