@@ -18,6 +18,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private TcpListener? listener;
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int requestsBeforeHang = -1;
+    private Marked? marked;
 
     private FaultProxy(IPEndPoint target, int port)
     {
@@ -69,6 +70,18 @@ public sealed class FaultProxy : IAsyncDisposable
         Interlocked.Exchange(ref requestsBeforeHang, requests);
     }
 
+    /// <summary>
+    /// Passes requests until one whose bytes contain <paramref name="marker"/> (a write to storage the test picks by its
+    /// content); that one reaches storage and commits. Then every connection is refused, as storage dies: from the next
+    /// request on, its answer still delivered; or, with <paramref name="loseAnswer"/>, at once, so its answer is lost
+    /// and the app cannot know the write committed.
+    /// </summary>
+    public void RefuseAfter(string marker, bool loseAnswer)
+    {
+        Pass();
+        Volatile.Write(ref marked, new Marked(System.Text.Encoding.UTF8.GetBytes(marker), loseAnswer));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await disposed.CancelAsync();
@@ -84,6 +97,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private void Switch(Mode mode, TimeSpan delay)
     {
         Interlocked.Exchange(ref requestsBeforeHang, -1);
+        Volatile.Write(ref marked, null);
         TaskCompletionSource previous;
         lock (gate)
         {
@@ -165,8 +179,9 @@ public sealed class FaultProxy : IAsyncDisposable
         try
         {
             await outbound.ConnectAsync(target, disposed.Token);
-            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), upstream: true);
-            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), upstream: false);
+            var exchange = new Exchange();
+            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), upstream: true, exchange);
+            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), upstream: false, exchange);
             await Task.WhenAny(up, down);
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -181,7 +196,7 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool upstream)
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool upstream, Exchange exchange)
     {
         var buffer = new byte[16 * 1024];
         while (true)
@@ -197,6 +212,23 @@ public sealed class FaultProxy : IAsyncDisposable
                 && Interlocked.Decrement(ref requestsBeforeHang) < 0)
             {
                 Switch(Mode.Hang, TimeSpan.Zero);
+            }
+
+            if (Volatile.Read(ref marked) is { } mark)
+            {
+                if (upstream && read >= 5 && buffer.AsSpan(0, 5).SequenceEqual("POST "u8) && mark.Seen)
+                {
+                    Switch(Mode.Refuse, TimeSpan.Zero); // the request after the marked one: storage is gone
+                }
+                else if (upstream && !mark.Seen && buffer.AsSpan(0, read).IndexOf(mark.Marker) >= 0)
+                {
+                    mark.Seen = true;
+                    exchange.Marked = true;
+                }
+                else if (!upstream && exchange.Marked && mark.LoseAnswer)
+                {
+                    Switch(Mode.Refuse, TimeSpan.Zero); // the marked request's answer: dropped with the connection
+                }
             }
 
             while (true)
@@ -226,6 +258,34 @@ public sealed class FaultProxy : IAsyncDisposable
             }
 
             await to.WriteAsync(buffer.AsMemory(0, read), disposed.Token);
+        }
+    }
+
+    /// <summary>The write <see cref="RefuseAfter"/> waits for, and whether it has passed.</summary>
+    private sealed class Marked(byte[] marker, bool loseAnswer)
+    {
+        private volatile bool seen;
+
+        public byte[] Marker { get; } = marker;
+
+        public bool LoseAnswer { get; } = loseAnswer;
+
+        public bool Seen
+        {
+            get => seen;
+            set => seen = value;
+        }
+    }
+
+    /// <summary>One connection's two directions: whether the marked request went up it.</summary>
+    private sealed class Exchange
+    {
+        private volatile bool marked;
+
+        public bool Marked
+        {
+            get => marked;
+            set => marked = value;
         }
     }
 }

@@ -46,6 +46,18 @@ public sealed class FaultyStorage : IAsyncDisposable
         return new FaultyStorage(app, proxy);
     }
 
+    /// <summary>
+    /// The app on the proxy with the tests' patient budgets (<see cref="OmakaseApp"/>), for faults that refuse connections:
+    /// those fail at once and need no tight budget to show, and a loaded box cannot turn a long set-up into 503s.
+    /// </summary>
+    public static FaultyStorage StartPatient()
+    {
+        var proxy = FaultProxy.Start(SharedDynamoDb.Endpoint);
+        var app = new OmakaseApp();
+        app.Settings[StorageSetup.EndpointKey] = proxy.Endpoint;
+        return new FaultyStorage(app, proxy);
+    }
+
     /// <summary>Sends, times, prints, and checks the answer is the 503 problem with Retry-After.</summary>
     public static async Task<TimeSpan> ExpectUnavailableAsync(ITestOutputHelper output, string what, Func<Task<HttpResponseMessage>> send)
     {

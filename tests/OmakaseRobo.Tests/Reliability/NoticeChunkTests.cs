@@ -37,7 +37,7 @@ public sealed class NoticeChunkTests(ITestOutputHelper output)
         {
             TransactItems =
             [
-                store.NoticeKindWrite(incident, "initial", now),
+                store.NoticeKindWrite(incident, "initial", "We found a breach.", now),
                 new() { Put = new Put { TableName = app.MainTable, Item = NoticeDispatchItem.ToItem(batch) } },
             ],
         });

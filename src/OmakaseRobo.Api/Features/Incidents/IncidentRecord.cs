@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace OmakaseRobo.Api.Features.Incidents;
 
 /// <summary>The phases of 16.1.1, in order; a customer report starts before them and may be dismissed instead.</summary>
@@ -51,10 +54,23 @@ internal sealed record IncidentRecord(
     DateTimeOffset CreatedAt,
     DateTimeOffset? DetectedAt,
     DateTimeOffset? InitialNoticeAt,
-    string? DismissReason)
+    string? DismissReason,
+    LatestNotice? LatestNotice = null)
 {
     public const string FromOperator = "operator";
     public const string FromCustomer = "customer";
 
     public bool Concerns(string tenantId) => AffectedTenantIds.Contains(tenantId) || ReporterTenantId == tenantId;
+}
+
+/// <summary>
+/// The latest notice of an incident, stored on it in the notice's own transaction: its kind, the SHA-256 of its message,
+/// when it was sent and its place (the key of its dispatch item). A notice call that repeats it is a retry of the call
+/// that sent it (whose answer was lost or failed), answered with it instead of sending it again.
+/// </summary>
+internal sealed record LatestNotice(string Kind, string MessageSha256, DateTimeOffset At, int Sequence)
+{
+    public static string Digest(string message) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(message)));
+
+    public bool Repeats(string kind, string message) => Kind == kind && MessageSha256 == Digest(message);
 }

@@ -26,12 +26,14 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
     private static Dictionary<string, AttributeValue> LinkKey(string tenantId, string incidentId) =>
         MainItems.IncidentLink.Key(tenantId, incidentId);
 
+    /// <summary>
+    /// The incident, its record and a link per concerned tenant. In DynamoDB (100 items) they always fit one transaction
+    /// (at most 22 items). DynamoDB Local takes 10, so there the links that do not fit are written first, and the incident
+    /// with its record and the other links last, in one transaction: the incident exists only with all its links. A
+    /// fault between leaves links to an incident that does not exist, which every read skips; a retry creates it whole.
+    /// </summary>
     public async Task CreateAsync(IncidentRecord incident, PendingAudit record, CancellationToken cancellationToken)
     {
-        var items = new List<TransactWriteItem>
-        {
-            new() { Put = new Put { TableName = Table, Item = ToItem(incident), ConditionExpression = "attribute_not_exists(pk)" } },
-        };
         var links = Concerned(incident).Select(tenant =>
         {
             var link = LinkKey(tenant, incident.IncidentId);
@@ -39,14 +41,18 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
             link["incidentId"] = Attr.S(incident.IncidentId);
             return new TransactWriteItem { Put = new Put { TableName = Table, Item = link } };
         }).ToList();
-        // In DynamoDB (100 items) the incident, its links and its record always fit one transaction (at most 22 items);
-        // DynamoDB Local takes 10, so locally the links that do not fit follow in transactions of their own.
-        var fit = TransactionLimits.MaxItems(runtime) - items.Count - 1;
-        await dynamo.CommitAsync([.. items, .. links.Take(fit)], record, cancellationToken).ConfigureAwait(false);
-        foreach (var rest in links.Skip(fit).Chunk(TransactionLimits.MaxItems(runtime)))
+        var fit = TransactionLimits.MaxItems(runtime) - 2; // beside the incident and its record
+        foreach (var ahead in links.Skip(fit).Chunk(TransactionLimits.MaxItems(runtime)))
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [.. rest] }, cancellationToken).ConfigureAwait(false);
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [.. ahead] }, cancellationToken).ConfigureAwait(false);
         }
+
+        TransactWriteItem[] last =
+        [
+            new() { Put = new Put { TableName = Table, Item = ToItem(incident), ConditionExpression = "attribute_not_exists(pk)" } },
+            .. links.Take(fit),
+        ];
+        await dynamo.CommitAsync(last, record, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken)
@@ -122,18 +128,30 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
     }
 
     /// <summary>
-    /// Records a notice's kind on the incident: the first item of the notice's transaction, whose condition is the state
-    /// the rules were checked against (so two initial notices cannot both pass).
+    /// Records a notice on the incident: its kind, and the notice as the latest (what a retried call is recognised by).
+    /// The first item of the notice's transaction, whose condition is the state the rules were checked against (so two
+    /// initial notices cannot both pass).
     /// </summary>
-    public TransactWriteItem NoticeKindWrite(IncidentRecord incident, string kind, DateTimeOffset now)
+    public TransactWriteItem NoticeKindWrite(IncidentRecord incident, string kind, string message, DateTimeOffset now)
     {
         var values = new Dictionary<string, AttributeValue>
         {
             [":kind"] = new() { L = [Attr.S(kind)], IsLSet = true },
             [":count"] = Attr.N(incident.NoticeKinds.Count),
             [":status"] = Attr.S(incident.Status),
+            [":latest"] = new()
+            {
+                IsMSet = true,
+                M = new()
+                {
+                    ["kind"] = Attr.S(kind),
+                    ["messageSha256"] = Attr.S(LatestNotice.Digest(message)),
+                    ["at"] = Attr.Time(now),
+                    ["sequence"] = Attr.N(incident.NoticeKinds.Count),
+                },
+            },
         };
-        var expression = "SET noticeKinds = list_append(noticeKinds, :kind)";
+        var expression = "SET noticeKinds = list_append(noticeKinds, :kind), latestNotice = :latest";
         if (kind == "initial")
         {
             expression += ", initialNoticeAt = :now";
@@ -242,10 +260,13 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
                 DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e.M["at"].N, System.Globalization.CultureInfo.InvariantCulture)),
                 e.M["note"].S ?? string.Empty)).ToList()
             : [];
+        var latest = item.TryGetValue("latestNotice", out var l) && l.M is { Count: > 0 } n
+            ? new LatestNotice(n.RequireS("kind"), n.RequireS("messageSha256"), n.GetTimeOrEpoch("at"), (int)(n.GetN("sequence") ?? 0))
+            : null;
         return new IncidentRecord(
             item.RequireS("incidentId"), item.RequireS("title"), item.RequireS("description"), item.RequireS("severity"),
             item.RequireS("status"), item.RequireS("source"), item.GetS("reporterTenantId"), item.GetS("reporterUserId"),
             item.GetList("affectedTenantIds"), phases, transitions, item.GetList("noticeKinds"),
-            item.GetTime("createdAt") ?? default, item.GetTime("detectedAt"), item.GetTime("initialNoticeAt"), item.GetS("dismissReason"));
+            item.GetTime("createdAt") ?? default, item.GetTime("detectedAt"), item.GetTime("initialNoticeAt"), item.GetS("dismissReason"), latest);
     }
 }

@@ -26,7 +26,8 @@ internal static class IncidentsApi
             .ProducesProblem(409).WithExamples("""{"to":"initial-response","note":"Blocked the address at the WAF"}""");
         incidents.MapPost("/{incidentId}/notices", Notice).RequirePermission(tenant: null, Permissions.PlatformIncidentsManage)
             .WithSummary("Send a notice to the affected tenants").WithDescription("`initial` (once), `update` (after it) or `final` (once, from post-incident on): stored for every "
-                + "affected tenant in one transaction and posted to each tenant's webhook. 409 when the incident affects no tenant or changed meanwhile.")
+                + "affected tenant in one transaction and posted to each tenant's webhook; 201 once stored, whatever fails after. A call with the kind and message of the incident's "
+                + "latest notice is a retry of it (its answer was lost or failed): 201 with that notice, not sent again. 409 when the incident affects no tenant or changed meanwhile.")
             .ProducesProblem(409).WithExamples("""{"kind":"initial","message":"We are investigating failed sign-ins."}""");
         incidents.MapPost("/{incidentId}/legal-holds", CreateHold).RequirePermission(tenant: null, Permissions.PlatformEvidence)
             .WithSummary("Place a legal hold").WithDescription("Keeps every audit chain of the tenant on the days from-to (at most 366) beyond 30 days, whole and verifiable.")

@@ -96,7 +96,9 @@ internal sealed class IncidentsService(
 
     /// <summary>
     /// A notice to every affected tenant: an initial one first (once), updates after it, a final one (once) from the
-    /// post-incident review on. Stored per tenant with its pending delivery and audit record, then delivered.
+    /// post-incident review on. Stored per tenant with its pending delivery and audit record, then delivered. A call
+    /// that repeats the incident's latest notice (same kind, same message) is a retry of the call that sent it: it is
+    /// answered with that notice, which is not sent again.
     /// </summary>
     public async Task<Outcome<NoticeSent>> SendNoticeAsync(string incidentId, NoticeRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -106,12 +108,22 @@ internal sealed class IncidentsService(
             return new Failure.NotFound();
         }
 
+        var message = request.Message?.Trim();
+        var repeated = incident.LatestNotice is { } latest && request.Kind is not null && message is not null && latest.Repeats(request.Kind, message) ? latest : null;
         var errors = Validate.Fields(
-            ("kind", Validate.Required(request.Kind, 16) ?? (!NoticeKinds.Contains(request.Kind) ? FieldMessages.UnknownValue : Allowed(incident, request.Kind!) ? null : "notice-not-allowed")),
+            ("kind", Validate.Required(request.Kind, 16)
+                ?? (!NoticeKinds.Contains(request.Kind) ? FieldMessages.UnknownValue : repeated is not null || Allowed(incident, request.Kind!) ? null : "notice-not-allowed")),
             ("message", Validate.Required(request.Message, 4000)));
         if (errors is not null)
         {
             return new Failure.Invalid(errors);
+        }
+
+        if (repeated is not null)
+        {
+            // Sent by an earlier call whose answer was lost or failed: finish what that call may have left, answer it.
+            await notices.ResumeAsync(incident.IncidentId, repeated.Sequence, cancellationToken).ConfigureAwait(false);
+            return new NoticeSent(repeated.Kind, incident.AffectedTenantIds, repeated.At);
         }
 
         if (incident.AffectedTenantIds.Count == 0)
@@ -121,18 +133,26 @@ internal sealed class IncidentsService(
 
         var now = clock.GetUtcNow();
         var withWebhook = await webhooks.TenantsWithWebhookAsync(incident.AffectedTenantIds, cancellationToken).ConfigureAwait(false);
-        var batch = NoticeBatch.New(incident, request.Kind!, request.Message!.Trim(), now, NoticeActor.Of(caller), withWebhook, audit);
-        if (!await notices.CommitAsync(store.NoticeKindWrite(incident, request.Kind!, now), batch, cancellationToken).ConfigureAwait(false))
+        var batch = NoticeBatch.New(incident, request.Kind!, message!, now, NoticeActor.Of(caller), withWebhook, audit);
+        if (!await notices.CommitAsync(store.NoticeKindWrite(incident, request.Kind!, message!, now), batch, cancellationToken).ConfigureAwait(false))
         {
             return new Failure.Conflict("The incident changed meanwhile; read it and try again.");
         }
 
-        // Stored: from here nothing is lost. The answer is ready; the records go to their chains while the deliveries
-        // get one bounded window, and what is not delivered in it stays pending for retry-webhooks.
+        // Committed: the notice is sent, whatever fails from here (a 503 now would invite a retry of a notice that
+        // stands). A batch cut off between its chunks keeps its dispatch item, which retry-webhooks finishes.
+        var sent = new NoticeSent(request.Kind!, incident.AffectedTenantIds, now);
+        if (!await notices.TryWriteRestAsync(batch, cancellationToken).ConfigureAwait(false))
+        {
+            return sent;
+        }
+
+        // Stored whole. The records go to their chains while the deliveries get one bounded window, and what is not
+        // delivered in it stays pending for retry-webhooks; neither fails the call.
         await Task.WhenAll(
             Task.WhenAll(batch.Units.Select(u => audit.AppendAsync(u.Record, cancellationToken))),
             webhooks.DeliverWithinAsync([.. batch.Units.Select(u => u.Delivery).OfType<DeliveryRecord>()], options.Webhooks.InlineBudget, cancellationToken)).ConfigureAwait(false);
-        return new NoticeSent(request.Kind!, incident.AffectedTenantIds, now);
+        return sent;
     }
 
     public async Task<List<NoticeView>?> ListNoticesAsync(string tenantId, CancellationToken cancellationToken) =>
