@@ -61,36 +61,37 @@ app.UseCorrelation();
 app.UseAccessRecords();
 app.UsePlatform();
 app.UseAccessControl();
-app.MapPlatformApi(runtime, options);
+var endpoints = app.MapEndpoints();
+endpoints.MapPlatformApi(runtime, options);
 if (options.Serves(Modules.Auth))
 {
-    app.MapAuthApi();
-    app.MapIntrospectionApi(); // API Gateway routes /oauth2/* to the auth function
+    endpoints.MapAuthApi();
+    endpoints.MapIntrospectionApi(); // API Gateway routes /oauth2/* to the auth function
 }
 
 if (options.Serves(Modules.Admin))
 {
-    app.MapTenantsApi();
-    app.MapUsersApi();
-    app.MapUserLifecycleApi();
-    app.MapRolesApi();
-    app.MapAccessReviewApi();
-    app.MapServiceClientsApi();
-    app.MapProductPermissionsApi();
-    app.MapAuditApi();
-    app.MapComplianceApi();
-    app.MapWebhooksApi(); // API Gateway routes /v1/tenants/{tenantId}/* (but notices) to the admin function
+    endpoints.MapTenantsApi();
+    endpoints.MapUsersApi();
+    endpoints.MapUserLifecycleApi();
+    endpoints.MapRolesApi();
+    endpoints.MapAccessReviewApi();
+    endpoints.MapServiceClientsApi();
+    endpoints.MapProductPermissionsApi();
+    endpoints.MapAuditApi();
+    endpoints.MapComplianceApi();
+    endpoints.MapWebhooksApi(); // API Gateway routes /v1/tenants/{tenantId}/* (but notices) to the admin function
 }
 
 if (options.Serves(Modules.Incidents))
 {
-    app.MapIncidentsApi();
-    app.MapVulnerabilitiesApi();
+    endpoints.MapIncidentsApi();
+    endpoints.MapVulnerabilitiesApi();
 }
 
 if (options.Serves(Modules.Jobs))
 {
-    app.MapEventsApi();
+    endpoints.MapEventsApi();
 }
 
 if (complianceCommand)

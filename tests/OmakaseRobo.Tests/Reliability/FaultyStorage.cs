@@ -24,12 +24,21 @@ public sealed class FaultyStorage : IAsyncDisposable
 
     public FaultProxy Proxy { get; }
 
-    /// <summary>The app on the proxy; <paramref name="production"/> gives DynamoDB the AWS budget (2 s attempts, 3 of them) and the 10 s request budget.</summary>
-    public static FaultyStorage Start(bool production = false)
+    /// <summary>
+    /// The app on the proxy; <paramref name="production"/> gives DynamoDB the AWS budget (2 s attempts, 3 of them) and the 10 s request budget;
+    /// <paramref name="kestrel"/> serves it on a real loopback port, where an answer cut short shows as the client sees it (a reset connection).
+    /// </summary>
+    public static FaultyStorage Start(bool production = false, bool kestrel = false)
     {
         var proxy = FaultProxy.Start(SharedDynamoDb.Endpoint);
         var app = new OmakaseApp();
         app.Settings[StorageSetup.EndpointKey] = proxy.Endpoint;
+        if (kestrel)
+        {
+            app.Settings["urls"] = "http://127.0.0.1:0"; // a free port, not the local run's 5080
+            app.UseKestrel(0);
+        }
+
         if (production)
         {
             app.Settings["Omakase:Dependencies:DynamoDbLocal:ConnectTimeout"] = TimeSpan.FromSeconds(1).ToString();

@@ -94,6 +94,9 @@ internal sealed class AccessMiddleware(RequestDelegate next, CallerResolver call
         !HttpMethods.IsGet(method) && (rule.TenantPermission is not null || rule.PlatformPermission is not null)
         && caller.IsPrivileged;
 
-    private static Task WriteAsync(HttpContext context, string slug) =>
-        Problems.Of(slug).ExecuteAsync(context);
+    private static Task WriteAsync(HttpContext context, string slug)
+    {
+        RequestBudget.Answer(context); // a refusal after a slow session read is still written whole
+        return Problems.Of(slug).ExecuteAsync(context);
+    }
 }

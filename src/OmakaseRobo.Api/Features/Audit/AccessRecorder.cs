@@ -1,5 +1,6 @@
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Audit;
@@ -16,7 +17,8 @@ internal interface IAccessRecords
 /// record on the first request, in the same round trip), then its append to the chain behind the response. In Lambda
 /// the environment may be frozen or killed the moment the response is out; the outbox item outlives it, and the drain
 /// of verify-audit-chain appends it. When storage already failed the request, or the write does not succeed within
-/// <see cref="DependencyOptions.AccessRecordBudget"/>, a log line stands in for the record and it is held in memory.
+/// <see cref="DependencyOptions.AccessRecordBudget"/> and what is left of the request's budget (so a slow write never
+/// holds the answer past that budget), a log line stands in for the record and it is held in memory.
 /// </summary>
 internal sealed partial class AccessRecorder(
     IAuditTrail trail, AuditOutboxStore outbox, AuditBuffer buffer, StartupRecord startup, OmakaseOptions options, ILogger<AccessRecorder> logger)
@@ -31,9 +33,10 @@ internal sealed partial class AccessRecorder(
         }
 
         records.Add(trail.Stage(record));
-        if (!context.Items.ContainsKey(ProblemExceptionHandler.FaultItem))
+        var wait = RequestBudget.Within(context, options.Dependencies.AccessRecordBudget);
+        if (!context.Items.ContainsKey(ProblemExceptionHandler.FaultItem) && wait > TimeSpan.Zero)
         {
-            using var budget = new CancellationTokenSource(options.Dependencies.AccessRecordBudget);
+            using var budget = new CancellationTokenSource(wait);
             try
             {
                 await outbox.PutAsync(records, budget.Token).ConfigureAwait(false);

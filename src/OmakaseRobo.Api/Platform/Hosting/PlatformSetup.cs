@@ -75,6 +75,22 @@ internal static class PlatformSetup
         return app;
     }
 
+    /// <summary>
+    /// Where every endpoint is mapped: once its handler returns, the answer is chosen, and it is written on the client's
+    /// token, not the request budget's (<see cref="RequestBudget.Answer"/>).
+    /// </summary>
+    public static RouteGroupBuilder MapEndpoints(this WebApplication app)
+    {
+        var endpoints = app.MapGroup(string.Empty);
+        endpoints.AddEndpointFilter(static async (context, next) =>
+        {
+            var result = await next(context).ConfigureAwait(false);
+            RequestBudget.Answer(context.HttpContext);
+            return result;
+        });
+        return endpoints;
+    }
+
     public static WebApplication UsePlatform(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeadersMiddleware>();
