@@ -7,7 +7,9 @@ namespace OmakaseRobo.Tests.Infrastructure;
 /// <summary>
 /// A TCP proxy between the app and DynamoDB Local that fails on command, as storage fails in AWS:
 /// pass bytes through; delay them; hang (connections are accepted, nothing comes back: a frozen process);
-/// refuse (nothing listens, open connections are reset: a killed process). Any mode can follow any other.
+/// refuse (nothing listens, open connections are reset: a killed process); black-hole (what is sent is lost and the
+/// connection stays dead even after the fault ends: a peer gone without a reset, a dropped NAT entry); lose answers
+/// (requests reach storage, the answers are lost and the connection stays dead). Any mode can follow any other.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
@@ -18,6 +20,8 @@ public sealed class FaultProxy : IAsyncDisposable
     private TcpListener? listener;
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int requestsBeforeHang = -1;
+    private int dead;
+    private TaskCompletionSource died = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FaultProxy(IPEndPoint target, int port)
     {
@@ -31,6 +35,8 @@ public sealed class FaultProxy : IAsyncDisposable
         Delay,
         Hang,
         Refuse,
+        BlackHole,
+        LoseAnswers,
     }
 
     public int Port { get; }
@@ -61,6 +67,28 @@ public sealed class FaultProxy : IAsyncDisposable
     public void Hang() => Switch(Mode.Hang, TimeSpan.Zero);
 
     public void Refuse() => Switch(Mode.Refuse, TimeSpan.Zero);
+
+    /// <summary>New and open connections accept bytes and lose them; a connection that lost a request stays dead after <see cref="Pass"/>.</summary>
+    public void BlackHole() => Switch(Mode.BlackHole, TimeSpan.Zero);
+
+    /// <summary>Requests reach storage (and take effect); their answers are lost, and a connection that lost one stays dead.</summary>
+    public void LoseAnswers() => Switch(Mode.LoseAnswers, TimeSpan.Zero);
+
+    /// <summary>Completes once <paramref name="count"/> connections in all have died (lost a request or an answer); event-driven, no polling.</summary>
+    public async Task DeadConnectionsAsync(int count, TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var next = Volatile.Read(ref died).Task;
+            if (Volatile.Read(ref dead) >= count)
+            {
+                return;
+            }
+
+            await next.WaitAsync(limit.Token);
+        }
+    }
 
     /// <summary>Passes the next <paramref name="requests"/> HTTP requests, then hangs from the one after: a fault at a chosen step.</summary>
     public void HangAfter(int requests)
@@ -165,8 +193,9 @@ public sealed class FaultProxy : IAsyncDisposable
         try
         {
             await outbound.ConnectAsync(target, disposed.Token);
-            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), upstream: true);
-            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), upstream: false);
+            var connection = new Connection();
+            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), upstream: true, connection);
+            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), upstream: false, connection);
             await Task.WhenAny(up, down);
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -181,7 +210,17 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool upstream)
+    private void Died(Connection connection)
+    {
+        if (!connection.Dead)
+        {
+            connection.Dead = true;
+            Interlocked.Increment(ref dead);
+            Interlocked.Exchange(ref died, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool upstream, Connection connection)
     {
         var buffer = new byte[16 * 1024];
         while (true)
@@ -197,6 +236,19 @@ public sealed class FaultProxy : IAsyncDisposable
                 && Interlocked.Decrement(ref requestsBeforeHang) < 0)
             {
                 Switch(Mode.Hang, TimeSpan.Zero);
+            }
+
+            lock (gate)
+            {
+                if (Current == Mode.BlackHole || (Current == Mode.LoseAnswers && !upstream))
+                {
+                    Died(connection);
+                }
+            }
+
+            if (connection.Dead)
+            {
+                continue; // lost: nothing more ever passes on this connection
             }
 
             while (true)
@@ -227,5 +279,11 @@ public sealed class FaultProxy : IAsyncDisposable
 
             await to.WriteAsync(buffer.AsMemory(0, read), disposed.Token);
         }
+    }
+
+    /// <summary>One proxied connection: once dead, both directions lose everything until it closes.</summary>
+    private sealed class Connection
+    {
+        public volatile bool Dead;
     }
 }
