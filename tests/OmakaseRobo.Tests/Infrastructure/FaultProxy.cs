@@ -7,7 +7,8 @@ namespace OmakaseRobo.Tests.Infrastructure;
 /// <summary>
 /// A TCP proxy between the app and DynamoDB Local that fails on command, as storage fails in AWS:
 /// pass bytes through; delay them; hang (connections are accepted, nothing comes back: a frozen process);
-/// refuse (nothing listens, open connections are reset: a killed process); black-hole (what is sent is lost and the
+/// refuse (nothing listens, open connections are reset: a killed process); reset (every connection, open or new, is
+/// reset at once, the port kept: a peer or middlebox that resets); black-hole (what is sent is lost and the
 /// connection stays dead even after the fault ends: a peer gone without a reset, a dropped NAT entry); lose answers
 /// (requests reach storage, the answers are lost and the connection stays dead). Any mode can follow any other.
 /// </summary>
@@ -37,6 +38,7 @@ public sealed class FaultProxy : IAsyncDisposable
         Refuse,
         BlackHole,
         LoseAnswers,
+        Reset,
     }
 
     public int Port { get; }
@@ -67,6 +69,9 @@ public sealed class FaultProxy : IAsyncDisposable
     public void Hang() => Switch(Mode.Hang, TimeSpan.Zero);
 
     public void Refuse() => Switch(Mode.Refuse, TimeSpan.Zero);
+
+    /// <summary>Every open connection is reset, and every new one as soon as it is accepted; the port stays taken.</summary>
+    public void Reset() => Switch(Mode.Reset, TimeSpan.Zero);
 
     /// <summary>New and open connections accept bytes and lose them; a connection that lost a request stays dead after <see cref="Pass"/>.</summary>
     public void BlackHole() => Switch(Mode.BlackHole, TimeSpan.Zero);
@@ -130,7 +135,7 @@ public sealed class FaultProxy : IAsyncDisposable
             }
         }
 
-        if (mode == Mode.Refuse)
+        if (mode is Mode.Refuse or Mode.Reset)
         {
             ResetAll();
         }
@@ -187,6 +192,13 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private async Task ServeAsync(TcpClient inbound)
     {
+        if (Current == Mode.Reset)
+        {
+            inbound.Client.LingerState = new LingerOption(true, 0);
+            inbound.Dispose();
+            return;
+        }
+
         var outbound = new TcpClient();
         open[inbound] = 0;
         open[outbound] = 0;
@@ -256,7 +268,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 Task wait;
                 lock (gate)
                 {
-                    if (Current == Mode.Refuse)
+                    if (Current is Mode.Refuse or Mode.Reset)
                     {
                         return;
                     }

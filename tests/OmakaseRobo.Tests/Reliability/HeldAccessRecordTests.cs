@@ -27,7 +27,7 @@ public sealed partial class HeldAccessRecordTests(ITestOutputHelper output)
         var user = await app.NewUserAsync(await app.CreateTenantAsync(), []);
         await app.FlushAuditAsync();
 
-        faulty.Proxy.Refuse(); // every storage connection reset, nothing listens
+        faulty.Proxy.Reset(); // every storage connection reset, open or new
         var ids = await RequestsAsync(app, user, "outage", 12, HttpStatusCode.ServiceUnavailable);
         await app.FlushAuditAsync(); // every held record tried, and tried once more
         await app.FlushAuditAsync();
@@ -55,7 +55,7 @@ public sealed partial class HeldAccessRecordTests(ITestOutputHelper output)
         var user = await app.NewUserAsync(await app.CreateTenantAsync(), []);
         await app.FlushAuditAsync();
 
-        faulty.Proxy.Refuse();
+        faulty.Proxy.Reset();
         var ids = await RequestsAsync(app, user, "frozen", 5, HttpStatusCode.ServiceUnavailable);
         await app.Logs.WaitForAsync(l => l.Contains(Retrying, StringComparison.Ordinal)); // first try failed: pausing on the clock
         await app.FlushAuditAsync();
@@ -78,7 +78,7 @@ public sealed partial class HeldAccessRecordTests(ITestOutputHelper output)
         var user = await app.NewUserAsync(await app.CreateTenantAsync(), []);
         await app.FlushAuditAsync();
 
-        faulty.Proxy.Refuse();
+        faulty.Proxy.Reset();
         var ids = await RequestsAsync(app, user, "long", 1, HttpStatusCode.ServiceUnavailable);
         var pauses = new List<TimeSpan>();
         const int Rounds = 12; // more than the ten the buffer used to try before it gave up
@@ -114,7 +114,7 @@ public sealed partial class HeldAccessRecordTests(ITestOutputHelper output)
         var user = await app.NewUserAsync(await app.CreateTenantAsync(), []);
         await app.FlushAuditAsync();
 
-        faulty.Proxy.Refuse();
+        faulty.Proxy.Reset();
         var ids = await RequestsAsync(app, user, "bound", 3, HttpStatusCode.ServiceUnavailable);
         var dropped = await app.Logs.WaitForAsync(l => l.Contains(Critical, StringComparison.Ordinal) && l.Contains(ids[2], StringComparison.Ordinal), timeout: TimeSpan.FromSeconds(30));
         output.WriteLine(dropped);
@@ -139,11 +139,12 @@ public sealed partial class HeldAccessRecordTests(ITestOutputHelper output)
         var user = await app.NewUserAsync(await app.CreateTenantAsync(), []);
         await app.FlushAuditAsync();
 
-        faulty.Proxy.Refuse();
+        faulty.Proxy.Reset();
         var ids = await RequestsAsync(app, user, "stop", 2, HttpStatusCode.ServiceUnavailable);
         await app.FlushAuditAsync();
         await app.DisposeAsync(); // the host stops while storage is still down
 
+        app.Logs.Lines.Where(l => l.Contains("AuditBuffer", StringComparison.Ordinal)).ToList().ForEach(l => output.WriteLine(l.Length > 400 ? l[..400] : l));
         foreach (var id in ids)
         {
             Assert.Contains(app.Logs.Lines, l => l.Contains(Critical, StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal) && l.Contains("action http.request", StringComparison.Ordinal));
