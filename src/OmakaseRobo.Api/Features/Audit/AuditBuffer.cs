@@ -16,8 +16,8 @@ namespace OmakaseRobo.Api.Features.Audit;
 /// A record whose outbox write failed (storage was down) is <em>held</em> here: put in the outbox again at once, then
 /// after a pause from the clock that doubles from <see cref="FirstPause"/> to <see cref="MaxPause"/>, round after round
 /// for as long as the process lives; once in the outbox it is queued like any other. Nothing runs between rounds but a
-/// timer, and the next request whose own record reaches storage ends the pause and waits for the round (within its
-/// access-record budget), so in Lambda, where a frozen environment's timers do not run, the held records are in the
+/// timer, and the next request whose own record reaches storage ends the pause (and cuts, once, a send of the round
+/// still out, likely on a dead connection) and waits for the round (within its access-record budget), so in Lambda, where a frozen environment's timers do not run, the held records are in the
 /// outbox before that request's answer. At most <see cref="DependencyOptions.HeldAuditRecordLimit"/> are held; a record
 /// beyond, one that can never be stored, and those still held when the host stops are dropped, each logged at
 /// Critical with every field.
@@ -42,6 +42,7 @@ internal sealed partial class AuditBuffer(
     private bool nudged; // the next round starts without a pause
     private bool stopping;
     private TaskCompletionSource? wake; // ends the current pause
+    private CancellationTokenSource? sending; // the round's send in flight that a nudge may cut (once)
     private TaskCompletionSource nextRound = new(TaskCreationOptions.RunContinuationsAsynchronously); // completes when the next round ends
 
     /// <summary>Records waiting to be appended.</summary>
@@ -227,6 +228,11 @@ internal sealed partial class AuditBuffer(
 
             nudged = true;
             wake?.TrySetResult();
+
+            // Storage just took a write: a send of the round still out is likely stuck on a dead connection. Cut it,
+            // once (callbacks on the pool, not under this lock); it is sent again at once on a fresh connection.
+            _ = sending?.CancelAsync();
+            sending = null;
             return nextRound.Task;
         }
     }
@@ -326,7 +332,7 @@ internal sealed partial class AuditBuffer(
         {
             try
             {
-                var unprocessed = await outbox.PutBatchAsync(chunk, CancellationToken.None).ConfigureAwait(false);
+                var unprocessed = await PutChunkAsync(chunk).ConfigureAwait(false);
                 stored.AddRange(chunk.Where(r => !unprocessed.Contains(r)));
                 if (unprocessed.Count > 0)
                 {
@@ -362,6 +368,42 @@ internal sealed partial class AuditBuffer(
         }
 
         return (stored, dropped, null);
+    }
+
+    /// <summary>
+    /// One BatchWriteItem; a nudge may cut it once (see <see cref="NudgeAsync"/>), and then it is sent again at once,
+    /// out of reach of nudges: putting the same items twice is harmless (same keys, same items, nothing appended yet).
+    /// </summary>
+    private async Task<List<PendingAudit>> PutChunkAsync(PendingAudit[] chunk)
+    {
+        using (var cut = new CancellationTokenSource())
+        {
+            lock (gate)
+            {
+                sending = cut;
+            }
+
+            try
+            {
+                return await outbox.PutBatchAsync(chunk, cut.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (cut.IsCancellationRequested && exception is not OutOfMemoryException)
+            {
+                // Cut by a nudge: sent again below.
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    if (sending == cut)
+                    {
+                        sending = null; // before it is disposed: a nudge takes it only under the lock
+                    }
+                }
+            }
+        }
+
+        return await outbox.PutBatchAsync(chunk, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>A record DynamoDB refuses as such (not storage being down, nor the table or the role being wrong): trying again cannot help.</summary>
