@@ -95,7 +95,7 @@ async Task Report(string title, int writers, Func<int, string> tenantOf)
 // offer all they can and meet the full queue's back-pressure.
 async Task MeasureQueuedAccessRecords(string title, TimeSpan pause, int perWriter)
 {
-    var buffer = new AuditBuffer(trail, NullLogger<AuditBuffer>.Instance);
+    var buffer = new AuditBuffer(trail, outbox, TimeProvider.System, options, NullLogger<AuditBuffer>.Instance);
     await buffer.StartAsync(CancellationToken.None);
     var costs = new List<double>[Writers];
     var clock = Stopwatch.StartNew();

@@ -7,7 +7,10 @@ namespace OmakaseRobo.Tests.Infrastructure;
 /// <summary>
 /// A TCP proxy between the app and DynamoDB Local that fails on command, as storage fails in AWS:
 /// pass bytes through; delay them; hang (connections are accepted, nothing comes back: a frozen process);
-/// refuse (nothing listens, open connections are reset: a killed process). Any mode can follow any other.
+/// refuse (nothing listens, open connections are reset: a killed process); reset (every connection, open or new, is
+/// reset at once, the port kept: a peer or middlebox that resets); black-hole (what is sent is lost and the
+/// connection stays dead even after the fault ends: a peer gone without a reset, a dropped NAT entry); lose answers
+/// (requests reach storage, the answers are lost and the connection stays dead). Any mode can follow any other.
 /// </summary>
 public sealed class FaultProxy : IAsyncDisposable
 {
@@ -19,6 +22,8 @@ public sealed class FaultProxy : IAsyncDisposable
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int requestsBeforeHang = -1;
     private Marked? marked;
+    private int dead;
+    private TaskCompletionSource died = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private FaultProxy(IPEndPoint target, int port)
     {
@@ -32,6 +37,9 @@ public sealed class FaultProxy : IAsyncDisposable
         Delay,
         Hang,
         Refuse,
+        BlackHole,
+        LoseAnswers,
+        Reset,
     }
 
     public int Port { get; }
@@ -62,6 +70,31 @@ public sealed class FaultProxy : IAsyncDisposable
     public void Hang() => Switch(Mode.Hang, TimeSpan.Zero);
 
     public void Refuse() => Switch(Mode.Refuse, TimeSpan.Zero);
+
+    /// <summary>Every open connection is reset, and every new one as soon as it is accepted; the port stays taken.</summary>
+    public void Reset() => Switch(Mode.Reset, TimeSpan.Zero);
+
+    /// <summary>New and open connections accept bytes and lose them; a connection that lost a request stays dead after <see cref="Pass"/>.</summary>
+    public void BlackHole() => Switch(Mode.BlackHole, TimeSpan.Zero);
+
+    /// <summary>Requests reach storage (and take effect); their answers are lost, and a connection that lost one stays dead.</summary>
+    public void LoseAnswers() => Switch(Mode.LoseAnswers, TimeSpan.Zero);
+
+    /// <summary>Completes once <paramref name="count"/> connections in all have died (lost a request or an answer); event-driven, no polling.</summary>
+    public async Task DeadConnectionsAsync(int count, TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var next = Volatile.Read(ref died).Task;
+            if (Volatile.Read(ref dead) >= count)
+            {
+                return;
+            }
+
+            await next.WaitAsync(limit.Token);
+        }
+    }
 
     /// <summary>Passes the next <paramref name="requests"/> HTTP requests, then hangs from the one after: a fault at a chosen step.</summary>
     public void HangAfter(int requests)
@@ -116,7 +149,7 @@ public sealed class FaultProxy : IAsyncDisposable
             }
         }
 
-        if (mode == Mode.Refuse)
+        if (mode is Mode.Refuse or Mode.Reset)
         {
             ResetAll();
         }
@@ -173,15 +206,22 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private async Task ServeAsync(TcpClient inbound)
     {
+        if (Current == Mode.Reset)
+        {
+            inbound.Client.LingerState = new LingerOption(true, 0);
+            inbound.Dispose();
+            return;
+        }
+
         var outbound = new TcpClient();
         open[inbound] = 0;
         open[outbound] = 0;
         try
         {
             await outbound.ConnectAsync(target, disposed.Token);
-            var exchange = new Exchange();
-            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), upstream: true, exchange);
-            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), upstream: false, exchange);
+            var connection = new Connection();
+            var up = PumpAsync(inbound.GetStream(), outbound.GetStream(), upstream: true, connection);
+            var down = PumpAsync(outbound.GetStream(), inbound.GetStream(), upstream: false, connection);
             await Task.WhenAny(up, down);
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -196,7 +236,17 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool upstream, Exchange exchange)
+    private void Died(Connection connection)
+    {
+        if (!connection.Dead)
+        {
+            connection.Dead = true;
+            Interlocked.Increment(ref dead);
+            Interlocked.Exchange(ref died, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to, bool upstream, Connection connection)
     {
         var buffer = new byte[16 * 1024];
         while (true)
@@ -223,12 +273,25 @@ public sealed class FaultProxy : IAsyncDisposable
                 else if (upstream && !mark.Seen && buffer.AsSpan(0, read).IndexOf(mark.Marker) >= 0)
                 {
                     mark.Seen = true;
-                    exchange.Marked = true;
+                    connection.Marked = true;
                 }
-                else if (!upstream && exchange.Marked && mark.LoseAnswer)
+                else if (!upstream && connection.Marked && mark.LoseAnswer)
                 {
                     Switch(Mode.Refuse, TimeSpan.Zero); // the marked request's answer: dropped with the connection
                 }
+            }
+
+            lock (gate)
+            {
+                if (Current == Mode.BlackHole || (Current == Mode.LoseAnswers && !upstream))
+                {
+                    Died(connection);
+                }
+            }
+
+            if (connection.Dead)
+            {
+                continue; // lost: nothing more ever passes on this connection
             }
 
             while (true)
@@ -236,7 +299,7 @@ public sealed class FaultProxy : IAsyncDisposable
                 Task wait;
                 lock (gate)
                 {
-                    if (Current == Mode.Refuse)
+                    if (Current is Mode.Refuse or Mode.Reset)
                     {
                         return;
                     }
@@ -277,15 +340,12 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>One connection's two directions: whether the marked request went up it.</summary>
-    private sealed class Exchange
+    /// <summary>One proxied connection: once dead, both directions lose everything until it closes.</summary>
+    private sealed class Connection
     {
-        private volatile bool marked;
+        public volatile bool Dead;
 
-        public bool Marked
-        {
-            get => marked;
-            set => marked = value;
-        }
+        /// <summary>Whether the request <see cref="RefuseAfter"/> waits for went up this connection.</summary>
+        public volatile bool Marked;
     }
 }

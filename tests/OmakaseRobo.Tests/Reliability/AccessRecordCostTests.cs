@@ -84,9 +84,13 @@ public sealed class AccessRecordCostTests(ITestOutputHelper output)
 
     private static double P(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 
-    /// <summary>The reference: the record only queued in memory and written behind the answer, as before the outbox.</summary>
-    private sealed class QueuedOnly(AuditBuffer buffer) : IAccessRecords
+    /// <summary>The reference: the record only held in memory and stored behind the answer, as before the outbox.</summary>
+    private sealed class QueuedOnly(AuditBuffer buffer, IAuditTrail trail) : IAccessRecords
     {
-        public Task RecordAsync(HttpContext context, AuditEvent record) => buffer.WriteLaterAsync(record).AsTask();
+        public Task RecordAsync(HttpContext context, AuditEvent record)
+        {
+            buffer.Hold(trail.Stage(record));
+            return Task.CompletedTask;
+        }
     }
 }

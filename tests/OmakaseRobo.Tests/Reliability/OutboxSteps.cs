@@ -31,6 +31,30 @@ public static class OutboxSteps
         return [.. items.Where(e => action is null || e["action"].S == action)];
     }
 
+    /// <summary>The correlation ids, of those given, that access records in any chain carry (a scan, past any fault proxy).</summary>
+    public static async Task<List<string>> AccessRecordsInChainsAsync(string auditTable, IReadOnlyCollection<string> ids)
+    {
+        using var dynamo = OmakaseApp.Dynamo();
+        var found = new List<string>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.ScanAsync(new ScanRequest
+            {
+                TableName = auditTable,
+                FilterExpression = "#category = :access",
+                ExpressionAttributeNames = new() { ["#category"] = "category" },
+                ExpressionAttributeValues = new() { [":access"] = new("access") },
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
+            });
+            found.AddRange((page.Items ?? []).Select(i => i.Detail("correlationId")).OfType<string>().Where(ids.Contains));
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return found;
+    }
+
     /// <summary>The events of one action in a tenant's chain of today.</summary>
     public static async Task<List<Dictionary<string, AttributeValue>>> ChainEventsAsync(this OmakaseApp app, string tenantId, string action) =>
         [.. (await app.StoredEventsAsync(tenantId, app.Today())).Where(e => e["action"].S == action)];

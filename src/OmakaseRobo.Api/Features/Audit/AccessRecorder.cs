@@ -18,7 +18,9 @@ internal interface IAccessRecords
 /// the environment may be frozen or killed the moment the response is out; the outbox item outlives it, and the drain
 /// of verify-audit-chain appends it. When storage already failed the request, or the write does not succeed within
 /// <see cref="DependencyOptions.AccessRecordBudget"/> and what is left of the request's budget (so a slow write never
-/// holds the answer past that budget), a log line stands in for the record and it is held in memory.
+/// holds the answer past that budget), a log line stands in for the record and it is held in memory
+/// (<see cref="AuditBuffer.Hold"/>). A request whose record did reach storage then has the held records put in the
+/// outbox too, within what is left of its budget, so they are durable before its answer.
 /// </summary>
 internal sealed partial class AccessRecorder(
     IAuditTrail trail, AuditOutboxStore outbox, AuditBuffer buffer, StartupRecord startup, OmakaseOptions options, ILogger<AccessRecorder> logger)
@@ -37,26 +39,35 @@ internal sealed partial class AccessRecorder(
         if (!context.Items.ContainsKey(ProblemExceptionHandler.FaultItem) && wait > TimeSpan.Zero)
         {
             using var budget = new CancellationTokenSource(wait);
+            var stored = false;
             try
             {
                 await outbox.PutAsync(records, budget.Token).ConfigureAwait(false);
+                stored = true;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogNotDurable(logger, exception, context.TraceIdentifier);
+            }
+
+            if (stored)
+            {
                 foreach (var pending in records)
                 {
                     await buffer.AppendLaterAsync(pending).ConfigureAwait(false);
                 }
 
+                // Storage takes writes: records held from an outage go in the outbox now, not when a timer that a
+                // frozen Lambda environment does not run says so. Free when none are held.
+                await buffer.RetryHeldNowAsync(budget.Token).ConfigureAwait(false);
                 return;
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                LogNotDurable(logger, exception, context.TraceIdentifier);
             }
         }
 
         foreach (var pending in records)
         {
             LogStandIn(logger, pending.Event.TenantId, pending.Event.ActorId, pending.Event.Action, pending.Event.Target, pending.Event.Outcome, context.TraceIdentifier);
-            await buffer.WriteLaterAsync(pending.Event).ConfigureAwait(false);
+            buffer.Hold(pending);
         }
     }
 

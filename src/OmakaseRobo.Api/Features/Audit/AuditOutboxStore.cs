@@ -55,6 +55,25 @@ internal sealed class AuditOutboxStore(IAmazonDynamoDB dynamo, OmakaseOptions op
         }
     }
 
+    /// <summary>
+    /// Puts up to <see cref="BatchDeleter.BatchSize"/> records in one BatchWriteItem; returns those DynamoDB left
+    /// unprocessed. Putting a record again is harmless: same key, same item, and an append deletes it only once.
+    /// </summary>
+    public async Task<List<PendingAudit>> PutBatchAsync(IReadOnlyList<PendingAudit> records, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest
+        {
+            RequestItems = new() { [Table] = [.. records.Select(r => new WriteRequest { PutRequest = new PutRequest { Item = r.Write.Put.Item } })] },
+        }, cancellationToken).ConfigureAwait(false);
+        if (response.UnprocessedItems is not { Count: > 0 } left || !left.TryGetValue(Table, out var requests) || requests.Count == 0)
+        {
+            return [];
+        }
+
+        var unprocessed = requests.Select(w => w.PutRequest?.Item?.GetS("outboxId")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return [.. records.Where(r => unprocessed.Contains(r.OutboxId))];
+    }
+
     /// <summary>Every outbox item queued before <paramref name="before"/>, oldest first, from every shard.</summary>
     public async Task<List<PendingAudit>> ListQueuedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {

@@ -56,6 +56,9 @@ internal sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options,
         return Attr.N(chain.ExpiresAt.ToUnixTimeSeconds());
     }
 
+    /// <summary>The chain writer's deadline on its first send of a head read or an append (see <see cref="DependencyOptions.AuditAppendAttempt"/>).</summary>
+    public TimeSpan AppendAttempt => options.Dependencies.AuditAppendAttempt;
+
     public async Task<ChainHead> ReadHeadAsync(AuditChain chain, CancellationToken cancellationToken)
     {
         var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = HeadKey(chain), ConsistentRead = true }, cancellationToken)
@@ -69,8 +72,12 @@ internal sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options,
     /// gets <see cref="TransactionCanceledException"/> and must read the head again. An event from the outbox
     /// (<paramref name="outboxKeys"/>, by position in <paramref name="events"/>) deletes its outbox item in the same
     /// transaction, only while it exists: a record already appended (or whose change never committed) cancels it.
+    /// <paramref name="clientRequestToken"/> (at most 36 characters) makes the same append sent again within 10 minutes
+    /// a no-op if the first got through.
     /// </summary>
-    public async Task AppendAsync(ChainHead head, IReadOnlyList<StoredEvent> events, IReadOnlyList<Dictionary<string, AttributeValue>?> outboxKeys, CancellationToken cancellationToken)
+    public async Task AppendAsync(
+        ChainHead head, IReadOnlyList<StoredEvent> events, IReadOnlyList<Dictionary<string, AttributeValue>?> outboxKeys, string clientRequestToken,
+        CancellationToken cancellationToken)
     {
         var last = events[^1];
         var items = new List<TransactWriteItem>(events.Count + 1);
@@ -105,7 +112,22 @@ internal sealed class AuditStore(IAmazonDynamoDB dynamo, OmakaseOptions options,
         {
             Delete = new Delete { TableName = Table, Key = key, ConditionExpression = "attribute_exists(pk)" },
         }));
-        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
+        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items, ClientRequestToken = clientRequestToken }, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>The hash of the event stored at <paramref name="position"/> of the chain; null when there is none.</summary>
+    public async Task<string?> ReadEventHashAsync(AuditChain chain, long position, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = Table,
+            Key = Attr.Key(ChainPartition(chain), AuditItems.Record.SortKey(position)),
+            ProjectionExpression = "#hash",
+            ExpressionAttributeNames = new() { ["#hash"] = "hash" },
+            ConsistentRead = true,
+        }, cancellationToken).ConfigureAwait(false);
+        return response.IsItemSet ? response.Item.GetS("hash") : null;
     }
 
     /// <summary>

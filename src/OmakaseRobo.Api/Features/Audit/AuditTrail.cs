@@ -47,7 +47,7 @@ internal sealed partial class AuditTrail(AuditStore store, AuditOutboxStore outb
     {
         if (!writers.TryGetValue(stamped.Chain, out var writer))
         {
-            writer = writers.GetOrAdd(stamped.Chain, chain => new ChainWriter(store, chain));
+            writer = writers.GetOrAdd(stamped.Chain, chain => new ChainWriter(store, chain, clock));
             ForgetOldChains(stamped.Chain.Day);
         }
 

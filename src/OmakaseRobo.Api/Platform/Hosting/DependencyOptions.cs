@@ -27,6 +27,21 @@ internal sealed class DependencyOptions
     /// <summary>How long the durable write of a request's access record may take before the log line stands in for it.</summary>
     public TimeSpan AccessRecordBudget { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The audit chain writer's own deadline on one send (a head read or an append), doubled on each send again, three
+    /// sends at most: an append stuck on a dead connection is given up after it and sent again, as the same transaction
+    /// with the same token, on a fresh connection, so the writes queued behind it on the chain do not wait out the SDK's
+    /// attempt timeout. On the injected clock.
+    /// </summary>
+    public TimeSpan AuditAppendAttempt { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many audit records whose outbox write failed (storage down) may wait in memory to be stored; beyond, a new one
+    /// is dropped with a Critical log line carrying every field. About 4.3 KB each (measured: an access record with a browser's
+    /// user agent), so 10 000 are about 42 MB.
+    /// </summary>
+    public int HeldAuditRecordLimit { get; set; } = 10_000;
+
     /// <summary>The Retry-After of a 503 storage-unavailable answer.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 }
