@@ -1,8 +1,6 @@
 using System.Net;
-using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Audit;
-using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -33,7 +31,7 @@ public sealed class AccessRecordKillTests(ITestOutputHelper output)
         process.Signal("KILL", group: false); // no SIGTERM, no shutdown: whatever was only in memory is gone
         Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
 
-        var chained = await ChainedAsync(process.AuditTable, ids);
+        var chained = await OutboxSteps.AccessRecordsInChainsAsync(process.AuditTable, ids);
         var queued = (await OutboxSteps.OutboxEventsAsync(process.AuditTable, AccessRecordMiddleware.Action)).Select(e => e.Detail("correlationId")!).Where(ids.Contains).ToList();
         output.WriteLine($"killed after {Requests} answers: {chained.Count} access records in the chain, {queued.Count} in the outbox, {Requests - chained.Count - queued.Count} lost");
         Assert.Equal(ids.Order(StringComparer.Ordinal), chained.Concat(queued).Order(StringComparer.Ordinal));
@@ -46,32 +44,9 @@ public sealed class AccessRecordKillTests(ITestOutputHelper output)
         var drained = await drainer.Services.GetRequiredService<AuditOutboxDrain>().DrainAsync(CancellationToken.None);
         output.WriteLine($"drain: {drained}");
 
-        Assert.Equal(ids.Order(StringComparer.Ordinal), (await ChainedAsync(process.AuditTable, ids)).Order(StringComparer.Ordinal));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), (await OutboxSteps.AccessRecordsInChainsAsync(process.AuditTable, ids)).Order(StringComparer.Ordinal));
         Assert.Empty(await OutboxSteps.OutboxEventsAsync(process.AuditTable, AccessRecordMiddleware.Action));
         var verification = await drainer.Services.GetRequiredService<AuditIntegrityService>().VerifyAsync("platform", null, null, CancellationToken.None);
         Assert.True(verification.Intact, verification.Problem);
-    }
-
-    private static async Task<List<string>> ChainedAsync(string auditTable, List<string> ids)
-    {
-        using var dynamo = OmakaseApp.Dynamo();
-        var found = new List<string>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var page = await dynamo.ScanAsync(new ScanRequest
-            {
-                TableName = auditTable,
-                FilterExpression = "#category = :access",
-                ExpressionAttributeNames = new() { ["#category"] = "category" },
-                ExpressionAttributeValues = new() { [":access"] = new(AuditCategory.Access) },
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            });
-            found.AddRange((page.Items ?? []).Select(i => i.Detail("correlationId")!).Where(ids.Contains));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return found;
     }
 }
