@@ -58,7 +58,7 @@ internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
             var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
-            return tenant is not { IsActive: true } ? new Failure.Conflict("The tenant is not active.")
+            return tenant is not { IsActive: true } ? TenantRecord.NotActive
                 : onlyUnassigned && tenant.Roles.TryGetValue(role, out var now) && before is not null && now.SequenceEqual(before, StringComparer.Ordinal)
                     ? new Failure.Conflict("The role is assigned: it cannot become privileged, or stop being so, while users hold it. Define a new role instead.")
                 : Changed;

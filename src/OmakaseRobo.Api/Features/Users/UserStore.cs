@@ -53,10 +53,10 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         catch (TransactionCanceledException e) when (e.FailedCondition(2))
         {
             var tenant = await tenants.GetAsync(user.TenantId, cancellationToken).ConfigureAwait(false);
-            return new Failure.Conflict(
-                tenant is null || !tenant.IsActive ? "The tenant is not active."
-                : Privilege.Holds(user.TenantId, user.Roles, tenant.Roles) && tenant.AdminCount >= tenant.AdminLimit ? "The tenant has reached its admin limit."
-                : "A role was changed or deleted meanwhile.");
+            return tenant is not { IsActive: true } ? TenantRecord.NotActive
+                : new Failure.Conflict(Privilege.Holds(user.TenantId, user.Roles, tenant.Roles) && tenant.AdminCount >= tenant.AdminLimit
+                    ? "The tenant has reached its admin limit."
+                    : "A role was changed or deleted meanwhile.");
         }
     }
 
