@@ -57,6 +57,38 @@ public sealed class UserLifecycleTests(OmakaseAppFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_suspended_users_roles_change_without_a_slot_and_reactivation_checks_the_cap()
+    {
+        var tenant = await app.CreateTenantAsync(adminLimit: 2);
+        var op = await app.OperatorAsync();
+        var api = app.Api();
+        await app.CreateUserAsync(tenant, "admin");
+        var (suspect, _, _) = await app.CreateUserAsync(tenant, "admin");
+        var (member, _, _) = await app.CreateUserAsync(tenant);
+        foreach (var user in new[] { suspect, member })
+        {
+            await ApiClient.ReadAsync(
+                await api.PutAsync($"/v1/tenants/{tenant}/users/{user}/status", new { status = "suspended", reason = "compromised" }, op.Token), HttpStatusCode.OK);
+        }
+
+        await app.CreateUserAsync(tenant, "admin"); // the cap is full again
+        var taken = await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{suspect}/roles", new { roles = Array.Empty<string>() }, op.Token), HttpStatusCode.OK);
+        Assert.Empty(taken.GetProperty("roles").EnumerateArray());
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/roles", new { roles = new[] { "admin" } }, op.Token), HttpStatusCode.OK);
+        var stored = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}", op.Token), HttpStatusCode.OK);
+        Assert.Equal(2, stored.GetProperty("adminCount").GetInt32());
+
+        var refused = await Problem.ReadAsync(
+            await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/status", new { status = "active", reason = "back" }, op.Token), HttpStatusCode.Conflict);
+        Assert.Equal("The tenant has reached its admin limit.", refused.Body.GetProperty("detail").GetString());
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{suspect}/status", new { status = "active", reason = "cleared" }, op.Token), HttpStatusCode.OK);
+        var users = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users", op.Token), HttpStatusCode.OK);
+        var roles = users.GetProperty("items").EnumerateArray().ToDictionary(u => u.GetProperty("userId").GetString()!, u => u.GetProperty("roles").GetArrayLength());
+        Assert.Equal(0, roles[suspect]);
+        Assert.Equal(1, roles[member]);
+    }
+
+    [Fact]
     public async Task Users_of_a_terminated_tenant_are_not_changed_and_the_answer_says_why()
     {
         var tenant = await app.CreateTenantAsync();

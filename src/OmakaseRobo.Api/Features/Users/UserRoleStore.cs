@@ -15,7 +15,8 @@ internal sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions optio
 {
     /// <summary>
     /// Replaces a user's roles in one transaction with the tenant's counters: the cap holds under concurrent
-    /// grants, the last admin cannot be removed, and a concurrent change of the same user is detected.
+    /// grants, the last admin cannot be removed, and a concurrent change of the same user (its roles or its status) is
+    /// detected. A suspended user's roles change without touching the active counters: they hold no slot until reactivated.
     /// </summary>
     public async Task<Outcome<Completed>> AssignRolesAsync(
         UserRecord user, IReadOnlyList<string> roles, IReadOnlyDictionary<string, List<string>> definitions, PendingAudit record, CancellationToken cancellationToken)
@@ -31,17 +32,17 @@ internal sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions optio
                             TableName = options.Tables.Main,
                             Key = UserStore.Key(user.TenantId, user.UserId),
                             UpdateExpression = "SET #roles = :roles",
-                            ConditionExpression = "#status = :active AND #roles = :before",
+                            ConditionExpression = "#status = :status AND #roles = :before",
                             ExpressionAttributeNames = new() { ["#status"] = "status", ["#roles"] = "roles" },
                             ExpressionAttributeValues = new()
                             {
                                 [":roles"] = Attr.List(roles),
                                 [":before"] = Attr.List(user.Roles),
-                                [":active"] = Attr.S(UserRecord.Active),
+                                [":status"] = Attr.S(user.Status),
                             },
                         },
                     },
-                    RoleMembership.TenantWrite(options.Tables.Main, user.TenantId, definitions, new Standing(user.Roles, Active: true), new Standing(roles, Active: true), protectLastHolder: true),
+                    RoleMembership.TenantWrite(options.Tables.Main, user.TenantId, definitions, new Standing(user.Roles, user.IsActive), new Standing(roles, user.IsActive), protectLastHolder: true),
                 ],
                 record,
                 cancellationToken).ConfigureAwait(false);
@@ -49,7 +50,7 @@ internal sealed class UserRoleStore(IAmazonDynamoDB dynamo, OmakaseOptions optio
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
-            return new Failure.Conflict("The user's roles changed meanwhile; read them and try again.");
+            return new Failure.Conflict("The user's roles or status changed meanwhile; read the user and try again.");
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(1))
         {

@@ -10,6 +10,8 @@ namespace OmakaseRobo.Api.Features.Users;
 /// <summary>
 /// 9.2.2 role assignment. No route lets a user raise their own privileges: nobody assigns roles to themselves or grants
 /// or takes away permissions they do not hold; the tenant's admin cap and last admin hold under concurrent changes (UserRoleStore).
+/// A suspended user's roles can be changed too (taking admin from a suspended, compromised admin must not wait for a
+/// reactivation); they count toward the cap again only when reactivated, which checks it.
 /// </summary>
 internal sealed class UserRolesService(TenantStore tenants, UserStore users, UserRoleStore userRoles, ProductPermissionStore products, IAuditTrail audit)
 {
@@ -17,7 +19,7 @@ internal sealed class UserRolesService(TenantStore tenants, UserStore users, Use
     {
         var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-        if (tenant is null || user is null || !user.IsActive)
+        if (tenant is null || user is null || user.IsDeleted)
         {
             return new Failure.NotFound();
         }

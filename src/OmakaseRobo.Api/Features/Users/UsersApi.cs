@@ -23,7 +23,8 @@ internal static class UsersApi
             .ProducesProblem(409);
         users.MapPut("/{userId}/roles", AssignRoles).WithTags("Roles").RequirePermission(Permissions.RolesAssign, Permissions.PlatformUsersManage)
             .WithSummary("Set a user's roles").WithDescription("Replaces the user's roles in one transaction under the admin limit. Nobody assigns roles to themselves or hands out "
-                + "a permission they lack; 409 when the limit is reached, the last admin would go, or the roles changed meanwhile.")
+                + "a permission they lack; a suspended user's roles can be changed too, and count toward the limit again at reactivation; "
+                + "409 when the limit is reached, the last admin would go, or the user changed meanwhile.")
             .ProducesProblem(409).WithExamples("""{"roles":["admin"]}""");
         return routes;
     }
