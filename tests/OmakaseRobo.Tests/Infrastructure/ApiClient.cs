@@ -13,6 +13,10 @@ public sealed class ApiClient(HttpClient client)
     public Task<HttpResponseMessage> PostAsync(string path, object? body, string? token = null) =>
         SendAsync(HttpMethod.Post, path, body, token);
 
+    /// <summary>A POST with extra request headers, sent as given (no validation, so malformed values can be tried).</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, object? body, string? token, params (string Name, string Value)[] headers) =>
+        SendAsync(HttpMethod.Post, path, body, token, headers);
+
     public Task<HttpResponseMessage> PutAsync(string path, object? body, string? token = null) =>
         SendAsync(HttpMethod.Put, path, body, token);
 
@@ -20,9 +24,14 @@ public sealed class ApiClient(HttpClient client)
 
     public Task<HttpResponseMessage> DeleteAsync(string path, string? token = null) => SendAsync(HttpMethod.Delete, path, null, token);
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, string? token)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, string? token, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);

@@ -43,4 +43,26 @@ public sealed class IncidentCreationFaultTests(ITestOutputHelper output)
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
     }
+
+    [Fact]
+    public async Task A_retry_under_the_same_idempotency_key_of_a_creation_whose_answer_was_lost_gets_that_incident_and_makes_no_second()
+    {
+        await using var faulty = FaultyStorage.StartPatient();
+        var app = faulty.App;
+        var api = app.Api();
+        var op = await app.OperatorAsync();
+        var tenant = await app.CreateTenantAsync();
+        var body = new { title = $"Lost answer {Guid.NewGuid():N}", description = "D", affectedTenantIds = new[] { tenant } };
+
+        faulty.Proxy.RefuseAfter(body.title, loseAnswer: true); // the creation commits; its answer never comes back
+        using var first = await api.PostAsync("/v1/incidents", body, op.Token, ("Idempotency-Key", "lost-1"));
+        output.WriteLine($"answer lost: {(int)first.StatusCode}");
+        faulty.Proxy.Pass();
+        var retried = await ApiClient.ReadAsync(await api.PostAsync("/v1/incidents", body, op.Token, ("Idempotency-Key", "lost-1")), HttpStatusCode.Created);
+
+        var all = (await ApiClient.ReadAsync(await api.GetAsync("/v1/incidents", op.Token), HttpStatusCode.OK)).GetProperty("items");
+        var ours = all.EnumerateArray().Where(i => i.GetProperty("title").GetString() == body.title).Select(i => i.GetProperty("incidentId").GetString()).ToList();
+        Assert.Equal([retried.GetProperty("incidentId").GetString()], ours);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+    }
 }

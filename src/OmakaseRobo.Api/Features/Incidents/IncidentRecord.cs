@@ -55,10 +55,14 @@ internal sealed record IncidentRecord(
     DateTimeOffset? DetectedAt,
     DateTimeOffset? InitialNoticeAt,
     string? DismissReason,
-    LatestNotice? LatestNotice = null)
+    LatestNotice? LatestNotice = null,
+    string? RequestFingerprint = null)
 {
     public const string FromOperator = "operator";
     public const string FromCustomer = "customer";
+
+    /// <summary>The phase an incident starts in: a customer's report waits to be accepted.</summary>
+    public string FirstPhase => Source == FromOperator ? IncidentPhase.Detection : IncidentPhase.Reported;
 
     public bool Concerns(string tenantId) => AffectedTenantIds.Contains(tenantId) || ReporterTenantId == tenantId;
 }

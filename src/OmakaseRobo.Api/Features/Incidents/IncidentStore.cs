@@ -31,8 +31,9 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
     /// (at most 22 items). DynamoDB Local takes 10, so there the links that do not fit are written first, and the incident
     /// with its record and the other links last, in one transaction: the incident exists only with all its links. A
     /// fault between leaves links to an incident that does not exist, which every read skips; a retry creates it whole.
+    /// False when an incident with this id exists already (one named by an Idempotency-Key): nothing more was written.
     /// </summary>
-    public async Task CreateAsync(IncidentRecord incident, PendingAudit record, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(IncidentRecord incident, PendingAudit record, CancellationToken cancellationToken)
     {
         var links = Concerned(incident).Select(tenant =>
         {
@@ -52,7 +53,15 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
             new() { Put = new Put { TableName = Table, Item = ToItem(incident), ConditionExpression = "attribute_not_exists(pk)" } },
             .. links.Take(fit),
         ];
-        await dynamo.CommitAsync(last, record, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await dynamo.CommitAsync(last, record, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0))
+        {
+            return false;
+        }
     }
 
     public async Task<IncidentRecord?> GetAsync(string incidentId, CancellationToken cancellationToken)
@@ -246,6 +255,11 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
             item["detectedAt"] = Attr.Time(detected);
         }
 
+        if (incident.RequestFingerprint is not null)
+        {
+            item["requestFingerprint"] = Attr.S(incident.RequestFingerprint);
+        }
+
         return item;
     }
 
@@ -267,6 +281,6 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
             item.RequireS("incidentId"), item.RequireS("title"), item.RequireS("description"), item.RequireS("severity"),
             item.RequireS("status"), item.RequireS("source"), item.GetS("reporterTenantId"), item.GetS("reporterUserId"),
             item.GetList("affectedTenantIds"), phases, transitions, item.GetList("noticeKinds"),
-            item.GetTime("createdAt") ?? default, item.GetTime("detectedAt"), item.GetTime("initialNoticeAt"), item.GetS("dismissReason"), latest);
+            item.GetTime("createdAt") ?? default, item.GetTime("detectedAt"), item.GetTime("initialNoticeAt"), item.GetS("dismissReason"), latest, item.GetS("requestFingerprint"));
     }
 }

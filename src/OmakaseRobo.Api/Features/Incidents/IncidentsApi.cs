@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.OpenApi;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Access;
@@ -14,7 +16,9 @@ internal static class IncidentsApi
         var incidents = routes.MapGroup("/v1/incidents").WithTags("Incidents");
         incidents.MapPost("/", Create).RequirePermission(Permissions.IncidentsReport, Permissions.PlatformIncidentsManage)
             .WithSummary("Open or report an incident").WithDescription("A security officer opens one in `detection` with `affectedTenantIds`; a customer reports one about their own tenant, "
-                + "which stays `reported` until accepted or dismissed.")
+                + "which stays `reported` until accepted or dismissed. With an `Idempotency-Key` header (1 to 128 visible ASCII characters), the same request sent again by "
+                + "the same caller is answered with the incident the first call made, never a second one; the same key with another request is 422.")
+            .ProducesProblem(422)
             .WithExamples("""{"title":"Suspicious sign-ins","description":"Many failed sign-ins from one address","severity":"high"}""", """{"incidentId":"i_01jd9a...","status":"reported"}""");
         incidents.MapGet("/", List).RequirePermission(Permissions.IncidentsRead, Permissions.PlatformRead)
             .WithSummary("List incidents").WithDescription("Security officers see all, with `initialNoticeOverdue`; customers see those concerning their tenant, without internal notes.");
@@ -44,8 +48,9 @@ internal static class IncidentsApi
     }
 
     public static async Task<Results<Created<CreatedIncident>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateIncidentRequest request, Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
-        (await incidents.CreateAsync(request, caller, cancellationToken)).Map(created => TypedResults.Created($"/v1/incidents/{created.IncidentId}", created));
+        CreateIncidentRequest request, [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey, Caller caller, IncidentsService incidents,
+        CancellationToken cancellationToken) =>
+        (await incidents.CreateAsync(request, idempotencyKey, caller, cancellationToken)).Map(created => TypedResults.Created($"/v1/incidents/{created.IncidentId}", created));
 
     public static async Task<Ok<IncidentList>> List(Caller caller, IncidentsService incidents, CancellationToken cancellationToken) =>
         TypedResults.Ok(new IncidentList(await incidents.ListAsync(caller, cancellationToken)));

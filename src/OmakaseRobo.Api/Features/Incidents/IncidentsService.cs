@@ -1,6 +1,7 @@
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Webhooks;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Auditing;
@@ -22,10 +23,16 @@ internal sealed class IncidentsService(
     public const string Final = "final";
     private static readonly string[] NoticeKinds = [Initial, Update, Final];
 
-    public async Task<Outcome<CreatedIncident>> CreateAsync(CreateIncidentRequest request, Caller caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens (security officers) or reports (customers) an incident. Under an Idempotency-Key the incident's id is the
+    /// key's, so a retry of a call whose answer was lost, or a second call racing the first, is answered with the
+    /// incident the first one made; the same key with another request is 422.
+    /// </summary>
+    public async Task<Outcome<CreatedIncident>> CreateAsync(CreateIncidentRequest request, string? idempotencyKey, Caller caller, CancellationToken cancellationToken)
     {
         var affected = caller.IsPlatform ? (request.AffectedTenantIds ?? []).Distinct(StringComparer.Ordinal).ToList() : [caller.TenantId];
         var errors = Validate.Fields(
+            (IdempotencyKey.Header, IdempotencyKey.TryParse(idempotencyKey, out var key) ? null : FieldMessages.InvalidFormat),
             ("title", Validate.Required(request.Title, 200)),
             ("description", Validate.Required(request.Description, 4000)),
             ("severity", request.Severity is null || Severity.All.Contains(request.Severity) ? null : FieldMessages.UnknownValue),
@@ -36,20 +43,36 @@ internal sealed class IncidentsService(
             return new Failure.Invalid(errors);
         }
 
+        var (title, description, severity) = (request.Title!.Trim(), request.Description!.Trim(), request.Severity ?? "medium");
+        var fingerprint = key is null ? null : IdempotencyKey.Fingerprint([title, description, severity, .. affected.Order(StringComparer.Ordinal)]);
+        var incidentId = key?.IdFor("i", caller) ?? Ids.New("i");
+        if (key is not null && await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return Replay(earlier, fingerprint);
+        }
+
         var now = clock.GetUtcNow();
         var status = caller.IsPlatform ? IncidentPhase.Detection : IncidentPhase.Reported;
         var incident = new IncidentRecord(
-            Ids.New("i"), request.Title!.Trim(), request.Description!.Trim(), request.Severity ?? "medium", status,
+            incidentId, title, description, severity, status,
             caller.IsPlatform ? IncidentRecord.FromOperator : IncidentRecord.FromCustomer,
             caller.IsPlatform ? null : caller.TenantId, caller.IsPlatform ? null : caller.UserId,
             affected, new Dictionary<string, DateTimeOffset> { [status] = now }, [], [], now,
-            caller.IsPlatform ? now : null, null, null);
+            caller.IsPlatform ? now : null, null, null, RequestFingerprint: fingerprint);
         var record = Stage(caller, caller.IsPlatform ? BuiltInRoles.PlatformTenantId : caller.TenantId, "incident.create", incident.IncidentId,
             new() { ["status"] = status, ["severity"] = incident.Severity, ["affectedTenantIds"] = string.Join(',', affected) });
-        await store.CreateAsync(incident, record, cancellationToken).ConfigureAwait(false);
+        if (!await store.CreateAsync(incident, record, cancellationToken).ConfigureAwait(false))
+        {
+            return Replay((await store.GetAsync(incidentId, cancellationToken).ConfigureAwait(false))!, fingerprint);
+        }
+
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new CreatedIncident(incident.IncidentId, status);
     }
+
+    /// <summary>The answer to a call under a key already used: the incident it made, if the request is the same.</summary>
+    private static Outcome<CreatedIncident> Replay(IncidentRecord earlier, string? fingerprint) =>
+        earlier.RequestFingerprint == fingerprint ? new CreatedIncident(earlier.IncidentId, earlier.FirstPhase) : new Failure.KeyReused();
 
     public async Task<List<IncidentView>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {

@@ -24,6 +24,9 @@ internal abstract record Failure
 
     public sealed record LockedOut(TimeSpan RetryAfter) : Failure;
 
+    /// <summary>An Idempotency-Key sent again with a different request (422, as the IETF draft asks).</summary>
+    public sealed record KeyReused : Failure;
+
     /// <summary>A change to a credential needs a fresh authentication the session no longer is.</summary>
     public sealed record ReauthenticationRequired : Failure;
 
@@ -115,6 +118,8 @@ internal readonly record struct Outcome<T>
                 return (null, Problems.Of("reauthentication-required"));
             case Failure.Conflict conflict:
                 return (null, Problems.Of("conflict", conflict.Reason));
+            case Failure.KeyReused:
+                return (null, Problems.Of("idempotency-key-reused"));
             case Failure.LockedOut locked:
                 if (context is not null)
                 {

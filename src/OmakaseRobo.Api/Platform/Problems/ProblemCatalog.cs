@@ -24,6 +24,7 @@ internal static class ProblemCatalog
         ["method-not-allowed"] = new(405, "This method is not allowed here.", "このメソッドは許可されていません。"),
         ["conflict"] = new(409, "The request conflicts with the current state.", "リクエストが現在の状態と矛盾しています。"),
         ["body-too-large"] = new(413, "The request body is too large.", "リクエスト本文が大きすぎます。"),
+        ["idempotency-key-reused"] = new(422, "This Idempotency-Key was already used for a different request.", "この Idempotency-Key は別のリクエストで使用済みです。"),
         ["unsupported-media-type"] = new(415, "Send the body as application/json.", "本文は application/json で送信してください。"),
         ["locked-out"] = new(429, "Too many failed attempts. Try again later.", "失敗が多すぎます。しばらくしてから再試行してください。"),
         ["storage-unavailable"] = new(503, "A service this request needs is not available right now. Try again shortly.", "このリクエストに必要なサービスが一時的に利用できません。しばらくしてから再試行してください。"),
