@@ -10,7 +10,7 @@ namespace OmakaseRobo.Tests.Tenants;
 
 public sealed class TenantTerminationTests
 {
-    private static async Task<HttpResponseMessage> RunDeletionJobAsync(OmakaseApp app) =>
+    internal static async Task<HttpResponseMessage> RunDeletionJobAsync(OmakaseApp app) =>
         await app.CreateClient().PostAsync(new Uri("/events", UriKind.Relative), new StringContent(
             RepositoryFiles.Read("events/delete-terminated-tenants.json").Replace("\"id\": \"", $"\"id\": \"{Guid.NewGuid():N}-", StringComparison.Ordinal),
             Encoding.UTF8, "application/json"));

@@ -18,7 +18,8 @@ internal sealed record TenantRecord(
     DateTimeOffset CreatedAt,
     IReadOnlyDictionary<string, List<string>> Roles,
     DateTimeOffset? TerminatedAt = null,
-    DateTimeOffset? DataDeletionAfter = null)
+    DateTimeOffset? DataDeletionAfter = null,
+    string? RequestFingerprint = null)
 {
     public const string Active = "active";
     public const string Terminated = "terminated";
@@ -62,18 +63,35 @@ internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options
         return [.. items.Select(FromItem)];
     }
 
-    /// <summary>Stores a new tenant, with its audit record when given (the bootstrap's platform tenant has none); fails if the id exists.</summary>
-    public async Task CreateAsync(TenantRecord tenant, CancellationToken cancellationToken, PendingAudit? record = null)
+    /// <summary>
+    /// Stores a new tenant, with its audit record when given (the bootstrap's platform tenant has none). False when the
+    /// id is taken: by a tenant, or by the deletion certificate of one (an id named by an Idempotency-Key never comes
+    /// back after its tenant was deleted). Nothing was written then.
+    /// </summary>
+    public async Task<bool> CreateAsync(TenantRecord tenant, PendingAudit? record, CancellationToken cancellationToken)
     {
         var put = new Put { TableName = options.Tables.Main, Item = ToItem(tenant), ConditionExpression = "attribute_not_exists(pk)" };
-        if (record is not null)
+        try
         {
-            await dynamo.CommitAsync([new TransactWriteItem { Put = put }], record, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+            if (record is null)
+            {
+                await dynamo.PutItemAsync(new PutItemRequest { TableName = put.TableName, Item = put.Item, ConditionExpression = put.ConditionExpression }, cancellationToken)
+                    .ConfigureAwait(false);
+                return true;
+            }
 
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = put.TableName, Item = put.Item, ConditionExpression = put.ConditionExpression }, cancellationToken)
-            .ConfigureAwait(false);
+            var neverDeleted = new ConditionCheck { TableName = options.Tables.Main, Key = MainItems.DeletionCertificate.Key(tenant.TenantId), ConditionExpression = "attribute_not_exists(pk)" };
+            await dynamo.CommitAsync([new TransactWriteItem { Put = put }, new TransactWriteItem { ConditionCheck = neverDeleted }], record, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0) || e.FailedCondition(1))
+        {
+            return false;
+        }
     }
 
     /// <summary>Active to terminated with its audit record in one transaction; false when the tenant is not active (or does not exist).</summary>
@@ -109,6 +127,11 @@ internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options
         item["status"] = Attr.S(tenant.Status);
         item["createdAt"] = Attr.Time(tenant.CreatedAt);
         item["roles"] = new AttributeValue { M = tenant.Roles.ToDictionary(r => r.Key, r => Attr.List(r.Value)), IsMSet = true };
+        if (tenant.RequestFingerprint is not null)
+        {
+            item["requestFingerprint"] = Attr.S(tenant.RequestFingerprint);
+        }
+
         // Every tenant in one index partition, so the privileged-access review can list them without a scan.
         item[TableSchema.Index1PartitionKey] = Attr.S(MainItems.Tenant.ListPartition);
         item[TableSchema.Index1SortKey] = Attr.S(tenant.TenantId);
@@ -130,6 +153,7 @@ internal sealed class TenantStore(IAmazonDynamoDB dynamo, OmakaseOptions options
             item.GetTimeOrEpoch("createdAt"),
             roles,
             item.GetTime("terminatedAt"),
-            item.GetTime("dataDeletionAfter"));
+            item.GetTime("dataDeletionAfter"),
+            item.GetS("requestFingerprint"));
     }
 }

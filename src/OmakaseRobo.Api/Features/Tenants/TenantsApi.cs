@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.OpenApi;
 using OmakaseRobo.Api.Platform.Problems;
 
@@ -12,7 +14,10 @@ internal static class TenantsApi
     {
         var tenants = routes.MapGroup("/v1/tenants").WithTags("Tenants");
         tenants.MapPost("/", Create).RequirePermission(tenant: null, platform: Permissions.PlatformTenantsManage)
-            .WithSummary("Create a tenant").WithDescription("A customer tenant with its admin limit (default 3, at most 100) and whether its admins must use MFA (default true). Operators only.")
+            .WithSummary("Create a tenant").WithDescription("A customer tenant with its admin limit (default 3, at most 100) and whether its admins must use MFA (default true). Operators only. "
+                + "With an `Idempotency-Key` header (1 to 128 visible ASCII characters), the same request sent again by the same operator is answered with the tenant the first call "
+                + "made, never a second one; the same key with another request is 422, and 409 once that tenant has been deleted.")
+            .ProducesProblem(409).ProducesProblem(422)
             .WithExamples("""{"name":"Example Corp","adminLimit":3,"requireMfaForAdmins":true}""", """{"tenantId":"t_01jd8x..."}""");
         tenants.MapGet("/{tenantId}", Get).RequirePermission(Permissions.TenantRead, Permissions.PlatformRead)
             .WithSummary("Read a tenant").WithDescription("The tenant, its policy (admin limit, MFA for admins), its state and its custom roles.");
@@ -26,8 +31,9 @@ internal static class TenantsApi
     }
 
     public static async Task<Results<Created<CreatedTenant>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateTenantRequest request, Caller caller, TenantsService tenants, CancellationToken cancellationToken) =>
-        (await tenants.CreateAsync(request, caller, cancellationToken)).Map(created => TypedResults.Created($"/v1/tenants/{created.TenantId}", created));
+        CreateTenantRequest request, [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey, Caller caller, TenantsService tenants,
+        CancellationToken cancellationToken) =>
+        (await tenants.CreateAsync(request, idempotencyKey, caller, cancellationToken)).Map(created => TypedResults.Created($"/v1/tenants/{created.TenantId}", created));
 
     public static async Task<Results<Ok<TenantResponse>, ValidationProblem, ProblemHttpResult>> Get(string tenantId, TenantsService tenants, CancellationToken cancellationToken) =>
         (await tenants.GetAsync(tenantId, cancellationToken)).Map(TypedResults.Ok);

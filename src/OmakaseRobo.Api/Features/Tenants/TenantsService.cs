@@ -2,6 +2,7 @@ using System.Globalization;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
+using OmakaseRobo.Api.Platform.Http;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -17,9 +18,15 @@ internal sealed class TenantsService(TenantStore tenants, IAuditTrail audit, Oma
     public const int DefaultAdminLimit = 3;
     public const int MaxAdminLimit = 100;
 
-    public async Task<Outcome<CreatedTenant>> CreateAsync(CreateTenantRequest request, Caller caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new customer tenant. Under an Idempotency-Key its id is the key's: a retry of a call whose answer was lost, or a
+    /// call racing it, is answered with the tenant the first one made (422 for another request under the key, 409 once
+    /// that tenant has been deleted).
+    /// </summary>
+    public async Task<Outcome<CreatedTenant>> CreateAsync(CreateTenantRequest request, string? idempotencyKey, Caller caller, CancellationToken cancellationToken)
     {
         var errors = Validate.Fields(
+            (IdempotencyKey.Header, IdempotencyKey.TryParse(idempotencyKey, out var key) ? null : FieldMessages.InvalidFormat),
             ("name", Validate.Required(request.Name, 200)),
             ("adminLimit", request.AdminLimit is null or (>= 1 and <= MaxAdminLimit) ? null : FieldMessages.InvalidFormat));
         if (errors is not null)
@@ -27,18 +34,35 @@ internal sealed class TenantsService(TenantStore tenants, IAuditTrail audit, Oma
             return new Failure.Invalid(errors);
         }
 
+        var (name, adminLimit, requireMfa) = (request.Name!.Trim(), request.AdminLimit ?? DefaultAdminLimit, request.RequireMfaForAdmins ?? true);
+        var fingerprint = key is null ? null : IdempotencyKey.Fingerprint([name, adminLimit.ToString(CultureInfo.InvariantCulture), requireMfa ? "true" : "false"]);
+        var tenantId = key?.IdFor("t", caller) ?? Ids.New("t");
+        if (key is not null && await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return Replay(earlier, fingerprint);
+        }
+
         var tenant = new TenantRecord(
-            Ids.New("t"), request.Name!.Trim(), request.AdminLimit ?? DefaultAdminLimit, request.RequireMfaForAdmins ?? true, 0,
-            TenantRecord.Active, clock.GetUtcNow(), new Dictionary<string, List<string>>());
+            tenantId, name, adminLimit, requireMfa, 0, TenantRecord.Active, clock.GetUtcNow(), new Dictionary<string, List<string>>(), RequestFingerprint: fingerprint);
         var record = audit.Stage(AuditEvent.By(caller, AuditCategory.Operation, "tenant.create", tenant.TenantId, tenantId: tenant.TenantId, details: new()
         {
             ["adminLimit"] = tenant.AdminLimit.ToString(CultureInfo.InvariantCulture),
             ["requireMfaForAdmins"] = tenant.RequireMfaForAdmins ? "true" : "false",
         }));
-        await tenants.CreateAsync(tenant, cancellationToken, record).ConfigureAwait(false);
+        if (!await tenants.CreateAsync(tenant, record, cancellationToken).ConfigureAwait(false))
+        {
+            return await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is { } first
+                ? Replay(first, fingerprint)
+                : new Failure.Conflict("The tenant this Idempotency-Key created has been deleted since.");
+        }
+
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new CreatedTenant(tenant.TenantId);
     }
+
+    /// <summary>The answer to a call under a key already used: the tenant it made, if the request is the same.</summary>
+    private static Outcome<CreatedTenant> Replay(TenantRecord earlier, string? fingerprint) =>
+        earlier.RequestFingerprint == fingerprint ? new CreatedTenant(earlier.TenantId) : new Failure.KeyReused();
 
     public async Task<Outcome<TenantResponse>> GetAsync(string tenantId, CancellationToken cancellationToken) =>
         await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is { } tenant ? TenantResponse.From(tenant) : new Failure.NotFound();

@@ -59,16 +59,10 @@ internal sealed partial class BootstrapOperator(
         var now = clock.GetUtcNow();
         if (await tenants.GetAsync(BuiltInRoles.PlatformTenantId, cancellationToken).ConfigureAwait(false) is null)
         {
-            try
-            {
-                await tenants.CreateAsync(new TenantRecord(
-                    BuiltInRoles.PlatformTenantId, "TechHub platform", 0, true, 0, TenantRecord.Active, now,
-                    new Dictionary<string, List<string>>()), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Amazon.DynamoDBv2.Model.ConditionalCheckFailedException)
-            {
-                // another instance created it first
-            }
+            // False when another instance created it first: nothing to do then.
+            await tenants.CreateAsync(
+                new TenantRecord(BuiltInRoles.PlatformTenantId, "TechHub platform", 0, true, 0, TenantRecord.Active, now, new Dictionary<string, List<string>>()),
+                record: null, cancellationToken).ConfigureAwait(false);
         }
 
         if ((await users.ListAsync(BuiltInRoles.PlatformTenantId, cancellationToken).ConfigureAwait(false)).Count > 0)
