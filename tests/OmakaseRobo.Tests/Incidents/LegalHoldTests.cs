@@ -6,6 +6,7 @@ using OmakaseRobo.Api.Features.Incidents;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Tests.Incidents;
 
@@ -50,13 +51,13 @@ public sealed class LegalHoldTests
         foreach (var record in records)
         {
             var data = record.GetProperty("data").GetString()!;
-            Assert.Equal(LegalHoldService.Sha256Hex(data), record.GetProperty("sha256").GetString());
+            Assert.Equal(TextDigest.Sha256Hex(data), record.GetProperty("sha256").GetString());
             Assert.Equal(tenant, JsonDocument.Parse(data).RootElement.GetProperty("tenantId").GetString());
         }
 
         var manifest = export.GetProperty("manifest");
         Assert.Equal(records.Count, manifest.GetProperty("recordCount").GetInt32());
-        Assert.Equal(LegalHoldService.Sha256Hex(string.Concat(records.Select(r => r.GetProperty("sha256").GetString() + "\n"))), manifest.GetProperty("sha256").GetString());
+        Assert.Equal(TextDigest.Sha256Hex(string.Concat(records.Select(r => r.GetProperty("sha256").GetString() + "\n"))), manifest.GetProperty("sha256").GetString());
         Assert.True(export.GetProperty("verifications")[0].GetProperty("verification").GetProperty("intact").GetBoolean());
         Assert.True(export.GetProperty("complete").GetBoolean());
         Assert.Contains(records, r => r.GetProperty("data").GetString()!.Contains("\"action\":\"sign-in\"", StringComparison.Ordinal));

@@ -3,6 +3,7 @@ using System.Text;
 using OtpNet;
 using OmakaseRobo.Api.Platform.Keys;
 using QRCoder;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Auth;
 
@@ -53,7 +54,7 @@ internal sealed class TotpAuthenticator(TimeProvider clock)
     public static string HashRecoveryCode(string code)
     {
         var normalized = code.Replace("-", string.Empty, StringComparison.Ordinal).Trim().ToUpperInvariant();
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalized))).ToLowerInvariant();
+        return TextDigest.Sha256Hex(normalized);
     }
 
     public static bool LooksLikeRecoveryCode(string code) =>

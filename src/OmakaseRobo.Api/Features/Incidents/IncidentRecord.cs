@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Incidents;
 
@@ -74,7 +73,5 @@ internal sealed record IncidentRecord(
 /// </summary>
 internal sealed record LatestNotice(string Kind, string MessageSha256, DateTimeOffset At, int Sequence)
 {
-    public static string Digest(string message) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(message)));
-
-    public bool Repeats(string kind, string message) => Kind == kind && MessageSha256 == Digest(message);
+    public bool Repeats(string kind, string message) => Kind == kind && MessageSha256 == TextDigest.Sha256Hex(message);
 }

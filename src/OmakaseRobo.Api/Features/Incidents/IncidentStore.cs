@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Incidents;
 
@@ -154,7 +155,7 @@ internal sealed class IncidentStore(IAmazonDynamoDB dynamo, BatchReader reader, 
                 M = new()
                 {
                     ["kind"] = Attr.S(kind),
-                    ["messageSha256"] = Attr.S(LatestNotice.Digest(message)),
+                    ["messageSha256"] = Attr.S(TextDigest.Sha256Hex(message)),
                     ["at"] = Attr.Time(now),
                     ["sequence"] = Attr.N(incident.NoticeKinds.Count),
                 },

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Api.Platform.Problems;
@@ -7,6 +5,7 @@ using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Access;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Incidents;
 
@@ -132,7 +131,7 @@ internal sealed class LegalHoldService(
             verifications.Add(new HoldVerification(hold.HoldId, await integrity.VerifyAsync(hold.TenantId, hold.From, hold.To, cancellationToken).ConfigureAwait(false)));
         }
 
-        var manifest = new EvidenceManifest("SHA-256", records.Count, Sha256Hex(string.Concat(records.Select(r => r.Sha256 + "\n"))));
+        var manifest = new EvidenceManifest("SHA-256", records.Count, TextDigest.Sha256Hex(string.Concat(records.Select(r => r.Sha256 + "\n"))));
         var export = new EvidenceExport(incidentId, clock.GetUtcNow(), caller.UserId, complete, [.. active.Select(h => View(h, 0))], records, manifest, verifications);
         await trail.WriteAsync(new AuditEvent(
             AuditCategory.Operation, BuiltInRoles.PlatformTenantId, caller.UserId, "evidence.export", incidentId, "success", caller.SourceIp, caller.UserAgent,
@@ -145,8 +144,6 @@ internal sealed class LegalHoldService(
         return export;
     }
 
-    public static string Sha256Hex(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
-
     private static EvidenceRecord Record(StoredEvent e)
     {
         var data = JsonSerializer.Serialize(
@@ -154,7 +151,7 @@ internal sealed class LegalHoldService(
                 e.EventId, e.Chain.TenantId, e.Chain.DayText, e.Sequence, e.Time, e.Category, e.ActorId, e.Action, e.Target, e.Outcome,
                 e.SourceIp, e.UserAgent, new SortedDictionary<string, string>(e.Details.ToDictionary(), StringComparer.Ordinal), e.PrevHash, e.Hash),
             AppJsonContext.Default.EvidenceRecordData);
-        return new EvidenceRecord(Sha256Hex(data), data);
+        return new EvidenceRecord(TextDigest.Sha256Hex(data), data);
     }
 
     private async Task<int> ApplyAsync(LegalHold hold, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.ServiceClients;
 
@@ -15,7 +16,7 @@ internal static class ServiceClientSecret
     public static string New() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public static string Hash(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret))).ToLowerInvariant();
+    public static string Hash(string secret) => TextDigest.Sha256Hex(secret);
 
     public static bool Matches(string? storedHash, string presented)
     {

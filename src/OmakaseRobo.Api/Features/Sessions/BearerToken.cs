@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Sessions;
 
@@ -10,7 +10,7 @@ namespace OmakaseRobo.Api.Features.Sessions;
 /// </summary>
 internal sealed record BearerToken(string TenantId, string UserId, string Value)
 {
-    public string Hash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Value))).ToLowerInvariant();
+    public string Hash => TextDigest.Sha256Hex(Value);
 
     public static BearerToken Issue(string tenantId, string userId) =>
         new(tenantId, userId, $"{tenantId}.{userId}.{Base64Url(RandomNumberGenerator.GetBytes(32))}");

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -9,6 +7,7 @@ using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api;
 using OmakaseRobo.Api.Platform.Jobs;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Tenants;
 
@@ -73,7 +72,7 @@ internal sealed class TenantDeletion(
                 tenantId, "deleting", clock.GetUtcNow(), null,
                 keys.GroupBy(k => k.Kind).ToDictionary(g => g.Key, g => g.Count()),
                 keys.Count,
-                Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', keys.Select(k => k.Line).Order(StringComparer.Ordinal))))).ToLowerInvariant());
+                TextDigest.Sha256Hex(string.Join('\n', keys.Select(k => k.Line).Order(StringComparer.Ordinal))));
             await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = ToItem(certificate), ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken).ConfigureAwait(false);
         }
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Roles;
@@ -9,6 +8,7 @@ using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Users;
 
@@ -164,7 +164,7 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
 
     /// <summary>What a tombstone keeps of an email: a SHA-256 that lets an auditor match an address they already know, and nothing more.</summary>
     private static string Pseudonym(string tenantId, string email) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{tenantId}\n{email}"))).ToLowerInvariant();
+        TextDigest.Sha256Hex($"{tenantId}\n{email}");
 
     /// <summary>An update of the user item that exists: how the lockout, authenticator and password stores write their attributes.</summary>
     public async Task SetAsync(UserRecord user, string expression, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken)

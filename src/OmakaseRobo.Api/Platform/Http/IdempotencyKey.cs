@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using System.Text;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Platform.Http;
 
@@ -56,6 +56,6 @@ internal sealed class IdempotencyKey
             text.Append(field.Length).Append(':').Append(field);
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return TextDigest.Sha256Hex(text.ToString());
     }
 }
