@@ -1,5 +1,4 @@
 using OmakaseRobo.Api.Features.Sessions;
-using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Credentials;
@@ -14,7 +13,7 @@ namespace OmakaseRobo.Api.Features.Users;
 /// themselves (409, as for deletion) and never on a platform user (the platform tenant is refused: 403).
 /// </summary>
 internal sealed class UserLifecycleService(
-    UserStore users, TenantStore tenants, UserLifecycleStore lifecycle, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
+    UserStore users, UserLifecycleStore lifecycle, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     private const int MaxReason = 500;
 
@@ -28,24 +27,26 @@ internal sealed class UserLifecycleService(
             return new Failure.Invalid(errors);
         }
 
-        var target = await TargetAsync(tenantId, userId, caller, cancellationToken).ConfigureAwait(false);
+        if (Untouchable(tenantId, userId, caller) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var target = await users.GetChangeableAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
         if (!target.Succeeded)
         {
             return target.Failure;
         }
 
-        var user = target.Value;
+        var (tenant, user) = target.Value;
         var action = request.Status == UserRecord.Suspended ? "user.suspend" : "user.reactivate";
         if (user.Status == request.Status)
         {
             return UserSummary.From(user);
         }
 
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var record = audit.Stage(Event(caller, action, user, request.Reason, "success"));
-        var change = tenant is null ? UserLifecycleStore.Changed
-            : !tenant.IsActive ? TenantRecord.NotActive
-            : await lifecycle.SetStatusAsync(user, request.Status!, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
+        var change = await lifecycle.SetStatusAsync(user, request.Status!, tenant.Roles, record, cancellationToken).ConfigureAwait(false);
         if (!change.Succeeded)
         {
             await RefusedAsync(caller, action, user, request.Reason, cancellationToken).ConfigureAwait(false);
@@ -178,21 +179,20 @@ internal sealed class UserLifecycleService(
     /// <summary>The user an action may be taken on: a live user of a customer tenant who is not the caller.</summary>
     private async Task<Outcome<UserRecord>> TargetAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
     {
-        if (tenantId == BuiltInRoles.PlatformTenantId)
+        if (Untouchable(tenantId, userId, caller) is { } refusal)
         {
-            return new Failure.Forbidden();
+            return refusal;
         }
 
         var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-        if (user is null || user.Status == UserRecord.Deleted)
-        {
-            return new Failure.NotFound();
-        }
-
-        return caller.TenantId == tenantId && caller.UserId == userId
-            ? new Failure.Conflict("You cannot change your own account this way.")
-            : user;
+        return user is null || user.IsDeleted ? new Failure.NotFound() : user;
     }
+
+    /// <summary>No one acts this way on a platform user (403) or on their own account (409).</summary>
+    private static Failure? Untouchable(string tenantId, string userId, Caller caller) =>
+        tenantId == BuiltInRoles.PlatformTenantId ? new Failure.Forbidden()
+        : caller.TenantId == tenantId && caller.UserId == userId ? new Failure.Conflict("You cannot change your own account this way.")
+        : null;
 
     /// <summary>A refused attempt changes nothing: its record is written on its own.</summary>
     private Task RefusedAsync(Caller caller, string action, UserRecord user, string? reason, CancellationToken cancellationToken) =>

@@ -17,7 +17,7 @@ namespace OmakaseRobo.Api.Features.Users;
 internal sealed class UserLifecycleStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
 {
     /// <summary>The user changed between the read and the write: nothing was written.</summary>
-    public static readonly Failure Changed = new Failure.Conflict("The user changed meanwhile; read it and try again.");
+    private static readonly Failure Changed = new Failure.Conflict("The user changed meanwhile; read it and try again.");
 
     /// <summary>A live user (active or suspended) still under the stamp it was read with.</summary>
     private const string AsRead = "(#status = :active OR #status = :suspended) AND stamp = :oldStamp";

@@ -1,6 +1,5 @@
 using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Features.Roles;
-using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Problems;
@@ -13,22 +12,17 @@ namespace OmakaseRobo.Api.Features.Users;
 /// A suspended user's roles can be changed too (taking admin from a suspended, compromised admin must not wait for a
 /// reactivation); they count toward the cap again only when reactivated, which checks it.
 /// </summary>
-internal sealed class UserRolesService(TenantStore tenants, UserStore users, UserRoleStore userRoles, ProductPermissionStore products, IAuditTrail audit)
+internal sealed class UserRolesService(UserStore users, UserRoleStore userRoles, ProductPermissionStore products, IAuditTrail audit)
 {
     public async Task<Outcome<AssignedRoles>> AssignAsync(string tenantId, string userId, List<string>? requested, Caller caller, CancellationToken cancellationToken)
     {
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-        if (tenant is null || user is null || user.IsDeleted)
+        var target = await users.GetChangeableAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+        if (!target.Succeeded)
         {
-            return new Failure.NotFound();
+            return target.Failure;
         }
 
-        if (!tenant.IsActive)
-        {
-            return TenantRecord.NotActive;
-        }
-
+        var (tenant, user) = target.Value;
         if (requested is null || requested.Count > RolesService.MaxRolesPerUser || requested.Any(r => !RolesService.IsKnownRole(tenant, r)))
         {
             return new Failure.Invalid(new() { ["roles"] = [requested is null ? FieldMessages.Required : FieldMessages.UnknownValue] });

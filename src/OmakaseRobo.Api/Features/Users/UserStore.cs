@@ -71,6 +71,24 @@ internal sealed class UserStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         return response.IsItemSet ? FromItem(response.Item) : null;
     }
 
+    /// <summary>
+    /// A user an operator or tenant admin changes (roles, status, deletion), with their tenant, both read at once: a
+    /// missing tenant, a missing or deleted user is 404; a tenant that is not active any more is 409.
+    /// </summary>
+    public async Task<Outcome<(TenantRecord Tenant, UserRecord User)>> GetChangeableAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var tenantRead = tenants.GetAsync(tenantId, cancellationToken);
+        var userRead = GetAsync(tenantId, userId, cancellationToken);
+        await Task.WhenAll(tenantRead, userRead).ConfigureAwait(false);
+        var (tenant, user) = (await tenantRead.ConfigureAwait(false), await userRead.ConfigureAwait(false));
+        if (tenant is null || user is null || user.IsDeleted)
+        {
+            return new Failure.NotFound();
+        }
+
+        return tenant.IsActive ? (tenant, user) : TenantRecord.NotActive;
+    }
+
     /// <summary>The id of the user with this (normalised) email in the tenant: one read of the unique-email item.</summary>
     public async Task<string?> FindIdByEmailAsync(string tenantId, string email, CancellationToken cancellationToken)
     {

@@ -71,19 +71,14 @@ internal sealed class UsersService(UserStore users, TenantStore tenants, Session
             return new Failure.Conflict("You cannot delete your own account.");
         }
 
-        var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-        var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
         // A suspended user is deleted as an active one is: suspension is often the first step for an account that must go.
-        if (user is null || user.IsDeleted || tenant is null)
+        var target = await users.GetChangeableAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+        if (!target.Succeeded)
         {
-            return new Failure.NotFound();
+            return target.Failure;
         }
 
-        if (!tenant.IsActive)
-        {
-            return TenantRecord.NotActive;
-        }
-
+        var (tenant, user) = target.Value;
         // Deleting a platform user removes their roles: only someone who holds each of them may.
         if (!Privilege.MayChangePlatformRoles(actor, tenantId, user.Roles))
         {
