@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Audit;
 using OmakaseRobo.Tests.Compliance;
 using OmakaseRobo.Tests.Infrastructure;
@@ -174,6 +175,35 @@ public sealed partial class HeldAccessRecordTests(ITestOutputHelper output)
         {
             Assert.Contains(app.Logs.Lines, l => l.Contains(Critical, StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal) && l.Contains("action http.request", StringComparison.Ordinal));
         }
+    }
+
+    /// <summary>
+    /// The test host and the app's own run loop both stop the host, so the buffer's stop is called twice at once; the
+    /// second call must not end before the first has logged what it dropped (it used to: the test host then read the
+    /// logs before the Critical lines were there).
+    /// </summary>
+    [Fact]
+    public async Task Two_stops_at_once_both_end_only_after_the_held_records_are_logged()
+    {
+        await using var faulty = FaultyStorage.Start();
+        var app = faulty.App;
+        var user = await app.NewUserAsync(await app.CreateTenantAsync(), []);
+        await app.FlushAuditAsync();
+
+        faulty.Proxy.Reset();
+        var ids = await RequestsAsync(app, user, "twice", 2, HttpStatusCode.ServiceUnavailable);
+        var buffer = app.Services.GetRequiredService<AuditBuffer>();
+        var stops = new[] { buffer.StopAsync(CancellationToken.None), buffer.StopAsync(CancellationToken.None) };
+        await Task.WhenAny(stops);
+
+        var lines = app.Logs.Lines.ToList();
+        foreach (var id in ids)
+        {
+            Assert.Contains(lines, l => l.Contains(Critical, StringComparison.Ordinal) && l.Contains(id, StringComparison.Ordinal));
+        }
+
+        await Task.WhenAll(stops);
+        Assert.Equal(ids.Count, app.Logs.Lines.Count(l => l.Contains(Critical, StringComparison.Ordinal)));
     }
 
     /// <summary>GET /v1/me, each with its own correlation id (which its access record carries); the ids.</summary>

@@ -38,6 +38,7 @@ internal sealed partial class AuditBuffer(
     private bool retrying; // the retry loop runs: only while records are held
     private bool nudged; // the next round starts without a pause
     private bool stopping;
+    private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource? wake; // ends the current pause
     private CancellationTokenSource? sending; // the round's send in flight that a nudge may cut (once)
     private TaskCompletionSource nextRound = new(TaskCreationOptions.RunContinuationsAsynchronously); // completes when the next round ends
@@ -78,14 +79,36 @@ internal sealed partial class AuditBuffer(
     /// <summary>
     /// Runs after the server has finished its requests (hosted services stop in reverse order), so nothing arrives
     /// after: held records get one more round, the queue is drained, and what is still held is logged and dropped.
+    /// A host may be stopped twice at once (a test host and the app's own run loop both stop it): a second call ends
+    /// when the first has, so no caller goes on (to dispose the host, to read the log) before the records are logged.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        bool first;
         lock (gate)
         {
+            first = !stopping;
             stopping = true;
         }
 
+        if (!first)
+        {
+            await stopped.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await StopOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            stopped.TrySetResult();
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
+    {
         try
         {
             await NudgeAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
