@@ -21,18 +21,21 @@ public sealed class LocalRunSignalTests
     {
         using var app = await AppProcess.StartAsync(ownDynamoDb: true);
         var port = DynamoDbPort(app);
-        Assert.True(JavaListeningOn(port), "DynamoDB Local is not running");
+        Assert.True(JavaOn(port).Count > 0, "DynamoDB Local is not running");
 
         app.Signal(signal, toTheGroup);
 
         Assert.True(await app.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"the app did not stop on SIG{signal}");
-        var deadline = Stopwatch.StartNew();
-        while (JavaListeningOn(port) && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        // The watchdog sees the app gone within 200 ms, then gives Java up to 5 s to stop: wait for Java's own exit.
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         {
-            await Task.Delay(200); // the watchdog polls every 200 ms, then gives Java up to 5 s to stop
+            foreach (var pid in JavaOn(port))
+            {
+                await ExitOfAsync(pid, limit.Token);
+            }
         }
 
-        Assert.False(JavaListeningOn(port), $"Java of DynamoDB Local outlived SIG{signal} to the {(toTheGroup ? "process group" : "app")}");
+        Assert.False(JavaOn(port).Count > 0, $"Java of DynamoDB Local outlived SIG{signal} to the {(toTheGroup ? "process group" : "app")}");
     }
 
     [Fact]
@@ -54,10 +57,30 @@ public sealed class LocalRunSignalTests
         return new Uri(line[(line.IndexOf("http", StringComparison.Ordinal))..].Trim()).Port;
     }
 
-    private static bool JavaListeningOn(int port)
+    /// <summary>The ids of the processes running DynamoDB Local on this port.</summary>
+    private static List<int> JavaOn(int port)
     {
         using var ps = Process.Start(new ProcessStartInfo("pgrep", ["-f", $"DynamoDBLocal.jar.*-port {port}"]) { RedirectStandardOutput = true })!;
+        var output = ps.StandardOutput.ReadToEnd();
         ps.WaitForExit();
-        return ps.StandardOutput.ReadToEnd().Trim().Length > 0;
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];
+    }
+
+    /// <summary>Completes when the process exits (at once if it is gone), or when <paramref name="limit"/> ends the wait.</summary>
+    private static async Task ExitOfAsync(int pid, CancellationToken limit)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            await process.WaitForExitAsync(limit);
+        }
+        catch (ArgumentException)
+        {
+            // gone already
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            // the assertion after says which process is left
+        }
     }
 }
