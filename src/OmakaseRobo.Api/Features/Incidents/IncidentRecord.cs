@@ -61,7 +61,9 @@ internal sealed record IncidentRecord(
     public const string FromCustomer = "customer";
 
     /// <summary>The phase an incident starts in: a customer's report waits to be accepted.</summary>
-    public string FirstPhase => Source == FromOperator ? IncidentPhase.Detection : IncidentPhase.Reported;
+    public string FirstPhase => FirstPhaseOf(Source);
+
+    public static string FirstPhaseOf(string source) => source == FromOperator ? IncidentPhase.Detection : IncidentPhase.Reported;
 
     public bool Concerns(string tenantId) => AffectedTenantIds.Contains(tenantId) || ReporterTenantId == tenantId;
 }

@@ -52,10 +52,10 @@ internal sealed class IncidentsService(
         }
 
         var now = clock.GetUtcNow();
-        var status = caller.IsPlatform ? IncidentPhase.Detection : IncidentPhase.Reported;
+        var source = caller.IsPlatform ? IncidentRecord.FromOperator : IncidentRecord.FromCustomer;
+        var status = IncidentRecord.FirstPhaseOf(source);
         var incident = new IncidentRecord(
-            incidentId, title, description, severity, status,
-            caller.IsPlatform ? IncidentRecord.FromOperator : IncidentRecord.FromCustomer,
+            incidentId, title, description, severity, status, source,
             caller.IsPlatform ? null : caller.TenantId, caller.IsPlatform ? null : caller.UserId,
             affected, new Dictionary<string, DateTimeOffset> { [status] = now }, [], [], now,
             caller.IsPlatform ? now : null, null, null, RequestFingerprint: fingerprint);
