@@ -42,12 +42,18 @@ public sealed class LegalHoldTests
         var from = OmakaseApp.Start.AddHours(-1);
         var to = app.Clock.GetUtcNow().AddHours(1);
         var hold = await ApiClient.ReadAsync(await api.PostAsync($"/v1/incidents/{incident}/legal-holds", new { tenantId = tenant, from, to }, op.Token), HttpStatusCode.Created);
+        await ApiClient.ReadAsync(await api.PostAsync($"/v1/incidents/{incident}/legal-holds", new { tenantId = tenant, from = OmakaseApp.Start.AddMinutes(-30), to }, op.Token), HttpStatusCode.Created);
 
         var export = await ApiClient.ReadAsync(await api.GetAsync($"/v1/incidents/{incident}/evidence", op.Token), HttpStatusCode.OK);
+        var listed = await ApiClient.ReadAsync(await api.GetAsync($"/v1/incidents/{incident}/legal-holds", op.Token), HttpStatusCode.OK);
 
         Assert.Equal(1, hold.GetProperty("chainsHeld").GetInt32());
+        Assert.Equal([1, 1], listed.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("chainsHeld").GetInt32()));
+        Assert.Equal([1, 1], export.GetProperty("holds").EnumerateArray().Select(h => h.GetProperty("chainsHeld").GetInt32()));
         var records = export.GetProperty("records").EnumerateArray().ToList();
         Assert.NotEmpty(records);
+        var eventIds = records.Select(r => JsonDocument.Parse(r.GetProperty("data").GetString()!).RootElement.GetProperty("eventId").GetString()).ToList();
+        Assert.Equal(eventIds.Count, eventIds.Distinct().Count()); // the two holds overlap: each record is exported once
         foreach (var record in records)
         {
             var data = record.GetProperty("data").GetString()!;
@@ -123,7 +129,7 @@ public sealed class LegalHoldTests
         var missing = await api.PostAsync("/v1/incidents/i_nosuchincident000000/legal-holds", new { tenantId = other, from = OmakaseApp.Start, to = OmakaseApp.Start.AddDays(1) }, op.Token);
 
         Assert.True(stranger.Body.GetProperty("errors").TryGetProperty("tenantId", out _));
-        Assert.True(backwards.Body.GetProperty("errors").TryGetProperty("to", out _));
+        Assert.Equal("The end must come after the start.", backwards.Body.GetProperty("errors").GetProperty("to")[0].GetString());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 

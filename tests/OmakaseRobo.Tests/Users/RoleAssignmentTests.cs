@@ -166,6 +166,64 @@ public sealed class RoleAssignmentTests(OmakaseAppFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Someone_who_may_manage_roles_cannot_edit_or_delete_a_role_with_permissions_they_lack()
+    {
+        var tenant = await app.CreateTenantAsync(adminLimit: 6);
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/editor", new { permissions = new[] { "roles:manage", "roles:read", "users:read" } }, admin.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/viewer", new { permissions = new[] { "incidents:read", "tenant:read" } }, admin.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/auditors", new { permissions = new[] { "audit:read", "users:read" } }, admin.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/spare", new { permissions = new[] { "tenant:read" } }, admin.Token), HttpStatusCode.OK);
+        var editor = await app.NewUserAsync(tenant, ["editor"]);
+        await app.CreateUserAsync(tenant, "viewer");
+        await app.CreateUserAsync(tenant, "auditors");
+
+        var emptyViewer = await api.PutAsync($"/v1/tenants/{tenant}/roles/viewer", new { permissions = Array.Empty<string>() }, editor.Token);
+        var swapViewer = await api.PutAsync($"/v1/tenants/{tenant}/roles/viewer", new { permissions = new[] { "users:read" } }, editor.Token);
+        var stayPrivileged = await api.PutAsync($"/v1/tenants/{tenant}/roles/auditors", new { permissions = new[] { "roles:manage" } }, editor.Token);
+        var deleteSpare = await api.DeleteAsync($"/v1/tenants/{tenant}/roles/spare", editor.Token);
+        var ownCreate = await api.PutAsync($"/v1/tenants/{tenant}/roles/readers", new { permissions = new[] { "users:read" } }, editor.Token);
+        var ownEdit = await api.PutAsync($"/v1/tenants/{tenant}/roles/readers", new { permissions = new[] { "roles:read" } }, editor.Token);
+        var ownDelete = await api.DeleteAsync($"/v1/tenants/{tenant}/roles/readers", editor.Token);
+
+        await Problem.ReadAsync(emptyViewer, HttpStatusCode.Forbidden);
+        await Problem.ReadAsync(swapViewer, HttpStatusCode.Forbidden);
+        await Problem.ReadAsync(stayPrivileged, HttpStatusCode.Forbidden);
+        await Problem.ReadAsync(deleteSpare, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, ownCreate.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ownEdit.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, ownDelete.StatusCode);
+        var roles = (await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/roles", admin.Token), HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("name").GetString()!, r => string.Join(',', r.GetProperty("permissions").EnumerateArray().Select(p => p.GetString())));
+        Assert.Equal(["admin", "auditors", "editor", "spare", "viewer"], roles.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("incidents:read,tenant:read", roles["viewer"]);
+        Assert.Equal("audit:read,users:read", roles["auditors"]);
+    }
+
+    [Fact]
+    public async Task Parallel_creations_of_roles_stop_at_the_tenants_cap()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+        for (var i = 0; i < 45; i++)
+        {
+            await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/before-{i}", new { permissions = new[] { "tenant:read" } }, admin.Token), HttpStatusCode.OK);
+        }
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+            (await api.PutAsync($"/v1/tenants/{tenant}/roles/parallel-{i}", new { permissions = new[] { "tenant:read" } }, admin.Token)).StatusCode));
+        var roles = await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/roles", admin.Token), HttpStatusCode.OK);
+
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(15, statuses.Count(s => s == HttpStatusCode.Conflict));
+        Assert.Equal(51, roles.GetProperty("items").GetArrayLength()); // 50 custom roles and admin
+        var tooMany = await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/one-more", new { permissions = new[] { "tenant:read" } }, admin.Token), HttpStatusCode.Conflict);
+        Assert.Contains("too many roles", tooMany.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_operator_crossing_into_a_tenant_is_written_to_that_tenants_trail_as_privileged_access()
     {
         var tenant = await app.CreateTenantAsync();

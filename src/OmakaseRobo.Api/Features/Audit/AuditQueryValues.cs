@@ -23,13 +23,14 @@ internal static class AuditQueryValues
     {
         var from = query.From is null ? now - AuditChain.Retention - TimeSpan.FromDays(1) : Time(query.From);
         var to = query.To is null ? null : Time(query.To);
+        var isNumber = query.Limit is { Length: > 0 } text && text.All(char.IsAsciiDigit);
         var limit = query.Limit is null ? AuditListing.DefaultLimit
             : int.TryParse(query.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= AuditListing.MaxLimit ? n : (int?)null;
         var errors = Validate.Fields(
             ("category", query.Category is null || AuditCategory.All.Contains(query.Category) ? null : FieldMessages.UnknownValue),
             ("from", from is null ? FieldMessages.InvalidFormat : from > now ? "out-of-range" : null),
             ("to", query.To is not null && to is null ? FieldMessages.InvalidFormat : from is not null && to <= from ? "range-invalid" : null),
-            ("limit", limit is null ? "out-of-range" : null),
+            ("limit", limit is not null ? null : isNumber ? "out-of-range" : FieldMessages.InvalidFormat),
             ("cursor", query.Cursor is { Length: 0 or > AuditCursor.MaxLength } ? FieldMessages.InvalidFormat : null));
         if (errors is not null)
         {

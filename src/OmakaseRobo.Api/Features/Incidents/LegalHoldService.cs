@@ -33,7 +33,8 @@ internal sealed class LegalHoldService(
             ("tenantId", Validate.Required(request.TenantId, 64) ?? (incident.Concerns(request.TenantId!) ? null : FieldMessages.UnknownValue)),
             ("from", request.From is null ? FieldMessages.Required : request.From > clock.GetUtcNow() ? "out-of-range" : null), // no records lie in the future (a year-9999 window made evidence a 500)
             ("to", request.To is null ? FieldMessages.Required
-                : request.From is { } f && (request.To <= f || request.To - f > TimeSpan.FromDays(MaxWindowDays)) ? FieldMessages.InvalidFormat : null));
+                : request.From is { } f && request.To <= f ? "range-invalid"
+                : request.From is { } g && request.To - g > TimeSpan.FromDays(MaxWindowDays) ? "out-of-range" : null));
         if (errors is not null)
         {
             return new Failure.Invalid(errors);
@@ -49,10 +50,21 @@ internal sealed class LegalHoldService(
         return View(hold, chains);
     }
 
-    public async Task<List<HoldView>?> ListAsync(string incidentId, CancellationToken cancellationToken) =>
-        await incidents.GetAsync(incidentId, cancellationToken).ConfigureAwait(false) is null
-            ? null
-            : [.. (await holds.ListForIncidentAsync(incidentId, cancellationToken).ConfigureAwait(false)).Select(h => View(h, 0))];
+    public async Task<List<HoldView>?> ListAsync(string incidentId, CancellationToken cancellationToken)
+    {
+        if (await incidents.GetAsync(incidentId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        var views = new List<HoldView>();
+        foreach (var hold in await holds.ListForIncidentAsync(incidentId, cancellationToken).ConfigureAwait(false))
+        {
+            views.Add(await ViewAsync(hold, cancellationToken).ConfigureAwait(false));
+        }
+
+        return views;
+    }
 
     /// <summary>Ends a hold; chains that no other active hold of the tenant covers get their ttl back.</summary>
     public async Task<bool> ReleaseAsync(string incidentId, string holdId, Caller caller, CancellationToken cancellationToken)
@@ -104,16 +116,21 @@ internal sealed class LegalHoldService(
 
         var active = (await holds.ListForIncidentAsync(incidentId, cancellationToken).ConfigureAwait(false)).Where(h => h.IsActive).ToList();
         var records = new List<EvidenceRecord>();
+        var exported = new HashSet<string>(StringComparer.Ordinal);
+        var views = new List<HoldView>();
         var verifications = new List<HoldVerification>();
         var complete = true;
         foreach (var hold in active)
         {
-            foreach (var chain in await ChainsAsync(hold, cancellationToken).ConfigureAwait(false))
+            var chains = await ChainsAsync(hold, cancellationToken).ConfigureAwait(false);
+            views.Add(View(hold, chains.Count));
+            foreach (var chain in chains)
             {
                 var contents = await audit.ReadChainAsync(chain, cancellationToken).ConfigureAwait(false);
                 foreach (var (_, stored) in contents.Events.OrderBy(e => e.Position))
                 {
-                    if (stored.At < hold.From || stored.At >= hold.To)
+                    // Overlapping holds of one tenant cover the same records: each is exported once.
+                    if (stored.At < hold.From || stored.At >= hold.To || exported.Contains(stored.EventId))
                     {
                         continue;
                     }
@@ -124,6 +141,7 @@ internal sealed class LegalHoldService(
                         break;
                     }
 
+                    exported.Add(stored.EventId);
                     records.Add(Record(stored));
                 }
             }
@@ -132,7 +150,7 @@ internal sealed class LegalHoldService(
         }
 
         var manifest = new EvidenceManifest("SHA-256", records.Count, TextDigest.Sha256Hex(string.Concat(records.Select(r => r.Sha256 + "\n"))));
-        var export = new EvidenceExport(incidentId, clock.GetUtcNow(), caller.UserId, complete, [.. active.Select(h => View(h, 0))], records, manifest, verifications);
+        var export = new EvidenceExport(incidentId, clock.GetUtcNow(), caller.UserId, complete, views, records, manifest, verifications);
         await trail.WriteAsync(new AuditEvent(
             AuditCategory.Operation, BuiltInRoles.PlatformTenantId, caller.UserId, "evidence.export", incidentId, "success", caller.SourceIp, caller.UserAgent,
             new Dictionary<string, string>
@@ -170,6 +188,10 @@ internal sealed class LegalHoldService(
             .Select(h => h.Chain)];
 
     private static bool Covers(LegalHold hold, DateOnly day) => AuditChain.DayOf(hold.From) <= day && day <= AuditChain.DayOf(hold.To);
+
+    /// <summary>A hold as listed: the chains it keeps now (none once released).</summary>
+    private async Task<HoldView> ViewAsync(LegalHold hold, CancellationToken cancellationToken) =>
+        View(hold, hold.IsActive ? (await ChainsAsync(hold, cancellationToken).ConfigureAwait(false)).Count : 0);
 
     private static HoldView View(LegalHold h, int chains) => new(h.HoldId, h.IncidentId, h.TenantId, h.From, h.To, h.Status, h.CreatedAt, h.ReleasedAt, chains);
 

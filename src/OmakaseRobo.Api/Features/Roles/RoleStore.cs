@@ -10,12 +10,17 @@ namespace OmakaseRobo.Api.Features.Roles;
 /// <summary>Custom role definitions, kept in the tenant item's roles map next to their assignment counters.</summary>
 internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, OmakaseOptions options)
 {
+    /// <summary>Custom roles one tenant may define; a condition of the write that defines a new one.</summary>
+    public const int MaxRolesPerTenant = 50;
+
+    public static readonly Failure TooManyRoles = new Failure.Conflict("The tenant has too many roles.");
+
     private static readonly Failure Changed = new Failure.Conflict("The role changed meanwhile; read it and try again.");
 
     /// <summary>
     /// Creates or replaces a role, in one transaction with <paramref name="usage"/> (the product permission counters,
     /// see ProductPermissionStore.UsageWrites, and the change's audit record): only while the tenant is active and the role
-    /// is still <paramref name="before"/> (null: not defined), so counters computed from what was read stay exact under
+    /// is still <paramref name="before"/> (null: not defined, and the tenant below its cap of roles), so counters computed from what was read stay exact under
     /// concurrent changes. With <paramref name="onlyUnassigned"/> (the change makes the role privileged or no longer so)
     /// only while nobody holds it.
     /// </summary>
@@ -25,8 +30,13 @@ internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
     {
         var values = new Dictionary<string, AttributeValue> { [":permissions"] = Attr.List(permissions), [":active"] = Attr.S(TenantRecord.Active) };
         var names = new Dictionary<string, string> { ["#roles"] = "roles", ["#name"] = role, ["#status"] = "status" };
-        var condition = "#status = :active AND " + (before is null ? "attribute_not_exists(#roles.#name)" : "#roles.#name = :before");
-        if (before is not null)
+        // A new role needs room under the cap, checked by the write itself so that parallel creations cannot pass it.
+        var condition = "#status = :active AND " + (before is null ? "attribute_not_exists(#roles.#name) AND size(#roles) < :max" : "#roles.#name = :before");
+        if (before is null)
+        {
+            values[":max"] = Attr.N(MaxRolesPerTenant);
+        }
+        else
         {
             values[":before"] = Attr.List(before);
         }
@@ -59,6 +69,7 @@ internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         {
             var tenant = await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false);
             return tenant is not { IsActive: true } ? TenantRecord.NotActive
+                : before is null && !tenant.Roles.ContainsKey(role) && tenant.Roles.Count >= MaxRolesPerTenant ? TooManyRoles
                 : onlyUnassigned && tenant.Roles.TryGetValue(role, out var now) && before is not null && now.SequenceEqual(before, StringComparer.Ordinal)
                     ? new Failure.Conflict("The role is assigned: it cannot become privileged, or stop being so, while users hold it. Define a new role instead.")
                 : Changed;

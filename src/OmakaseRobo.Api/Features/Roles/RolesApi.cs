@@ -14,10 +14,10 @@ internal static class RolesApi
             .WithSummary("List roles").WithDescription("The built-in `admin` role and the tenant's custom roles with their permissions.");
         tenant.MapPut("/roles/{roleName}", Put).RequirePermission(Permissions.RolesManage, Permissions.PlatformUsersManage)
             .WithSummary("Create or replace a custom role").WithDescription("Name: lower-case letters, digits and dashes, 2-32 characters; permissions: known tenant permissions, "
-                + "none the caller lacks, not a role the caller holds. 409 for a built-in role, too many roles or a tenant that is not active.")
+                + "none the caller lacks (before or after the change), not a role the caller holds. 409 for a built-in role, too many roles (50) or a tenant that is not active.")
             .ProducesProblem(409).WithExamples("""{"permissions":["users:read","audit:read"]}""");
         tenant.MapDelete("/roles/{roleName}", Delete).RequirePermission(Permissions.RolesManage, Permissions.PlatformUsersManage)
-            .WithSummary("Delete a custom role").WithDescription("409 while the role is assigned to anyone, or for a built-in role.")
+            .WithSummary("Delete a custom role").WithDescription("403 when the role carries a permission the caller lacks; 409 while the role is assigned to anyone, or for a built-in role.")
             .ProducesProblem(409);
         return routes;
     }

@@ -9,11 +9,11 @@ namespace OmakaseRobo.Api.Features.Roles;
 
 /// <summary>
 /// 9.2.2 per-tenant roles and their assignment. No route lets a user raise their own privileges: nobody
-/// assigns roles to themselves, edits a role they hold, or grants permissions they do not hold.
+/// assigns roles to themselves, edits a role they hold, or grants permissions they do not hold. Nor does a customer
+/// edit or delete a role that carries a permission they lack: that would take it from its holders.
 /// </summary>
 internal sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPermissionStore products, IAuditTrail audit)
 {
-    public const int MaxRolesPerTenant = 50;
     public const int MaxRolesPerUser = 10;
 
     /// <summary>Product permissions one role may hold: a role change and its usage counters must fit one transaction.</summary>
@@ -65,19 +65,20 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
             return new Failure.Invalid(errors);
         }
 
-        if (!tenant.Roles.ContainsKey(roleName) && tenant.Roles.Count >= MaxRolesPerTenant)
+        tenant.Roles.TryGetValue(roleName, out var before);
+        if (before is null && tenant.Roles.Count >= RoleStore.MaxRolesPerTenant)
         {
-            return new Failure.Conflict("The tenant has too many roles.");
+            return RoleStore.TooManyRoles;
         }
 
-        // Self-escalation: a customer cannot edit a role they hold, nor grant what they do not have.
-        if (!caller.IsPlatform && (caller.Roles.Contains(roleName) || permissions!.Any(p => !caller.Has(p))))
+        // Self-escalation: a customer cannot edit a role they hold, nor grant what they do not have. Nor take away what
+        // they do not have: the role's permissions before the change must be theirs too (as with assignments).
+        if (!caller.IsPlatform && (caller.Roles.Contains(roleName) || permissions!.Concat(before ?? []).Any(p => !caller.Has(p))))
         {
             return new Failure.Forbidden();
         }
 
         var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        tenant.Roles.TryGetValue(roleName, out var before);
         var usage = products.UsageWrites(before ?? [], granted, IsProduct);
         var record = Stage(caller, tenantId, "role.put", roleName, new()
         {
@@ -112,6 +113,12 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         if (tenant is null || !tenant.Roles.TryGetValue(roleName, out var before))
         {
             return new Failure.NotFound();
+        }
+
+        // A customer removes only a role whose every permission they hold, as they would to take it from a user.
+        if (!caller.IsPlatform && before.Any(p => !caller.Has(p)))
+        {
+            return new Failure.Forbidden();
         }
 
         var record = Stage(caller, tenantId, "role.delete", roleName, []);

@@ -20,7 +20,7 @@ internal static class TenantsApi
             .ProducesProblem(409).ProducesProblem(422)
             .WithExamples("""{"name":"Example Corp","adminLimit":3,"requireMfaForAdmins":true}""", """{"tenantId":"t_01jd8x..."}""");
         tenants.MapGet("/{tenantId}", Get).RequirePermission(Permissions.TenantRead, Permissions.PlatformRead)
-            .WithSummary("Read a tenant").WithDescription("The tenant, its policy (admin limit, MFA for admins), its state and its custom roles.");
+            .WithSummary("Read a tenant").WithDescription("The tenant, its policy (admin limit, MFA for admins) and its state; its roles are listed by GET /v1/tenants/{tenantId}/roles.");
         tenants.MapPost("/{tenantId}/termination", Terminate).RequirePermission(tenant: null, Permissions.PlatformTenantsTerminate)
             .WithSummary("Terminate a contract").WithDescription("From now on no user of the tenant can sign in and every session is refused; after the grace period "
                 + "(30 days, `dataDeletionAfter`) the delete-terminated-tenants job removes every item of the tenant. 409 if already terminated or the platform tenant.")

@@ -28,7 +28,7 @@ internal sealed class TenantsService(TenantStore tenants, IAuditTrail audit, Oma
         var errors = Validate.Fields(
             (IdempotencyKey.Header, IdempotencyKey.TryParse(idempotencyKey, out var key) ? null : FieldMessages.InvalidFormat),
             ("name", Validate.Required(request.Name, 200)),
-            ("adminLimit", request.AdminLimit is null or (>= 1 and <= MaxAdminLimit) ? null : FieldMessages.InvalidFormat));
+            ("adminLimit", request.AdminLimit is null or (>= 1 and <= MaxAdminLimit) ? null : "out-of-range"));
         if (errors is not null)
         {
             return new Failure.Invalid(errors);
