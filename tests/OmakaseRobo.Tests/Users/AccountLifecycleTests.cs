@@ -117,4 +117,35 @@ public sealed class AccountLifecycleTests(OmakaseAppFixture fixture) : IClassFix
         Assert.Empty(after.GetProperty("items").EnumerateArray());
         await app.LoginAsync(tenant, user.Email, user.Password);
     }
+
+    [Fact]
+    public async Task A_helper_with_users_manage_acts_on_members_but_never_on_an_admin()
+    {
+        var tenant = await app.CreateTenantAsync(adminLimit: 4);
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/helpdesk", new { permissions = new[] { "users:manage", "users:read" } }, admin.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/readers", new { permissions = new[] { "users:read" } }, admin.Token), HttpStatusCode.OK);
+        var helper = await app.NewUserAsync(tenant, ["helpdesk"]);
+        var reader = await app.NewUserAsync(tenant, ["readers"]);
+        var other = await app.NewUserAsync(tenant, ["admin"]);
+        var path = $"/v1/tenants/{tenant}/users";
+
+        var suspendAdmin = await api.PutAsync($"{path}/{other.UserId}/status", new { status = "suspended", reason = "helpdesk overreach" }, helper.Token);
+        var unlockAdmin = await api.PostAsync($"{path}/{other.UserId}/unlock", null, helper.Token);
+        var watchAdmin = await api.GetAsync($"{path}/{other.UserId}/sessions", helper.Token);
+        var endAdmin = await api.DeleteAsync($"{path}/{other.UserId}/sessions", helper.Token);
+        var suspendReader = await api.PutAsync($"{path}/{reader.UserId}/status", new { status = "suspended", reason = "left the team" }, helper.Token);
+        var adminSuspends = await api.PutAsync($"{path}/{other.UserId}/status", new { status = "suspended", reason = "compromised" }, admin.Token);
+
+        await Problem.ReadAsync(suspendAdmin, HttpStatusCode.Forbidden);
+        await Problem.ReadAsync(unlockAdmin, HttpStatusCode.Forbidden);
+        await Problem.ReadAsync(watchAdmin, HttpStatusCode.Forbidden);
+        await Problem.ReadAsync(endAdmin, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, suspendReader.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, adminSuspends.StatusCode); // admin holds every permission: it outranks another admin
+        await app.FlushAuditAsync();
+        var actions = (await app.StoredEventsAsync(tenant, app.Today())).Select(AuditSteps.Strings).ToList();
+        Assert.Contains(actions, a => a.Contains("user.suspend") && a.Contains("refused") && a.Contains("helpdesk overreach") && a.Contains(helper.UserId));
+    }
 }

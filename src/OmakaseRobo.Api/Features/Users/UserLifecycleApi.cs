@@ -11,7 +11,7 @@ internal static class UserLifecycleApi
     {
         var user = routes.MapGroup("/v1/tenants/{tenantId}/users/{userId}").WithTags("Users");
         user.MapPut("/status", SetStatus).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
-            .WithSummary("Suspend or reactivate a user").WithDescription("`status` active or suspended, with a `reason`. Suspension ends every session and pending MFA challenge at once; sign-in then answers the same 401 as a wrong password. 409 for yourself or the tenant's last active admin.")
+            .WithSummary("Suspend or reactivate a user").WithDescription("`status` active or suspended, with a `reason`. Suspension ends every session and pending MFA challenge at once; sign-in then answers the same 401 as a wrong password. 403 for a user holding a permission the caller lacks; 409 for yourself or the tenant's last active admin.")
             .ProducesProblem(409);
         user.MapPost("/password-reset", ResetPassword).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage)
             .WithSummary("Reset a user's password").WithDescription("Operators only, with a `reason`. A new temporary password, shown only this once, valid until `expiresAt` "
@@ -23,11 +23,11 @@ internal static class UserLifecycleApi
                 + "session ends; the user signs in with the password and enrols again (restricted until then where the policy requires MFA).")
             .ProducesProblem(409);
         user.MapPost("/unlock", Unlock).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
-            .WithSummary("Unlock a user").WithDescription("Ends a brute-force lockout: the failure count and the lock are cleared.");
+            .WithSummary("Unlock a user").WithDescription("Ends a brute-force lockout: the failure count and the lock are cleared. 403 for a user holding a permission the caller lacks.");
         user.MapGet("/sessions", ListSessions).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
-            .WithSummary("List a user's sessions").WithDescription("The user's live sessions with created, last seen, source IP and user agent.");
+            .WithSummary("List a user's sessions").WithDescription("The user's live sessions with created, last seen, source IP and user agent. 403 for a user holding a permission the caller lacks.");
         user.MapDelete("/sessions", EndSessions).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
-            .WithSummary("End all of a user's sessions").WithDescription("Every session of the user ends at once (a new security stamp).");
+            .WithSummary("End all of a user's sessions").WithDescription("Every session of the user ends at once (a new security stamp). 403 for a user holding a permission the caller lacks.");
         return routes;
     }
 

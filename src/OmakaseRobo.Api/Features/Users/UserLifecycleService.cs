@@ -1,4 +1,6 @@
+using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Features.Sessions;
+using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Credentials;
@@ -10,10 +12,13 @@ namespace OmakaseRobo.Api.Features.Users;
 /// <summary>
 /// The account lifecycle: suspend and reactivate, reset the password or MFA, unlock, end another user's sessions. Operators act in any
 /// customer tenant; a tenant admin (users:manage) only in their own (the route's access rule sees to that), never on
-/// themselves (409, as for deletion) and never on a platform user (the platform tenant is refused: 403).
+/// themselves (409, as for deletion) and never on a platform user (the platform tenant is refused: 403). A customer acts
+/// only on a user whose every permission they hold themselves (403 otherwise, audited): someone with users:manage alone
+/// cannot suspend, unlock or read the sessions of an admin, as someone who may only assign roles cannot demote one.
 /// </summary>
 internal sealed class UserLifecycleService(
-    UserStore users, UserLifecycleStore lifecycle, SessionStore sessions, PasswordHasher hasher, IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
+    UserStore users, TenantStore tenants, ProductPermissionStore products, UserLifecycleStore lifecycle, SessionStore sessions, PasswordHasher hasher,
+    IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     private const int MaxReason = 500;
 
@@ -40,6 +45,12 @@ internal sealed class UserLifecycleService(
 
         var (tenant, user) = target.Value;
         var action = request.Status == UserRecord.Suspended ? "user.suspend" : "user.reactivate";
+        if (!await OutranksAsync(caller, user, tenant, cancellationToken).ConfigureAwait(false))
+        {
+            await RefusedAsync(caller, action, user, request.Reason, cancellationToken).ConfigureAwait(false);
+            return new Failure.Forbidden();
+        }
+
         if (user.Status == request.Status)
         {
             return UserSummary.From(user);
@@ -66,7 +77,7 @@ internal sealed class UserLifecycleService(
     /// <summary>A new temporary password, shown once, that expires; every session ends and the next sign-in must change it.</summary>
     public async Task<Outcome<PasswordResetResponse>> ResetPasswordAsync(string tenantId, string userId, ResetRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        var target = await ReasonedTargetAsync(tenantId, userId, request, caller, cancellationToken).ConfigureAwait(false);
+        var target = await ReasonedTargetAsync(tenantId, userId, request, caller, "user.password-reset", cancellationToken).ConfigureAwait(false);
         if (!target.Succeeded)
         {
             return target.Failure;
@@ -83,7 +94,7 @@ internal sealed class UserLifecycleService(
     /// <summary>The seed and recovery codes are deleted and every session ends; the user enrols again at the next sign-in.</summary>
     public async Task<Outcome<UserSummary>> ResetMfaAsync(string tenantId, string userId, ResetRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        var target = await ReasonedTargetAsync(tenantId, userId, request, caller, cancellationToken).ConfigureAwait(false);
+        var target = await ReasonedTargetAsync(tenantId, userId, request, caller, "user.mfa-reset", cancellationToken).ConfigureAwait(false);
         if (!target.Succeeded)
         {
             return target.Failure;
@@ -97,7 +108,7 @@ internal sealed class UserLifecycleService(
 
     public async Task<Outcome<UserSummary>> UnlockAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
     {
-        var target = await TargetAsync(tenantId, userId, caller, cancellationToken).ConfigureAwait(false);
+        var target = await TargetAsync(tenantId, userId, caller, "user.unlock", null, cancellationToken).ConfigureAwait(false);
         if (!target.Succeeded)
         {
             return target.Failure;
@@ -115,7 +126,7 @@ internal sealed class UserLifecycleService(
 
     public async Task<Outcome<UserSessionList>> ListSessionsAsync(string tenantId, string userId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var target = await TargetAsync(tenantId, userId, caller, cancellationToken).ConfigureAwait(false);
+        var target = await TargetAsync(tenantId, userId, caller, "user.sessions.list", null, cancellationToken).ConfigureAwait(false);
         if (!target.Succeeded)
         {
             return target.Failure;
@@ -131,7 +142,7 @@ internal sealed class UserLifecycleService(
     /// <summary>A new stamp ends every session and pending challenge at once; the items are then tidied up.</summary>
     public async Task<Outcome<Completed>> EndSessionsAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
     {
-        var target = await TargetAsync(tenantId, userId, caller, cancellationToken).ConfigureAwait(false);
+        var target = await TargetAsync(tenantId, userId, caller, "user.sessions.end", null, cancellationToken).ConfigureAwait(false);
         if (!target.Succeeded)
         {
             return target.Failure;
@@ -171,13 +182,13 @@ internal sealed class UserLifecycleService(
         return answer;
     }
 
-    private Task<Outcome<UserRecord>> ReasonedTargetAsync(string tenantId, string userId, ResetRequest request, Caller caller, CancellationToken cancellationToken) =>
+    private Task<Outcome<UserRecord>> ReasonedTargetAsync(string tenantId, string userId, ResetRequest request, Caller caller, string action, CancellationToken cancellationToken) =>
         Validate.Required(request.Reason, MaxReason) is { } error
             ? Task.FromResult<Outcome<UserRecord>>(new Failure.Invalid(new() { ["reason"] = [error] }))
-            : TargetAsync(tenantId, userId, caller, cancellationToken);
+            : TargetAsync(tenantId, userId, caller, action, request.Reason, cancellationToken);
 
-    /// <summary>The user an action may be taken on: a live user of a customer tenant who is not the caller.</summary>
-    private async Task<Outcome<UserRecord>> TargetAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
+    /// <summary>The user an action may be taken on: a live user of a customer tenant who is not the caller, and whom the caller outranks.</summary>
+    private async Task<Outcome<UserRecord>> TargetAsync(string tenantId, string userId, Caller caller, string action, string? reason, CancellationToken cancellationToken)
     {
         if (Untouchable(tenantId, userId, caller) is { } refusal)
         {
@@ -185,7 +196,31 @@ internal sealed class UserLifecycleService(
         }
 
         var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-        return user is null || user.IsDeleted ? new Failure.NotFound() : user;
+        if (user is null || user.IsDeleted)
+        {
+            return new Failure.NotFound();
+        }
+
+        if (!await OutranksAsync(caller, user, tenant: null, cancellationToken).ConfigureAwait(false))
+        {
+            await RefusedAsync(caller, action, user, reason, cancellationToken).ConfigureAwait(false);
+            return new Failure.Forbidden();
+        }
+
+        return user;
+    }
+
+    /// <summary>Whether the caller holds every permission the user holds: always for an operator, for a customer only then.</summary>
+    private async Task<bool> OutranksAsync(Caller caller, UserRecord user, TenantRecord? tenant, CancellationToken cancellationToken)
+    {
+        if (caller.IsPlatform || user.Roles.Count == 0)
+        {
+            return true;
+        }
+
+        tenant ??= await tenants.GetAsync(user.TenantId, cancellationToken).ConfigureAwait(false);
+        var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
+        return tenant is not null && BuiltInRoles.PermissionsOf(user.TenantId, user.Roles, tenant.Roles, catalogue.Names).All(caller.Has);
     }
 
     /// <summary>No one acts this way on a platform user (403) or on their own account (409).</summary>
