@@ -75,6 +75,45 @@ public sealed class LockoutBurstTests(OmakaseAppFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Past_a_long_back_off_the_right_password_opens_the_second_factor_at_once_and_a_wrong_code_still_locks()
+    {
+        var tenantId = await app.CreateTenantAsync();
+        var user = await app.NewUserAsync(tenantId, [], enrollMfa: true);
+        var api = app.Api();
+        // Fourteen failures, each after the last one's back-off: the lock is now 512 s, longer than an mfaToken lives.
+        for (var failures = 0; failures < 14; failures++)
+        {
+            if (failures >= 5)
+            {
+                app.Clock.Advance(TimeSpan.FromSeconds(Math.Pow(2, failures - 5)));
+            }
+
+            await Problem.ReadAsync(await api.PostAsync("/v1/auth/login", new { tenantId, user.Email, password = Wrong }), HttpStatusCode.Unauthorized);
+        }
+
+        app.Clock.Advance(TimeSpan.FromSeconds(512));
+        var code = new Totp(Base32Encoding.ToBytes(user.TotpSecret!)).ComputeTotp(app.Clock.GetUtcNow().UtcDateTime);
+        var wrongCode = code[0] == '0' ? "1" + code[1..] : "0" + code[1..];
+        var first = await app.LoginAsync(tenantId, user.Email, user.Password);
+        var wrong = await api.PostAsync("/v1/auth/mfa/verify", new { mfaToken = first.GetProperty("mfaToken").GetString(), code = wrongCode });
+        var rightAfterWrong = await api.PostAsync("/v1/auth/mfa/verify", new { mfaToken = first.GetProperty("mfaToken").GetString(), code });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, rightAfterWrong.StatusCode); // the wrong code's own back-off, as before
+
+        app.Clock.Advance(TimeSpan.FromMinutes(15));
+        code = new Totp(Base32Encoding.ToBytes(user.TotpSecret!)).ComputeTotp(app.Clock.GetUtcNow().UtcDateTime);
+        var second = await app.LoginAsync(tenantId, user.Email, user.Password);
+        var verified = await api.PostAsync("/v1/auth/mfa/verify", new { mfaToken = second.GetProperty("mfaToken").GetString(), code });
+
+        await ApiClient.ReadAsync(verified, HttpStatusCode.OK);
+        var admin = await app.NewUserAsync(tenantId, ["admin"]); // signed in now: the clock has moved past any earlier session
+        var listed = (await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenantId}/users", admin.Token), HttpStatusCode.OK))
+            .GetProperty("items").EnumerateArray().Single(u => u.GetProperty("userId").GetString() == user.UserId);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, listed.GetProperty("lockedUntil").ValueKind);
+    }
+
+    [Fact]
     public async Task Wrong_current_passwords_on_password_change_count_toward_the_lockout_and_a_locked_account_answers_429()
     {
         var tenantId = await app.CreateTenantAsync();

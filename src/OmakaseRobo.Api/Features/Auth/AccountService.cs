@@ -164,7 +164,7 @@ internal sealed class AccountService(
             return Failure.InvalidField("code", "code-invalid");
         }
 
-        await lockouts.ReleaseAttemptAsync(user, null, cancellationToken).ConfigureAwait(false);
+        await lockouts.ReleaseAttemptAsync(user, checkedFactor.Value.Reservation, null, cancellationToken).ConfigureAwait(false);
         var codes = TotpAuthenticator.NewRecoveryCodes();
         var record = Stage(caller, "mfa.recovery-codes.renew", caller.UserId);
         if (!await authenticators.ReplaceRecoveryCodesAsync(user, codes.Select(TotpAuthenticator.HashRecoveryCode), record, cancellationToken).ConfigureAwait(false))
@@ -228,7 +228,8 @@ internal sealed class AccountService(
     /// </summary>
     private async Task<Failure?> ProvePasswordAsync(Caller caller, UserRecord user, string currentPassword, string action, CancellationToken cancellationToken)
     {
-        if (await lockouts.ReserveAttemptAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        var reservation = await lockouts.ReserveAttemptAsync(user, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (reservation.RetryAfter is { } retryAfter)
         {
             await AuditAsync(caller, action, caller.UserId, cancellationToken, "locked-out").ConfigureAwait(false);
             return new Failure.LockedOut(retryAfter);
@@ -240,7 +241,7 @@ internal sealed class AccountService(
             return Failure.InvalidField("currentPassword", "password-incorrect");
         }
 
-        await lockouts.ReleaseAttemptAsync(user, null, cancellationToken).ConfigureAwait(false);
+        await lockouts.ReleaseAttemptAsync(user, reservation, null, cancellationToken).ConfigureAwait(false);
         return null;
     }
 

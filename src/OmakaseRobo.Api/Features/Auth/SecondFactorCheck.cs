@@ -8,7 +8,7 @@ namespace OmakaseRobo.Api.Features.Auth;
 /// The one check of a user's second factor, for signing in and for renewing the recovery codes: the attempt is
 /// reserved on the sign-in counter and lock first (a stolen session cannot try codes for ever), then a TOTP code claims
 /// its time step (no replay) or, where accepted, a recovery code is spent (once). The caller writes the audit record of
-/// its own step and decides what follows a right code (the reservation is not given back here).
+/// its own step and decides what follows a right code (the reservation is not given back here; it comes with the answer).
 /// </summary>
 internal sealed class SecondFactorCheck(UserLockoutStore lockouts, UserAuthenticatorStore authenticators, TotpAuthenticator totp, EnvelopeCipher cipher)
 {
@@ -16,13 +16,15 @@ internal sealed class SecondFactorCheck(UserLockoutStore lockouts, UserAuthentic
     public const string RecoveryCode = "recovery-code";
 
     /// <summary>
-    /// <see cref="Totp"/> or <see cref="RecoveryCode"/> when the code is right; <see cref="Failure.LockedOut"/> when the
-    /// user is locked (the code is not looked at), <see cref="Failure.Unauthorized"/> when it is wrong or already used.
-    /// The user must have a TOTP seed.
+    /// <see cref="Totp"/> or <see cref="RecoveryCode"/> and the attempt's reservation when the code is right;
+    /// <see cref="Failure.LockedOut"/> when the user is locked (the code is not looked at), <see cref="Failure.Unauthorized"/>
+    /// when it is wrong or already used. The user must have a TOTP seed.
     /// </summary>
-    public async Task<Outcome<string>> CheckAsync(UserRecord user, string code, bool acceptRecoveryCode, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<Outcome<(string Method, Reservation Reservation)>> CheckAsync(
+        UserRecord user, string code, bool acceptRecoveryCode, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (await lockouts.ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false) is { } retryAfter)
+        var reservation = await lockouts.ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false);
+        if (reservation.RetryAfter is { } retryAfter)
         {
             return new Failure.LockedOut(retryAfter);
         }
@@ -30,13 +32,13 @@ internal sealed class SecondFactorCheck(UserLockoutStore lockouts, UserAuthentic
         if (acceptRecoveryCode && TotpAuthenticator.LooksLikeRecoveryCode(code))
         {
             return await authenticators.ConsumeRecoveryCodeAsync(user, TotpAuthenticator.HashRecoveryCode(code), cancellationToken).ConfigureAwait(false)
-                ? RecoveryCode
+                ? (RecoveryCode, reservation)
                 : new Failure.Unauthorized();
         }
 
         var secret = await cipher.OpenAsync(user.TotpSecret!, TotpAuthenticator.SeedContext(user.TenantId, user.UserId), cancellationToken).ConfigureAwait(false);
         return totp.MatchingStep(secret, code) is { } step && await authenticators.ClaimTotpStepAsync(user, step, cancellationToken).ConfigureAwait(false)
-            ? Totp
+            ? (Totp, reservation)
             : new Failure.Unauthorized();
     }
 }

@@ -49,15 +49,15 @@ internal sealed class SignInService(
         // An active user's attempt is reserved (counted as a failure, refused when locked) before any bcrypt work, in the
         // same round trip that reads the user; for anyone else one read stands in for it, so unknown users take as long
         // as wrong passwords: two round trips before bcrypt either way.
-        var (user, retryAfter, counted) = userId is null ? (null, null, false) : await lockouts.ReadAndReserveAsync(tenantId, userId, now, cancellationToken).ConfigureAwait(false);
-        if (retryAfter is { } wait)
+        var (user, reservation) = userId is null ? (null, null) : await lockouts.ReadAndReserveAsync(tenantId, userId, now, cancellationToken).ConfigureAwait(false);
+        if (reservation?.RetryAfter is { } wait)
         {
             await AuditAsync(tenantId, user!.UserId, "sign-in", "locked-out", origin, cancellationToken).ConfigureAwait(false);
             return new Failure.LockedOut(wait);
         }
 
         var tenantRead = tenants.GetAsync(tenantId, cancellationToken);
-        if (!counted)
+        if (reservation is null)
         {
             await tenantRead.ConfigureAwait(false);
         }
@@ -79,8 +79,8 @@ internal sealed class SignInService(
         // The writes of a successful sign-in are independent of each other: one round trip of wall time, not three.
         if (user.MfaEnabled)
         {
-            // Half a sign-in: the password's own reservation is given back, earlier failures (of either factor) stay.
-            var released = lockouts.ReleaseAttemptAsync(user, upgraded, cancellationToken);
+            // Half a sign-in: the password's own reservation (and any lock it set) is given back, earlier failures (of either factor) stay.
+            var released = lockouts.ReleaseAttemptAsync(user, reservation!.Value, upgraded, cancellationToken);
             var mfaToken = BearerToken.Issue(user.TenantId, user.UserId);
             var challenged = Stage(tenantId, user.UserId, "sign-in.password", "success", origin);
             await Task.WhenAll(released, challenges.CreateAsync(mfaToken, user.SecurityStamp, now, challenged, cancellationToken)).ConfigureAwait(false);
@@ -122,7 +122,7 @@ internal sealed class SignInService(
             return checkedFactor.Failure;
         }
 
-        var method = checkedFactor.Value;
+        var method = checkedFactor.Value.Method;
 
         await challenges.DeleteAsync(mfaToken, cancellationToken).ConfigureAwait(false);
         await lockouts.RecordSignInAsync(user, now, null, cancellationToken).ConfigureAwait(false);

@@ -5,6 +5,16 @@ using OmakaseRobo.Api.Platform.Storage;
 
 namespace OmakaseRobo.Api.Features.Users;
 
+/// <summary>
+/// One credential attempt's reservation: refused while the account is locked (wait <see cref="RetryAfter"/>), or granted
+/// as consecutive failure number <see cref="Count"/>, with the lock it set when that count reached the lock
+/// (<see cref="Lock"/>), so that a right answer can give back exactly what it took.
+/// </summary>
+internal readonly record struct Reservation(TimeSpan? RetryAfter, int Count, DateTimeOffset? Lock)
+{
+    public static Reservation Refused(TimeSpan wait) => new(wait, 0, null);
+}
+
 /// <summary>Brute-force protection on the user item (Identity's IUserLockoutStore): consecutive failures and the lock.</summary>
 internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, OmakaseOptions options)
 {
@@ -25,9 +35,9 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
     /// Sign-in's one round trip between the email and bcrypt: the attempt reserved and the user item read in one write
     /// (<c>ADD failedSignIns 1</c>, answering the item as updated) for an active, unlocked user whose count stays below the
     /// lock; the attempt that would lock, a locked user and anyone not active take <see cref="ReserveAttemptAsync"/>'s
-    /// path after a read. <c>Counted</c> is false when the user is not active (nothing was reserved).
+    /// path after a read. The reservation is null when the user is not active (nothing was reserved).
     /// </summary>
-    public async Task<(UserRecord? User, TimeSpan? RetryAfter, bool Counted)> ReadAndReserveAsync(
+    public async Task<(UserRecord? User, Reservation? Reservation)> ReadAndReserveAsync(
         string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
@@ -49,12 +59,13 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
                 },
                 ReturnValues = ReturnValue.ALL_NEW,
             }, cancellationToken).ConfigureAwait(false);
-            return (UserStore.FromItem(response.Attributes), null, true);
+            var reserved = UserStore.FromItem(response.Attributes);
+            return (reserved, new Reservation(null, reserved.FailedSignIns, null));
         }
         catch (ConditionalCheckFailedException)
         {
             var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-            return user is null || !user.IsActive ? (user, null, false) : (user, await ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false), true);
+            return user is null || !user.IsActive ? (user, null) : (user, await ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -62,9 +73,9 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
     /// Reserves one credential attempt (password, TOTP or recovery code) BEFORE it is verified: the attempt is counted as
     /// a failure up-front by a compare-and-set on the user item, refused while the account is locked, and the attempt
     /// that reaches <see cref="FreeFailures"/> sets the lock in the same write. However attempts interleave, at most
-    /// <see cref="FreeFailures"/> are verified, then one per back-off window. Null when granted, else how long to wait.
+    /// <see cref="FreeFailures"/> are verified, then one per back-off window.
     /// </summary>
-    public async Task<TimeSpan?> ReserveAttemptAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<Reservation> ReserveAttemptAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var failures = user.FailedSignIns;
         var lockedUntil = user.LockedUntil;
@@ -72,7 +83,7 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
         {
             if (lockedUntil is { } until && until > now)
             {
-                return until - now;
+                return Reservation.Refused(until - now);
             }
 
             var next = failures + 1;
@@ -81,10 +92,11 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
                 [":current"] = Attr.N(failures), [":next"] = Attr.N(next), [":now"] = Attr.Time(now),
             };
             var expression = "SET failedSignIns = :next";
-            if (next >= FreeFailures)
+            DateTimeOffset? lockSet = next >= FreeFailures ? now + LockoutFor(next) : null;
+            if (lockSet is { } lockUntil)
             {
                 expression += ", lockedUntil = :until";
-                values[":until"] = Attr.Time(now + LockoutFor(next));
+                values[":until"] = Attr.Time(lockUntil);
             }
 
             var counted = failures == 0 ? "(attribute_not_exists(failedSignIns) OR failedSignIns = :current)" : "failedSignIns = :current";
@@ -98,7 +110,7 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
                     ConditionExpression = $"attribute_exists(pk) AND {counted} AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)",
                     ExpressionAttributeValues = values,
                 }, cancellationToken).ConfigureAwait(false);
-                return null;
+                return new Reservation(null, next, lockSet);
             }
             catch (ConditionalCheckFailedException)
             {
@@ -106,27 +118,56 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
                 var fresh = await users.GetAsync(user.TenantId, user.UserId, cancellationToken).ConfigureAwait(false);
                 if (fresh is null)
                 {
-                    return TimeSpan.Zero;
+                    return Reservation.Refused(TimeSpan.Zero);
                 }
 
                 (failures, lockedUntil) = (fresh.FailedSignIns, fresh.LockedUntil);
             }
         }
 
-        return TimeSpan.FromSeconds(1); // a storm of concurrent attempts: refuse rather than verify unreserved
+        return Reservation.Refused(TimeSpan.FromSeconds(1)); // a storm of concurrent attempts: refuse rather than verify unreserved
     }
 
     /// <summary>
-    /// A right first factor that does not finish the sign-in (the second factor follows, or it proved the current password
-    /// on a password change): its own reservation is given back, earlier failures and the lock stay; an outdated hash is replaced.
+    /// A right answer that does not finish a sign-in (a right password before the second factor, a right current password,
+    /// a right TOTP code that renews the recovery codes): its own reservation is given back, and so is the lock it set, as
+    /// long as no attempt has been reserved since; earlier failures stay counted. Without this, the right password of a
+    /// user past the fifth failure would lock the second factor it opens, for longer than the challenge lives. An outdated
+    /// hash is replaced.
     /// </summary>
-    public async Task ReleaseAttemptAsync(UserRecord user, string? upgradedHash, CancellationToken cancellationToken)
+    public async Task ReleaseAttemptAsync(UserRecord user, Reservation reservation, string? upgradedHash, CancellationToken cancellationToken)
     {
-        var values = new Dictionary<string, AttributeValue> { [":minus"] = Attr.N(-1), [":zero"] = Attr.N(0) };
-        var expression = "ADD failedSignIns :minus";
+        var hash = upgradedHash is null ? string.Empty : ", passwordHash = :hash";
+        if (reservation.Lock is { } lockSet && await TryUpdateAsync(
+                user,
+                "SET failedSignIns = :before" + hash + " REMOVE lockedUntil",
+                "failedSignIns = :mine AND lockedUntil = :lock",
+                new() { [":mine"] = Attr.N(reservation.Count), [":before"] = Attr.N(reservation.Count - 1), [":lock"] = Attr.Time(lockSet) },
+                upgradedHash,
+                cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        // Another attempt was reserved after this one (its lock stands): the count alone is given back, unless a full
+        // sign-in reset it meanwhile; an outdated hash is replaced either way.
+        if (!await TryUpdateAsync(
+                user,
+                "SET failedSignIns = failedSignIns - :one" + hash,
+                "attribute_exists(pk) AND failedSignIns > :zero",
+                new() { [":one"] = Attr.N(1), [":zero"] = Attr.N(0) },
+                upgradedHash,
+                cancellationToken).ConfigureAwait(false) && upgradedHash is not null)
+        {
+            await users.SetAsync(user, "SET passwordHash = :hash", new() { [":hash"] = Attr.S(upgradedHash) }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> TryUpdateAsync(
+        UserRecord user, string expression, string condition, Dictionary<string, AttributeValue> values, string? upgradedHash, CancellationToken cancellationToken)
+    {
         if (upgradedHash is not null)
         {
-            expression += " SET passwordHash = :hash";
             values[":hash"] = Attr.S(upgradedHash);
         }
 
@@ -137,17 +178,14 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
                 TableName = options.Tables.Main,
                 Key = UserStore.Key(user.TenantId, user.UserId),
                 UpdateExpression = expression,
-                ConditionExpression = "attribute_exists(pk) AND failedSignIns > :zero",
+                ConditionExpression = condition,
                 ExpressionAttributeValues = values,
             }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ConditionalCheckFailedException) when (upgradedHash is not null)
-        {
-            await users.SetAsync(user, "SET passwordHash = :hash", new() { [":hash"] = Attr.S(upgradedHash) }, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (ConditionalCheckFailedException)
         {
-            // The count was reset meanwhile (a full sign-in): nothing to give back.
+            return false;
         }
     }
 
