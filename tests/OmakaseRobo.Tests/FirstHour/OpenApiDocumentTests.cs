@@ -24,6 +24,8 @@ public sealed class OpenApiDocumentTests(OmakaseAppFixture fixture) : IClassFixt
         "PUT /v1/tenants/{tenantId}/roles/{roleName}", "DELETE /v1/tenants/{tenantId}/roles/{roleName}",
         "PUT /v1/tenants/{tenantId}/users/{userId}/roles", "POST /v1/tenants/{tenantId}/termination",
         "POST /v1/incidents/{incidentId}/transitions", "POST /v1/incidents/{incidentId}/notices",
+        "POST /v1/tenants/{tenantId}/users/{userId}/unlock", "GET /v1/tenants/{tenantId}/users/{userId}/sessions",
+        "DELETE /v1/tenants/{tenantId}/users/{userId}/sessions",
     ];
 
     [Fact]
@@ -144,6 +146,24 @@ public sealed class OpenApiDocumentTests(OmakaseAppFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Introspection_documents_its_client_authentication_its_form_and_its_401()
+    {
+        var document = await DocumentAsync();
+        var introspect = document.GetProperty("paths").GetProperty("/oauth2/introspect").GetProperty("post");
+
+        var basic = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("serviceClient");
+        Assert.Equal("basic", basic.GetProperty("scheme").GetString());
+        Assert.Contains(introspect.GetProperty("security").EnumerateArray(), requirement => requirement.TryGetProperty("serviceClient", out _));
+        var form = introspect.GetProperty("requestBody").GetProperty("content").GetProperty("application/x-www-form-urlencoded").GetProperty("schema");
+        Assert.Equal(["token"], form.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.True(form.GetProperty("properties").TryGetProperty("token_type_hint", out _));
+        var responses = introspect.GetProperty("responses");
+        Assert.Contains("Basic", responses.GetProperty("401").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(responses.GetProperty("200").TryGetProperty("content", out _));
+        Assert.False(responses.TryGetProperty("415", out _)); // a body that is not a form answers 400, as RFC 7662 has it
+    }
+
+    [Fact]
     public async Task Sign_in_documents_both_of_its_answers_and_an_example()
     {
         var document = await DocumentAsync();
@@ -214,6 +234,10 @@ public sealed class OpenApiDocumentTests(OmakaseAppFixture fixture) : IClassFixt
         if (hasBody)
         {
             yield return "413";
+        }
+
+        if (hasBody && op.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _))
+        {
             yield return "415";
         }
 

@@ -57,6 +57,8 @@ public sealed class AccountLifecycleTests(OmakaseAppFixture fixture) : IClassFix
         await Problem.ReadAsync(await api.PutAsync($"{path}/{admin.UserId}/status", new { status = "suspended", reason = "me" }, admin.Token), HttpStatusCode.Conflict);
         var bad = await Problem.ReadAsync(await api.PutAsync($"{path}/{member.UserId}/status", new { status = "gone" }, admin.Token), HttpStatusCode.BadRequest);
         Assert.Equal(["reason", "status"], bad.Body.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+        var noBody = await Problem.ReadAsync(await api.PutAsync($"{path}/{member.UserId}/status", null, admin.Token), HttpStatusCode.BadRequest);
+        Assert.Equal(["reason", "status"], noBody.Body.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
 
         // The only admin, suspended by an operator: refused, the tenant would have no active admin.
         var op = await app.OperatorAsync();

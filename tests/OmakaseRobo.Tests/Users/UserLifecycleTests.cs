@@ -103,6 +103,9 @@ public sealed class UserLifecycleTests(OmakaseAppFixture fixture) : IClassFixtur
             await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/status", new { status = "suspended", reason = "left" }, op.Token), HttpStatusCode.Conflict),
             await Problem.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/users/{member}/roles", new { roles = new[] { "admin" } }, op.Token), HttpStatusCode.Conflict),
             await Problem.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/users/{member}", op.Token), HttpStatusCode.Conflict),
+            await Problem.ReadAsync(await api.PostAsync($"/v1/tenants/{tenant}/users/{member}/password-reset", new { reason = "asked" }, op.Token), HttpStatusCode.Conflict),
+            await Problem.ReadAsync(await api.PostAsync($"/v1/tenants/{tenant}/users/{member}/mfa-reset", new { reason = "asked" }, op.Token), HttpStatusCode.Conflict),
+            await Problem.ReadAsync(await api.PostAsync($"/v1/tenants/{tenant}/users/{member}/unlock", null, op.Token), HttpStatusCode.Conflict),
         };
 
         Assert.All(answers, a => Assert.Equal("The tenant is not active.", a.Body.GetProperty("detail").GetString()));

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Http;
+using OmakaseRobo.Api.Platform.OpenApi;
 using OmakaseRobo.Api.Platform.Problems;
 
 namespace OmakaseRobo.Api.Features.Introspection;
@@ -17,7 +18,11 @@ internal static class IntrospectionApi
             .WithSummary("Introspect a token (RFC 7662)")
             .WithDescription("For the product's own services: form-encoded `token`, client authentication by HTTP Basic with a service client's id and secret. "
                 + "A live, unrestricted session answers `active: true` with its subject, tenant, roles, permissions, session, `amr`, `iat` and `exp`; anything else answers exactly `{\"active\":false}`. "
-                + "A missing or wrong client answers 401 with `WWW-Authenticate: Basic`. Introspection never slides the session's idle timeout.");
+                + "A missing or wrong client answers 401 with `WWW-Authenticate: Basic`. Introspection never slides the session's idle timeout.")
+            .WithMetadata(new ServiceClientForm(
+                [("token", "The bearer token to look at."), ("token_type_hint", "Optional and not needed: there is one kind of token.")],
+                ["token"]))
+            .Produces<IntrospectionResponse>();
         return routes;
     }
 

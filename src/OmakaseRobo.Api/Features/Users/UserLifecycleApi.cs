@@ -23,25 +23,29 @@ internal static class UserLifecycleApi
                 + "session ends; the user signs in with the password and enrols again (restricted until then where the policy requires MFA).")
             .ProducesProblem(409);
         user.MapPost("/unlock", Unlock).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
-            .WithSummary("Unlock a user").WithDescription("Ends a brute-force lockout: the failure count and the lock are cleared. 403 for a user holding a permission the caller lacks.");
+            .WithSummary("Unlock a user").WithDescription("Ends a brute-force lockout: the failure count and the lock are cleared. 403 for a user holding a permission the caller lacks.")
+            .ProducesProblem(409);
         user.MapGet("/sessions", ListSessions).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
-            .WithSummary("List a user's sessions").WithDescription("The user's live sessions with created, last seen, source IP and user agent. 403 for a user holding a permission the caller lacks.");
+            .WithSummary("List a user's sessions").WithDescription("The user's live sessions with created, last seen, source IP and user agent. 403 for a user holding a permission the caller lacks.")
+            .ProducesProblem(409);
         user.MapDelete("/sessions", EndSessions).RequirePermission(Permissions.UsersManage, Permissions.PlatformUsersManage)
-            .WithSummary("End all of a user's sessions").WithDescription("Every session of the user ends at once (a new security stamp). 403 for a user holding a permission the caller lacks.");
+            .WithSummary("End all of a user's sessions").WithDescription("Every session of the user ends at once (a new security stamp). 403 for a user holding a permission the caller lacks.")
+            .ProducesProblem(409);
         return routes;
     }
 
+    // The bodies are optional to the binder so that a missing one is answered like a missing field: errors.reason (and status).
     internal static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> SetStatus(
-        string tenantId, string userId, SetUserStatusRequest request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
-        (await lifecycle.SetStatusAsync(tenantId, userId, request, caller, cancellationToken)).Map(TypedResults.Ok);
+        string tenantId, string userId, SetUserStatusRequest? request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
+        (await lifecycle.SetStatusAsync(tenantId, userId, request ?? new(null, null), caller, cancellationToken)).Map(TypedResults.Ok);
 
     internal static async Task<Results<Ok<PasswordResetResponse>, ValidationProblem, ProblemHttpResult>> ResetPassword(
-        string tenantId, string userId, ResetRequest request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
-        (await lifecycle.ResetPasswordAsync(tenantId, userId, request, caller, cancellationToken)).Map(TypedResults.Ok);
+        string tenantId, string userId, ResetRequest? request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
+        (await lifecycle.ResetPasswordAsync(tenantId, userId, request ?? new(null), caller, cancellationToken)).Map(TypedResults.Ok);
 
     internal static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> ResetMfa(
-        string tenantId, string userId, ResetRequest request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
-        (await lifecycle.ResetMfaAsync(tenantId, userId, request, caller, cancellationToken)).Map(TypedResults.Ok);
+        string tenantId, string userId, ResetRequest? request, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>
+        (await lifecycle.ResetMfaAsync(tenantId, userId, request ?? new(null), caller, cancellationToken)).Map(TypedResults.Ok);
 
     internal static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> Unlock(
         string tenantId, string userId, Caller caller, UserLifecycleService lifecycle, CancellationToken cancellationToken) =>

@@ -17,7 +17,7 @@ namespace OmakaseRobo.Api.Features.Users;
 /// cannot suspend, unlock or read the sessions of an admin, as someone who may only assign roles cannot demote one.
 /// </summary>
 internal sealed class UserLifecycleService(
-    UserStore users, TenantStore tenants, ProductPermissionStore products, UserLifecycleStore lifecycle, SessionStore sessions, PasswordHasher hasher,
+    UserStore users, ProductPermissionStore products, UserLifecycleStore lifecycle, SessionStore sessions, PasswordHasher hasher,
     IAuditTrail audit, OmakaseOptions options, TimeProvider clock)
 {
     private const int MaxReason = 500;
@@ -187,7 +187,10 @@ internal sealed class UserLifecycleService(
             ? Task.FromResult<Outcome<UserRecord>>(new Failure.Invalid(new() { ["reason"] = [error] }))
             : TargetAsync(tenantId, userId, caller, action, request.Reason, cancellationToken);
 
-    /// <summary>The user an action may be taken on: a live user of a customer tenant who is not the caller, and whom the caller outranks.</summary>
+    /// <summary>
+    /// The user an action may be taken on: a live user of an active customer tenant (409 once it is terminated: its
+    /// users are disabled for good) who is not the caller, and whom the caller outranks.
+    /// </summary>
     private async Task<Outcome<UserRecord>> TargetAsync(string tenantId, string userId, Caller caller, string action, string? reason, CancellationToken cancellationToken)
     {
         if (Untouchable(tenantId, userId, caller) is { } refusal)
@@ -195,13 +198,14 @@ internal sealed class UserLifecycleService(
             return refusal;
         }
 
-        var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-        if (user is null || user.IsDeleted)
+        var target = await users.GetChangeableAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+        if (!target.Succeeded)
         {
-            return new Failure.NotFound();
+            return target.Failure;
         }
 
-        if (!await OutranksAsync(caller, user, tenant: null, cancellationToken).ConfigureAwait(false))
+        var (tenant, user) = target.Value;
+        if (!await OutranksAsync(caller, user, tenant, cancellationToken).ConfigureAwait(false))
         {
             await RefusedAsync(caller, action, user, reason, cancellationToken).ConfigureAwait(false);
             return new Failure.Forbidden();
@@ -211,16 +215,15 @@ internal sealed class UserLifecycleService(
     }
 
     /// <summary>Whether the caller holds every permission the user holds: always for an operator, for a customer only then.</summary>
-    private async Task<bool> OutranksAsync(Caller caller, UserRecord user, TenantRecord? tenant, CancellationToken cancellationToken)
+    private async Task<bool> OutranksAsync(Caller caller, UserRecord user, TenantRecord tenant, CancellationToken cancellationToken)
     {
         if (caller.IsPlatform || user.Roles.Count == 0)
         {
             return true;
         }
 
-        tenant ??= await tenants.GetAsync(user.TenantId, cancellationToken).ConfigureAwait(false);
         var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
-        return tenant is not null && BuiltInRoles.PermissionsOf(user.TenantId, user.Roles, tenant.Roles, catalogue.Names).All(caller.Has);
+        return BuiltInRoles.PermissionsOf(user.TenantId, user.Roles, tenant.Roles, catalogue.Names).All(caller.Has);
     }
 
     /// <summary>No one acts this way on a platform user (403) or on their own account (409).</summary>

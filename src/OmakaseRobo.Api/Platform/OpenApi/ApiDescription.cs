@@ -19,6 +19,7 @@ namespace OmakaseRobo.Api.Platform.OpenApi;
 internal static class ApiDescription
 {
     public const string BearerScheme = "bearer";
+    public const string BasicScheme = "serviceClient";
     public const string ProblemSchema = "ProblemDetails";
     private const string ProblemJson = "application/problem+json";
 
@@ -59,8 +60,8 @@ internal static class ApiDescription
         return options;
     }
 
-    /// <summary>The statuses a rule, a method and a route imply (the test checks every operation against this).</summary>
-    public static IReadOnlyList<int> ImpliedStatuses(AccessRule? rule, bool hasBody, bool hasQuery, bool hasPathParameters)
+    /// <summary>The statuses a rule, a method and a route imply (the test checks every operation against this); 415 for a JSON body.</summary>
+    public static IReadOnlyList<int> ImpliedStatuses(AccessRule? rule, bool hasBody, bool hasJsonBody, bool hasQuery, bool hasPathParameters)
     {
         var statuses = new List<int>();
         if (hasBody || hasQuery)
@@ -84,7 +85,12 @@ internal static class ApiDescription
 
         if (hasBody)
         {
-            statuses.AddRange([413, 415]);
+            statuses.Add(413);
+        }
+
+        if (hasJsonBody)
+        {
+            statuses.Add(415);
         }
 
         statuses.AddRange([429, 503]);
@@ -111,10 +117,16 @@ internal static class ApiDescription
         }
 
         operation.Responses ??= [];
+        if (metadata.OfType<ServiceClientForm>().LastOrDefault() is { } form)
+        {
+            DescribeServiceClientForm(operation, form, document);
+        }
+
         var hasBody = operation.RequestBody is not null;
+        var hasJsonBody = operation.RequestBody?.Content?.ContainsKey("application/json") == true;
         var hasQuery = operation.Parameters?.Any(p => p.In == ParameterLocation.Query) == true;
         var hasPath = operation.Parameters?.Any(p => p.In == ParameterLocation.Path) == true;
-        foreach (var status in ImpliedStatuses(rule, hasBody, hasQuery, hasPath))
+        foreach (var status in ImpliedStatuses(rule, hasBody, hasJsonBody, hasQuery, hasPath))
         {
             AddProblem(operation, status, document);
         }
@@ -165,6 +177,39 @@ internal static class ApiDescription
                 }
             }
         }
+    }
+
+    /// <summary>A service client's call: HTTP Basic with the client's id and secret, a form body of string fields, 401 for a wrong client.</summary>
+    private static void DescribeServiceClientForm(OpenApiOperation operation, ServiceClientForm form, OpenApiDocument document)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes.TryAdd(BasicScheme, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "basic",
+            Description = "A service client of POST /v1/service-clients: `clientId:clientSecret` as HTTP Basic (RFC 7617).",
+        });
+        operation.Security ??= [];
+        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BasicScheme, document)] = [] });
+        var schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = new Dictionary<string, IOpenApiSchema>(),
+            Required = new HashSet<string>(form.Required, StringComparer.Ordinal),
+        };
+        foreach (var (name, description) in form.Fields)
+        {
+            schema.Properties[name] = new OpenApiSchema { Type = JsonSchemaType.String, Description = description };
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/x-www-form-urlencoded"] = new() { Schema = schema } },
+        };
+        AddProblem(operation, 401, document);
+        ((OpenApiResponse)operation.Responses!["401"]).Description = "The service client is missing, unknown, deleted or its secret is wrong (`WWW-Authenticate: Basic`).";
     }
 
     private static void AddProblem(OpenApiOperation operation, int status, OpenApiDocument document)
@@ -249,6 +294,9 @@ internal static class ApiDescription
 
 /// <summary>One status answered in several shapes (sign-in: a session, or an MFA challenge).</summary>
 internal sealed record OneOfResponse(int Status, string Description, Type[] Types);
+
+/// <summary>An operation called by a service client (HTTP Basic) with a form body: its fields and their meaning, and which are required.</summary>
+internal sealed record ServiceClientForm(IReadOnlyList<(string Name, string Description)> Fields, IReadOnlyList<string> Required);
 
 /// <summary>Examples of an operation's request body and success answer, as JSON.</summary>
 internal sealed record OperationExamples(string? Request, string? Response);
