@@ -32,9 +32,10 @@ internal sealed class LegalHoldService(
         var errors = Validate.Fields(
             ("tenantId", Validate.Required(request.TenantId, 64) ?? (incident.Concerns(request.TenantId!) ? null : FieldMessages.UnknownValue)),
             ("from", request.From is null ? FieldMessages.Required : request.From > clock.GetUtcNow() ? "out-of-range" : null), // no records lie in the future (a year-9999 window made evidence a 500)
-            ("to", request.To is null ? FieldMessages.Required
-                : request.From is { } f && request.To <= f ? "range-invalid"
-                : request.From is { } g && request.To - g > TimeSpan.FromDays(MaxWindowDays) ? "out-of-range" : null));
+            ("to", request.To is not { } to ? FieldMessages.Required
+                : request.From is not { } from ? null
+                : to <= from ? "range-invalid"
+                : to - from > TimeSpan.FromDays(MaxWindowDays) ? "out-of-range" : null));
         if (errors is not null)
         {
             return new Failure.Invalid(errors);

@@ -32,25 +32,14 @@ internal sealed class UserLifecycleService(
             return new Failure.Invalid(errors);
         }
 
-        if (Untouchable(tenantId, userId, caller) is { } refusal)
-        {
-            return refusal;
-        }
-
-        var target = await users.GetChangeableAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+        var action = request.Status == UserRecord.Suspended ? "user.suspend" : "user.reactivate";
+        var target = await TargetInTenantAsync(tenantId, userId, caller, action, request.Reason, cancellationToken).ConfigureAwait(false);
         if (!target.Succeeded)
         {
             return target.Failure;
         }
 
         var (tenant, user) = target.Value;
-        var action = request.Status == UserRecord.Suspended ? "user.suspend" : "user.reactivate";
-        if (!await OutranksAsync(caller, user, tenant, cancellationToken).ConfigureAwait(false))
-        {
-            await RefusedAsync(caller, action, user, request.Reason, cancellationToken).ConfigureAwait(false);
-            return new Failure.Forbidden();
-        }
-
         if (user.Status == request.Status)
         {
             return UserSummary.From(user);
@@ -187,11 +176,18 @@ internal sealed class UserLifecycleService(
             ? Task.FromResult<Outcome<UserRecord>>(new Failure.Invalid(new() { ["reason"] = [error] }))
             : TargetAsync(tenantId, userId, caller, action, request.Reason, cancellationToken);
 
-    /// <summary>
-    /// The user an action may be taken on: a live user of an active customer tenant (409 once it is terminated: its
-    /// users are disabled for good) who is not the caller, and whom the caller outranks.
-    /// </summary>
     private async Task<Outcome<UserRecord>> TargetAsync(string tenantId, string userId, Caller caller, string action, string? reason, CancellationToken cancellationToken)
+    {
+        var target = await TargetInTenantAsync(tenantId, userId, caller, action, reason, cancellationToken).ConfigureAwait(false);
+        return target.Succeeded ? target.Value.User : target.Failure;
+    }
+
+    /// <summary>
+    /// The user an action may be taken on, with their tenant: a live user of an active customer tenant (409 once it is
+    /// terminated: its users are disabled for good) who is not the caller, and whom the caller outranks (403, audited).
+    /// </summary>
+    private async Task<Outcome<(TenantRecord Tenant, UserRecord User)>> TargetInTenantAsync(
+        string tenantId, string userId, Caller caller, string action, string? reason, CancellationToken cancellationToken)
     {
         if (Untouchable(tenantId, userId, caller) is { } refusal)
         {
@@ -211,7 +207,7 @@ internal sealed class UserLifecycleService(
             return new Failure.Forbidden();
         }
 
-        return user;
+        return (tenant, user);
     }
 
     /// <summary>Whether the caller holds every permission the user holds: always for an operator, for a customer only then.</summary>
