@@ -47,7 +47,7 @@ internal static class ApiDescription
             document.Info.Version = "v1";
             document.Info.Description = "Sign-in with TOTP MFA, per-tenant roles, the tamper-evident audit trail, incidents and their notices. "
                 + "Every error is an RFC 9457 problem (`application/problem+json`) whose `title` follows `Accept-Language` (ja or en).";
-            EnsureBearerScheme(document);
+            EnsureScheme(document, BearerScheme, BearerDefinition);
             NullableAreOptional(document);
             return Task.CompletedTask;
         });
@@ -104,9 +104,7 @@ internal static class ApiDescription
         var rule = metadata.OfType<AccessRule>().LastOrDefault();
         if (rule is { Anonymous: false })
         {
-            EnsureBearerScheme(document);
-            operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] });
+            RequireScheme(operation, document, BearerScheme, BearerDefinition);
         }
 
         document.Components ??= new OpenApiComponents();
@@ -182,16 +180,12 @@ internal static class ApiDescription
     /// <summary>A service client's call: HTTP Basic with the client's id and secret, a form body of string fields, 401 for a wrong client.</summary>
     private static void DescribeServiceClientForm(OpenApiOperation operation, ServiceClientForm form, OpenApiDocument document)
     {
-        document.Components ??= new OpenApiComponents();
-        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-        document.Components.SecuritySchemes.TryAdd(BasicScheme, new OpenApiSecurityScheme
+        RequireScheme(operation, document, BasicScheme, static () => new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.Http,
             Scheme = "basic",
             Description = "A service client of POST /v1/service-clients: `clientId:clientSecret` as HTTP Basic (RFC 7617).",
         });
-        operation.Security ??= [];
-        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BasicScheme, document)] = [] });
         var schema = new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
@@ -208,11 +202,10 @@ internal static class ApiDescription
             Required = true,
             Content = new Dictionary<string, OpenApiMediaType> { ["application/x-www-form-urlencoded"] = new() { Schema = schema } },
         };
-        AddProblem(operation, 401, document);
-        ((OpenApiResponse)operation.Responses!["401"]).Description = "The service client is missing, unknown, deleted or its secret is wrong (`WWW-Authenticate: Basic`).";
+        AddProblem(operation, 401, document, "The service client is missing, unknown, deleted or its secret is wrong (`WWW-Authenticate: Basic`).");
     }
 
-    private static void AddProblem(OpenApiOperation operation, int status, OpenApiDocument document)
+    private static void AddProblem(OpenApiOperation operation, int status, OpenApiDocument document, string? description = null)
     {
         var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (operation.Responses!.ContainsKey(key))
@@ -222,23 +215,36 @@ internal static class ApiDescription
 
         operation.Responses[key] = new OpenApiResponse
         {
-            Description = StatusMeaning[status],
+            Description = description ?? StatusMeaning[status],
             Content = new Dictionary<string, OpenApiMediaType> { [ProblemJson] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, document) } },
         };
     }
 
-    private static void EnsureBearerScheme(OpenApiDocument document)
+    private static OpenApiSecurityScheme BearerDefinition() => new()
+    {
+        Type = SecuritySchemeType.Http,
+        Scheme = "bearer",
+        BearerFormat = "opaque",
+        Description = "The `accessToken` of POST /v1/auth/login (or /v1/auth/mfa/verify), as `Authorization: Bearer <token>`. "
+            + "Idle timeout 30 minutes, absolute 12 hours.",
+    };
+
+    /// <summary>The operation needs the scheme <paramref name="name"/>: described once among the document's components, required here.</summary>
+    private static void RequireScheme(OpenApiOperation operation, OpenApiDocument document, string name, Func<OpenApiSecurityScheme> define)
+    {
+        EnsureScheme(document, name, define);
+        operation.Security ??= [];
+        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, document)] = [] });
+    }
+
+    private static void EnsureScheme(OpenApiDocument document, string name, Func<OpenApiSecurityScheme> define)
     {
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-        document.Components.SecuritySchemes.TryAdd(BearerScheme, new OpenApiSecurityScheme
+        if (!document.Components.SecuritySchemes.ContainsKey(name))
         {
-            Type = SecuritySchemeType.Http,
-            Scheme = "bearer",
-            BearerFormat = "opaque",
-            Description = "The `accessToken` of POST /v1/auth/login (or /v1/auth/mfa/verify), as `Authorization: Bearer <token>`. "
-                + "Idle timeout 30 minutes, absolute 12 hours.",
-        });
+            document.Components.SecuritySchemes[name] = define();
+        }
     }
 
     /// <summary>Once every schema is made: a property that may be null is never listed as required.</summary>
