@@ -21,8 +21,7 @@ internal static class IntrospectionApi
                 + "A missing or wrong client answers 401 with `WWW-Authenticate: Basic`. Introspection never slides the session's idle timeout.")
             .WithMetadata(new ServiceClientForm(
                 [("token", "The bearer token to look at."), ("token_type_hint", "Optional and not needed: there is one kind of token.")],
-                ["token"]))
-            .Produces<IntrospectionResponse>();
+                ["token"]));
         return routes;
     }
 
