@@ -50,6 +50,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public TimeSpan Delay { get; private set; }
 
+    /// <summary>Raised as a fault is set (any mode but <see cref="Mode.Pass"/>, a hang after some requests, a refusal after a marker).</summary>
+    public event Action? Faulting;
+
     /// <summary>A proxy to the endpoint (http://host:port) on a free loopback port, passing.</summary>
     public static FaultProxy Start(string endpoint)
     {
@@ -100,6 +103,7 @@ public sealed class FaultProxy : IAsyncDisposable
     public void HangAfter(int requests)
     {
         Pass();
+        Faulting?.Invoke();
         Interlocked.Exchange(ref requestsBeforeHang, requests);
     }
 
@@ -112,6 +116,7 @@ public sealed class FaultProxy : IAsyncDisposable
     public void RefuseAfter(string marker, bool loseAnswer)
     {
         Pass();
+        Faulting?.Invoke();
         Volatile.Write(ref marked, new Marked(System.Text.Encoding.UTF8.GetBytes(marker), loseAnswer));
     }
 
@@ -129,6 +134,11 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private void Switch(Mode mode, TimeSpan delay)
     {
+        if (mode != Mode.Pass)
+        {
+            Faulting?.Invoke();
+        }
+
         Interlocked.Exchange(ref requestsBeforeHang, -1);
         Volatile.Write(ref marked, null);
         TaskCompletionSource previous;

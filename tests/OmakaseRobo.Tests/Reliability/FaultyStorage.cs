@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -7,22 +9,31 @@ using Xunit.Abstractions;
 namespace OmakaseRobo.Tests.Reliability;
 
 /// <summary>
-/// An app whose storage runs through a fault proxy, with a 5 s request budget so faults show in seconds; storage calls
-/// keep the local attempt timeout (a loaded CI box must not time out healthy calls, start-up included).
+/// An app whose storage runs through a fault proxy. Its set-up runs on the tests' patient request budget; from the first
+/// fault on, a request has <see cref="RequestBudget"/> (5 s) so faults show in seconds. Storage calls keep the local
+/// attempt timeout. A loaded CI box must not turn a healthy call, start-up and set-up included, into a 503.
 /// </summary>
 public sealed class FaultyStorage : IAsyncDisposable
 {
     public const double BudgetSeconds = 5;
 
-    private FaultyStorage(OmakaseApp app, FaultProxy proxy)
+    private FaultyStorage(OmakaseApp app, FaultProxy proxy, TimeSpan? requestBudget)
     {
         App = app;
         Proxy = proxy;
+        if (requestBudget is { } budget)
+        {
+            RequestBudget = budget;
+            proxy.Faulting += () => app.Services.GetRequiredService<OmakaseOptions>().Dependencies.RequestBudget = RequestBudget;
+        }
     }
 
     public OmakaseApp App { get; }
 
     public FaultProxy Proxy { get; }
+
+    /// <summary>The budget of each request from the first fault on; a test may set another before its first fault.</summary>
+    public TimeSpan RequestBudget { get; set; }
 
     /// <summary>
     /// The app on the proxy; <paramref name="production"/> gives DynamoDB the AWS budget (2 s attempts, 3 of them) and the 10 s request budget;
@@ -43,16 +54,12 @@ public sealed class FaultyStorage : IAsyncDisposable
         {
             app.Settings["Omakase:Dependencies:DynamoDbLocal:ConnectTimeout"] = TimeSpan.FromSeconds(1).ToString();
             app.Settings["Omakase:Dependencies:DynamoDbLocal:AttemptTimeout"] = TimeSpan.FromSeconds(2).ToString();
-            app.Settings["Omakase:Dependencies:RequestBudget"] = TimeSpan.FromSeconds(10).ToString();
-        }
-        else
-        {
-            app.Settings["Omakase:Dependencies:DynamoDbLocal:AttemptTimeout"] = TimeSpan.FromSeconds(10).ToString();
-            app.Settings["Omakase:Dependencies:RequestBudget"] = TimeSpan.FromSeconds(BudgetSeconds).ToString();
-            app.Settings["Omakase:Dependencies:AccessRecordBudget"] = TimeSpan.FromSeconds(1).ToString();
+            return new FaultyStorage(app, proxy, TimeSpan.FromSeconds(10));
         }
 
-        return new FaultyStorage(app, proxy);
+        app.Settings["Omakase:Dependencies:DynamoDbLocal:AttemptTimeout"] = TimeSpan.FromSeconds(10).ToString();
+        app.Settings["Omakase:Dependencies:AccessRecordBudget"] = TimeSpan.FromSeconds(1).ToString();
+        return new FaultyStorage(app, proxy, TimeSpan.FromSeconds(BudgetSeconds));
     }
 
     /// <summary>
@@ -64,7 +71,7 @@ public sealed class FaultyStorage : IAsyncDisposable
         var proxy = FaultProxy.Start(SharedDynamoDb.Endpoint);
         var app = new OmakaseApp();
         app.Settings[StorageSetup.EndpointKey] = proxy.Endpoint;
-        return new FaultyStorage(app, proxy);
+        return new FaultyStorage(app, proxy, requestBudget: null);
     }
 
     /// <summary>Sends, times, prints, and checks the answer is the 503 problem with Retry-After.</summary>

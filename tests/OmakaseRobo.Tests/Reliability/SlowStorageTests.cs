@@ -74,7 +74,7 @@ public sealed class SlowStorageTests(ITestOutputHelper output)
     private static FaultyStorage Start()
     {
         var faulty = FaultyStorage.Start(kestrel: true);
-        faulty.App.Settings["Omakase:Dependencies:RequestBudget"] = Budget.ToString();
+        faulty.RequestBudget = Budget;
         faulty.App.Settings["Omakase:Dependencies:AccessRecordBudget"] = TimeSpan.FromSeconds(2).ToString();
         return faulty;
     }
