@@ -42,4 +42,33 @@ public sealed class TemporaryPasswordExpiryTests
             .Where(e => e["action"].S == "sign-in" && e.GetValueOrDefault("target")?.S == late).Select(e => e["outcome"].S).ToList();
         Assert.Equal(["temporary-password-expired", "failure", "success"], signIns);
     }
+
+    /// <summary>
+    /// A session opened with a temporary password is good only for changing it: it ends when that password expires, even
+    /// within its own idle and absolute limits, so a password intercepted in transit cannot be turned into a chosen one later.
+    /// </summary>
+    [Fact]
+    public async Task A_session_opened_with_a_temporary_password_ends_when_that_password_expires()
+    {
+        using var app = new OmakaseApp();
+        app.Settings["Omakase:Security:TemporaryPasswordLifetime"] = "02:00:00";
+        var tenant = await app.CreateTenantAsync();
+        var (userId, email, temporary) = await app.CreateUserAsync(tenant);
+        var expiresAt = app.Clock.GetUtcNow().AddHours(2);
+        var api = app.Api();
+
+        app.Clock.Advance(TimeSpan.FromHours(2) - TimeSpan.FromMinutes(10));
+        var session = await app.LoginAsync(tenant, email, temporary);
+        Assert.Equal(expiresAt, session.GetProperty("expiresAt").GetDateTimeOffset()); // not the end of the 30 idle minutes
+        var token = session.GetProperty("accessToken").GetString()!;
+        await ApiClient.ReadAsync(await api.GetAsync("/v1/me", token), HttpStatusCode.OK);
+        app.Clock.Advance(TimeSpan.FromMinutes(10)); // the session's own limits: 30 minutes idle, 12 hours in all
+
+        await Problem.ReadAsync(await api.GetAsync("/v1/me", token), HttpStatusCode.Unauthorized);
+        await Problem.ReadAsync(
+            await api.PostAsync("/v1/me/password", new { currentPassword = temporary, newPassword = Scenario.NewPassword }, token), HttpStatusCode.Unauthorized);
+        using var dynamo = OmakaseApp.Dynamo();
+        var stored = (await dynamo.GetItemAsync(app.MainTable, new Dictionary<string, AttributeValue> { ["pk"] = new($"TENANT#{tenant}"), ["sk"] = new($"USER#{userId}") })).Item;
+        Assert.True(stored["passwordChangeRequired"].BOOL); // the expired password was not changed through the old session
+    }
 }

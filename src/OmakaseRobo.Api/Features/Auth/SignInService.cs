@@ -144,7 +144,13 @@ internal sealed class SignInService(
             token.Hash, Ids.New("s"), user.TenantId, user.UserId, user.SecurityStamp, now, now,
             now + options.Security.SessionAbsoluteTimeout, origin.SourceIp, origin.UserAgent, secondFactor);
         await sessions.CreateAsync(session, record, cancellationToken).ConfigureAwait(false);
-        return new SessionResponse(token.Value, sessions.ExpiryOf(session), user.PasswordChangeRequired, CallerResolver.MfaEnrollmentRequired(user, tenant));
+        var expiresAt = sessions.ExpiryOf(session);
+        if (user.PasswordChangeRequired && user.TemporaryPasswordExpiresAt is { } temporary && temporary < expiresAt)
+        {
+            expiresAt = temporary; // the session ends with the temporary password (CallerResolver)
+        }
+
+        return new SessionResponse(token.Value, expiresAt, user.PasswordChangeRequired, CallerResolver.MfaEnrollmentRequired(user, tenant));
     }
 
     /// <summary>A refused or failed step changes nothing stored but the counter: its record is written on its own.</summary>
