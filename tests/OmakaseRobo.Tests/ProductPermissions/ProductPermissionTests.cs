@@ -185,4 +185,87 @@ public sealed class ProductPermissionTests(OmakaseAppFixture fixture) : IClassFi
             Assert.True(defined == (deleteStatus != HttpStatusCode.NoContent), because);
         }
     }
+
+    /// <summary>
+    /// The documented 40 product permissions per role, and a change that swaps all 40 for 40 others: 80 counts move in the
+    /// role's one transaction, which the local engine caps at 10 items. The counts stay exact: each of the 80 can be
+    /// deleted exactly when no role holds it.
+    /// </summary>
+    [Fact]
+    public async Task A_role_swaps_forty_product_permissions_for_forty_others_in_one_change_and_every_count_stays_exact()
+    {
+        var op = await app.OperatorAsync();
+        var tenant = await app.CreateTenantAsync();
+        var api = app.Api();
+        var first = new List<string>();
+        var second = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            first.Add(await app.DefinePermissionAsync());
+            second.Add(await app.DefinePermissionAsync());
+        }
+
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/wide", new { permissions = first }, op.Token), HttpStatusCode.OK);
+        var swapped = await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/wide", new { permissions = second }, op.Token), HttpStatusCode.OK);
+        Assert.Equal(second.Order(StringComparer.Ordinal), swapped.Strings("permissions"));
+
+        foreach (var released in first)
+        {
+            await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/permissions/{released}", op.Token), HttpStatusCode.NoContent);
+        }
+
+        foreach (var held in second)
+        {
+            Assert.Contains("role holds", (await Problem.ReadAsync(await api.DeleteAsync($"/v1/permissions/{held}", op.Token), HttpStatusCode.Conflict)).Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/roles/wide", op.Token), HttpStatusCode.NoContent);
+        foreach (var released in second)
+        {
+            await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/permissions/{released}", op.Token), HttpStatusCode.NoContent);
+        }
+    }
+
+    /// <summary>
+    /// Definitions written before the usage item kept their count in their own <c>uses</c>: the delete moves it over before
+    /// it checks, so a role change made since (counted in the usage item) and the old count add up.
+    /// </summary>
+    [Fact]
+    public async Task A_count_kept_on_a_definition_from_before_the_usage_item_is_moved_over_and_still_counts()
+    {
+        var op = await app.OperatorAsync();
+        var tenant = await app.CreateTenantAsync();
+        var api = app.Api();
+        var held = await app.DefinePermissionAsync();
+        var released = await app.DefinePermissionAsync();
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/old", new { permissions = new[] { held, released } }, op.Token), HttpStatusCode.OK);
+
+        // As the earlier layout stored it: the count on each definition, none in the usage item.
+        using var dynamo = OmakaseApp.Dynamo();
+        foreach (var name in new[] { held, released })
+        {
+            await dynamo.UpdateItemAsync(new Amazon.DynamoDBv2.Model.UpdateItemRequest
+            {
+                TableName = app.MainTable,
+                Key = new() { ["pk"] = new("PERMISSIONS"), ["sk"] = new($"PERMISSION#{name}") },
+                UpdateExpression = "SET #uses = :one",
+                ExpressionAttributeNames = new() { ["#uses"] = "uses" },
+                ExpressionAttributeValues = new() { [":one"] = new() { N = "1" } },
+            });
+            await dynamo.UpdateItemAsync(new Amazon.DynamoDBv2.Model.UpdateItemRequest
+            {
+                TableName = app.MainTable,
+                Key = new() { ["pk"] = new("PERMISSIONS"), ["sk"] = new("#USES") },
+                UpdateExpression = "REMOVE #count",
+                ExpressionAttributeNames = new() { ["#count"] = name },
+            });
+        }
+
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{tenant}/roles/old", new { permissions = new[] { held } }, op.Token), HttpStatusCode.OK);
+
+        await Problem.ReadAsync(await api.DeleteAsync($"/v1/permissions/{held}", op.Token), HttpStatusCode.Conflict);
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/permissions/{released}", op.Token), HttpStatusCode.NoContent);
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/tenants/{tenant}/roles/old", op.Token), HttpStatusCode.NoContent);
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/permissions/{held}", op.Token), HttpStatusCode.NoContent);
+    }
 }

@@ -14,16 +14,19 @@ internal sealed record ProductCatalogue(FrozenSet<string> Names, FrozenSet<strin
     public static readonly ProductCatalogue Empty = new(FrozenSet<string>.Empty, FrozenSet<string>.Empty);
 }
 
-/// <summary>A product permission's definition; <paramref name="Uses"/> counts the custom roles, in every tenant, that hold it.</summary>
-internal sealed record ProductPermissionRecord(string Name, string Japanese, string English, bool Privileged, long Uses, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+/// <summary>A product permission's definition.</summary>
+internal sealed record ProductPermissionRecord(string Name, string Japanese, string English, bool Privileged, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>
 /// Product permissions in the main table, partition PERMISSIONS: one definition item per permission (sk PERMISSION#name,
-/// descriptions, privileged flag and a usage counter) and one small catalogue item (sk #PRODUCT: the string sets names and
-/// privileged) that the session read fetches in the same BatchGetItem, so admin's "every product permission" costs no
-/// extra round trip. Every change of either goes in one transaction with the other.
+/// descriptions and privileged flag); one small catalogue item (sk #PRODUCT: the string sets names and privileged) that
+/// the session read fetches in the same BatchGetItem, so admin's "every product permission" costs no extra round trip;
+/// and one usage item (sk #USES: per permission, how many custom roles hold it), so that a role's change, however many
+/// permissions it gains or loses, is its tenant item, one check of the catalogue, one update of the counts and its
+/// audit record: four items, within the local engine's ten (<see cref="ProductPermissionUsage"/>). Every change of a
+/// definition goes in one transaction with the catalogue.
 /// </summary>
-internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOptions options)
+internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, ProductPermissionUsage usage, OmakaseOptions options)
 {
     public const string CatalogueType = MainItems.ProductPermissionCatalogue.Type;
     public const int MaxPermissions = 200;
@@ -66,7 +69,7 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
     public static readonly Failure Changed = new Failure.Conflict("The permission changed meanwhile; read it and try again.");
 
     /// <summary>
-    /// Defines a permission (<paramref name="isNew"/>) or changes its descriptions and flag; the usage counter is kept.
+    /// Defines a permission (<paramref name="isNew"/>) or changes its descriptions and flag; its count of roles is not touched.
     /// <see cref="Changed"/> when another change won the race.
     /// </summary>
     public async Task<Outcome<Completed>> PutAsync(ProductPermissionRecord permission, bool isNew, PendingAudit record, CancellationToken cancellationToken)
@@ -80,7 +83,6 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
             item["ja"] = Attr.S(permission.Japanese);
             item["en"] = Attr.S(permission.English);
             item["privileged"] = Attr.Bool(permission.Privileged);
-            item["uses"] = Attr.N(0);
             item["createdAt"] = Attr.Time(permission.CreatedAt);
             item["updatedAt"] = Attr.Time(permission.UpdatedAt);
             definition.Put = new Put { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" };
@@ -124,7 +126,7 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
         };
         try
         {
-            await WriteAsync([definition, catalogue, record.Write], cancellationToken).ConfigureAwait(false);
+            await dynamo.TransactWriteAsync([definition, catalogue, record.Write], cancellationToken).ConfigureAwait(false);
             return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(1))
@@ -137,12 +139,26 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
         }
     }
 
-    /// <summary>Removes a permission only while no role holds it: the counter check, the removal and its audit record are one transaction.</summary>
+    /// <summary>
+    /// Removes a permission only while no role holds it: its count checked and removed, the definition deleted, the name
+    /// taken out of the catalogue and the audit record, in one transaction.
+    /// </summary>
     public async Task<Outcome<Completed>> DeleteAsync(string name, PendingAudit record, CancellationToken cancellationToken)
     {
+        var definition = await dynamo.GetItemAsync(new GetItemRequest { TableName = Table, Key = DefinitionKey(name), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
+        if (!definition.IsItemSet)
+        {
+            return new Failure.NotFound();
+        }
+
+        if (definition.Item.GetN(ProductPermissionUsage.LegacyUses) is { } legacy)
+        {
+            await usage.MoveLegacyCountAsync(name, legacy, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
-            await WriteAsync(
+            await dynamo.TransactWriteAsync(
             [
                 new TransactWriteItem
                 {
@@ -150,9 +166,8 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
                     {
                         TableName = Table,
                         Key = DefinitionKey(name),
-                        ConditionExpression = "attribute_exists(pk) AND #uses = :zero",
-                        ExpressionAttributeNames = new() { ["#uses"] = "uses" },
-                        ExpressionAttributeValues = new() { [":zero"] = Attr.N(0) },
+                        ConditionExpression = "attribute_exists(pk) AND attribute_not_exists(#uses)",
+                        ExpressionAttributeNames = new() { ["#uses"] = ProductPermissionUsage.LegacyUses },
                     },
                 },
                 new TransactWriteItem
@@ -166,64 +181,23 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
                         ExpressionAttributeValues = new() { [":name"] = Attr.StringSet([name]) },
                     },
                 },
+                usage.ReleaseIfUnused(name),
                 record.Write,
             ], cancellationToken).ConfigureAwait(false);
             return Completed.Value;
         }
+        catch (TransactionCanceledException e) when (e.FailedCondition(2))
+        {
+            return new Failure.Conflict("A role holds this permission; remove it from every role first.");
+        }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
-            return await GetAsync(name, cancellationToken).ConfigureAwait(false) is null
-                ? new Failure.NotFound()
-                : new Failure.Conflict("A role holds this permission; remove it from every role first.");
+            // Deleted, or deleted and defined again, since it was read.
+            return await GetAsync(name, cancellationToken).ConfigureAwait(false) is null ? new Failure.NotFound() : Changed;
         }
         catch (TransactionCanceledException e) when (e.OnlyConflicted())
         {
             return new Failure.Conflict("A role holding this permission is being changed; try again.");
-        }
-    }
-
-    /// <summary>
-    /// The counter updates that go in the same transaction as a role's change from <paramref name="before"/> to
-    /// <paramref name="after"/>: each product permission it gains must still exist, and is counted once more; each it loses, once less.
-    /// </summary>
-    public List<TransactWriteItem> UsageWrites(IEnumerable<string> before, IEnumerable<string> after, Func<string, bool> isProduct)
-    {
-        var was = before.Where(isProduct).ToHashSet(StringComparer.Ordinal);
-        var now = after.Where(isProduct).ToHashSet(StringComparer.Ordinal);
-        return
-        [
-            .. now.Except(was).Order(StringComparer.Ordinal).Select(p => Count(p, 1)),
-            .. was.Except(now).Order(StringComparer.Ordinal).Select(p => Count(p, -1)),
-        ];
-    }
-
-    private TransactWriteItem Count(string name, int delta) => new()
-    {
-        Update = new Update
-        {
-            TableName = Table,
-            Key = DefinitionKey(name),
-            UpdateExpression = "ADD #uses :delta",
-            ConditionExpression = "attribute_exists(pk)",
-            ExpressionAttributeNames = new() { ["#uses"] = "uses" },
-            ExpressionAttributeValues = new() { [":delta"] = Attr.N(delta) },
-        },
-    };
-
-    /// <summary>One transaction; cancelled only by a concurrent transaction on the same items, it is tried again (at most three times).</summary>
-    private async Task WriteAsync(List<TransactWriteItem> items, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = items }, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (TransactionCanceledException e) when (attempt < 3 && Transactions.OnlyConflicted(e))
-            {
-                // another transaction held one of the items: try again
-            }
         }
     }
 
@@ -232,7 +206,6 @@ internal sealed class ProductPermissionStore(IAmazonDynamoDB dynamo, OmakaseOpti
         item.RequireS("ja"),
         item.RequireS("en"),
         item.GetBool("privileged"),
-        item.GetN("uses") ?? 0,
         item.GetTimeOrEpoch("createdAt"),
         item.GetTimeOrEpoch("updatedAt"));
 }

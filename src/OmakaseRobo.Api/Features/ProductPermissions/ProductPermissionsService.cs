@@ -67,7 +67,7 @@ internal sealed class ProductPermissionsService(ProductPermissionStore store, IA
             var now = clock.GetUtcNow();
             var permission = new ProductPermissionRecord(
                 name, request.Description!.Ja!.Trim(), request.Description.En!.Trim(), request.Privileged ?? existing?.Privileged ?? false,
-                existing?.Uses ?? 0, existing?.CreatedAt ?? now, now);
+                existing?.CreatedAt ?? now, now);
             var record = Stage(caller, "permission.put", name, new()
             {
                 ["privileged"] = permission.Privileged ? "true" : "false",

@@ -19,7 +19,7 @@ internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
 
     /// <summary>
     /// Creates or replaces a role, in one transaction with <paramref name="usage"/> (the product permission counters,
-    /// see ProductPermissionStore.UsageWrites, and the change's audit record): only while the tenant is active and the role
+    /// see ProductPermissionUsage.UsageWrites, and the change's audit record): only while the tenant is active and the role
     /// is still <paramref name="before"/> (null: not defined, and the tenant below its cap of roles), so counters computed from what was read stay exact under
     /// concurrent changes. With <paramref name="onlyUnassigned"/> (the change makes the role privileged or no longer so)
     /// only while nobody holds it.
@@ -62,7 +62,7 @@ internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
         };
         try
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [tenantWrite, .. usage] }, cancellationToken).ConfigureAwait(false);
+            await dynamo.TransactWriteAsync([tenantWrite, .. usage], cancellationToken).ConfigureAwait(false);
             return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
@@ -104,7 +104,7 @@ internal sealed class RoleStore(IAmazonDynamoDB dynamo, TenantStore tenants, Oma
                     ExpressionAttributeValues = new() { [":zero"] = Attr.N(0), [":before"] = Attr.List(before) },
                 },
             };
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = [tenantWrite, .. usage] }, cancellationToken).ConfigureAwait(false);
+            await dynamo.TransactWriteAsync([tenantWrite, .. usage], cancellationToken).ConfigureAwait(false);
             return Completed.Value;
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))

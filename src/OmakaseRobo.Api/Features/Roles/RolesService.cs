@@ -12,11 +12,11 @@ namespace OmakaseRobo.Api.Features.Roles;
 /// assigns roles to themselves, edits a role they hold, or grants permissions they do not hold. Nor does a customer
 /// edit or delete a role that carries a permission they lack: that would take it from its holders.
 /// </summary>
-internal sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPermissionStore products, IAuditTrail audit)
+internal sealed class RolesService(TenantStore tenants, RoleStore roles, ProductPermissionStore products, ProductPermissionUsage usage, IAuditTrail audit)
 {
     public const int MaxRolesPerUser = 10;
 
-    /// <summary>Product permissions one role may hold: a role change and its usage counters must fit one transaction.</summary>
+    /// <summary>Product permissions one role may hold (a bound on the role item and on its check against the catalogue).</summary>
     public const int MaxProductPermissionsPerRole = 40;
 
     public async Task<Outcome<RoleList>> ListAsync(string tenantId, CancellationToken cancellationToken)
@@ -49,9 +49,14 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         }
 
         var catalogue = await products.GetCatalogueAsync(cancellationToken).ConfigureAwait(false);
-        if (tenant.TenantId == BuiltInRoles.PlatformTenantId || roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
+        if (roleName == BuiltInRoles.Admin || BuiltInRoles.PlatformRoles.ContainsKey(roleName))
         {
             return new Failure.Conflict("Built-in roles cannot be changed.");
+        }
+
+        if (tenant.TenantId == BuiltInRoles.PlatformTenantId)
+        {
+            return new Failure.Conflict("The platform tenant has only its built-in roles.");
         }
 
         var errors = Validate.Fields(
@@ -79,7 +84,7 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         }
 
         var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var usage = products.UsageWrites(before ?? [], granted, IsProduct);
+        var counts = usage.UsageWrites(before ?? [], granted, IsProduct);
         var record = Stage(caller, tenantId, "role.put", roleName, new()
         {
             ["permissions"] = string.Join(',', granted),
@@ -87,7 +92,7 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         });
         // Whether a role is privileged cannot change while users hold it: their count against adminLimit was taken with it.
         var flips = before is not null && Privilege.Grants(before) != Privilege.Grants(granted);
-        var put = await roles.PutAsync(tenantId, roleName, before, granted, [.. usage, record.Write], flips, cancellationToken).ConfigureAwait(false);
+        var put = await roles.PutAsync(tenantId, roleName, before, granted, [.. counts, record.Write], flips, cancellationToken).ConfigureAwait(false);
         if (!put.Succeeded)
         {
             return put.Failure;
@@ -122,7 +127,7 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         }
 
         var record = Stage(caller, tenantId, "role.delete", roleName, []);
-        var deleted = await roles.DeleteAsync(tenantId, roleName, before, [.. products.UsageWrites(before, [], IsProduct), record.Write], cancellationToken).ConfigureAwait(false);
+        var deleted = await roles.DeleteAsync(tenantId, roleName, before, [.. usage.UsageWrites(before, [], IsProduct), record.Write], cancellationToken).ConfigureAwait(false);
         if (!deleted.Succeeded)
         {
             return deleted.Failure;

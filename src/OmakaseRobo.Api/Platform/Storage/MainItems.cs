@@ -203,6 +203,17 @@ internal static class MainItems
         public static Dictionary<string, AttributeValue> Key() => Attr.Key(Partition, "#PRODUCT");
     }
 
+    /// <summary>
+    /// How many custom roles, in every tenant, hold each product permission: one number attribute per permission, named
+    /// by it, in one item, so that a role's change moves all its counts in one write.
+    /// </summary>
+    public static class ProductPermissionUsage
+    {
+        public const string Type = "product-permission-usage";
+
+        public static Dictionary<string, AttributeValue> Key() => Attr.Key(ProductPermissionCatalogue.Partition, "#USES");
+    }
+
     public static class ProductPermissionDefinition
     {
         public const string Type = "product-permission";
@@ -244,6 +255,7 @@ internal static class MainItems
         new("main", Attestation.Type, "COMPLIANCE-ATTEST#{item}", "AT#{ms}#{attestation}", "Compliance"),
         new("main", ComplianceReport.Type, "COMPLIANCE-REPORT#{report}", "#REPORT", "Compliance"),
         new("main", ProductPermissionCatalogue.Type, "PERMISSIONS", "#PRODUCT", "ProductPermissions"),
+        new("main", ProductPermissionUsage.Type, "PERMISSIONS", "#USES", "ProductPermissions"),
         new("main", ProductPermissionDefinition.Type, "PERMISSIONS", "PERMISSION#{name}", "ProductPermissions"),
         new("main", ServiceClient.Type, "SERVICECLIENT#{client}", "#CLIENT", "ServiceClients"),
     ];
