@@ -78,6 +78,48 @@ public sealed class EventsTests(OmakaseAppFixture fixture) : IClassFixture<Omaka
     }
 
     [Theory]
+    [InlineData("requestContext")]
+    [InlineData("RequestContext")]
+    public async Task An_event_body_carrying_an_api_gateway_request_context_is_refused(string key)
+    {
+        var json = "{\"id\":\"gw-" + Guid.NewGuid().ToString("N") + "\",\"source\":\"aws.events\",\"detail\":{\"job\":\"review-privileged-access\"},\"" + key + "\":{\"stage\":\"dev\"}}";
+
+        await Problem.ReadAsync(await PostEventAsync(json), HttpStatusCode.NotFound);
+    }
+
+    /// <summary>A page open in a developer's browser can send a cross-origin simple request (text/plain, a form) without asking.</summary>
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("multipart/form-data; boundary=x")]
+    public async Task An_event_declared_as_anything_but_json_is_refused_before_a_job_runs(string contentType)
+    {
+        var id = $"csrf-{Guid.NewGuid():N}";
+        var json = "{\"id\":\"" + id + "\",\"source\":\"aws.events\",\"detail\":{\"job\":\"review-privileged-access\"}}";
+
+        var response = await PostEventAsync(json, r => r.Content!.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType));
+
+        await Problem.ReadAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains(id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_event_without_a_declared_content_type_is_read_as_json()
+    {
+        var json = "{\"id\":\"bare-" + Guid.NewGuid().ToString("N") + "\",\"source\":\"aws.events\",\"detail\":{\"job\":\"review-privileged-access\"}}";
+
+        await ApiClient.ReadAsync(await PostEventAsync(json, r => r.Content!.Headers.ContentType = null), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task An_event_naming_its_job_twice_is_refused_not_read_one_way_or_the_other()
+    {
+        var json = "{\"id\":\"twice-" + Guid.NewGuid().ToString("N") + "\",\"source\":\"aws.events\",\"detail\":{\"job\":\"review-privileged-access\",\"job\":\"purge-records\"}}";
+
+        await Problem.ReadAsync(await PostEventAsync(json), HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
     [InlineData("""{"id":"e1","source":"aws.events","detail":{"job":"format-disk"}}""", "detail.job")]
     [InlineData("""{"id":"e2","source":"customer.app","detail":{"job":"retry-webhooks"}}""", "source")]
     [InlineData("""{"source":"aws.events","detail":{"job":"retry-webhooks"}}""", "id")]

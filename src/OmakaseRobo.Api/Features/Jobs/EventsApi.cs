@@ -8,11 +8,15 @@ namespace OmakaseRobo.Api.Features.Jobs;
 
 /// <summary>
 /// The one way in for scheduled work: the Lambda Web Adapter POSTs each EventBridge event to /events in the jobs
-/// function. API Gateway never routes here, and a request carrying an API Gateway request context is refused, so a
-/// customer cannot start a job even if a route were ever added by mistake.
+/// function. API Gateway never routes here, and a request carrying an API Gateway request context (the adapter's header,
+/// or a <c>requestContext</c> in the body, in any letter case) is refused, so a customer cannot start a job even if a route
+/// were ever added by mistake. The body is JSON, declared as such or not declared at all: a browser's cross-origin simple
+/// request (text/plain, a form) cannot start a job on a local run; and a key given twice is refused as on every route.
 /// </summary>
 internal static class EventsApi
 {
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/events", Receive).ExcludeFromDescription().AllowAnonymousAccess();
@@ -26,15 +30,25 @@ internal static class EventsApi
             return Problems.Of("not-found");
         }
 
+        if (context.Request.ContentType is not null && !context.Request.HasJsonContentType())
+        {
+            return Problems.Of("unsupported-media-type");
+        }
+
         JsonElement root;
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, Strict, context.RequestAborted);
             root = document.RootElement.Clone();
         }
         catch (JsonException)
         {
             return Problems.Of("malformed-json");
+        }
+
+        if (root.ValueKind == JsonValueKind.Object && root.EnumerateObject().Any(p => p.Name.Equals("requestContext", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Problems.Of("not-found");
         }
 
         var id = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
