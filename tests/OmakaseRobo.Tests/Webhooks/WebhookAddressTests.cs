@@ -71,7 +71,7 @@ public sealed class WebhookAddressTests
             "169.254.169.254", "192.0.2.1", "198.51.100.1", "203.0.113.1", "100.64.0.1", "10.0.0.1", "8.8.8.8", "0x7f.1", "2130706433",
             "017700000001", "[::ffff:192.0.2.1]", "[::ffff:a9fe:a9fe]", "[64:ff9b::a9fe:a9fe]", "[2002:a9fe:a9fe::1]", "[fc00::1]",
             "[fe80::1]", "[2001:4860:4860::8888]", "[::a9fe:a9fe]", "localhost.", "metadata", "intranet", "foo.localhost", "LOCALHOST",
-            "169.254.169.254.", "[::]",
+            "169.254.169.254.", "[::]", "hooks.example.com:0",
         ];
 
         var responses = await Task.WhenAll(hosts.Select(async host =>

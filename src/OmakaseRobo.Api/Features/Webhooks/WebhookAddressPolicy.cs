@@ -26,7 +26,8 @@ internal sealed class WebhookAddressPolicy(bool allowLoopbackHttp)
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)
             || url!.Length > 2048
             || !string.IsNullOrEmpty(uri.UserInfo)
-            || !string.IsNullOrEmpty(uri.Fragment))
+            || !string.IsNullOrEmpty(uri.Fragment)
+            || uri.Port == 0)
         {
             return FieldMessages.InvalidFormat;
         }

@@ -3,6 +3,7 @@ using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Keys;
 using OmakaseRobo.Api.Platform.Problems;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Webhooks;
 
@@ -23,7 +24,12 @@ internal sealed class WebhooksService(WebhookStore store, WebhookAddressPolicy p
 
         var now = clock.GetUtcNow();
         var sealedSecret = await cipher.SealAsync(Encoding.UTF8.GetBytes(request.Secret!), WebhookDispatcher.SecretContext(tenantId), cancellationToken).ConfigureAwait(false);
-        var record = audit.Stage(AuditEvent.By(caller, AuditCategory.Operation, "webhook.put", tenantId, tenantId: tenantId, details: new() { ["url"] = request.Url! }));
+        // The trail names where deliveries go, not the whole URL: receivers often carry a secret in its path or query.
+        var record = audit.Stage(AuditEvent.By(caller, AuditCategory.Operation, "webhook.put", tenantId, tenantId: tenantId, details: new()
+        {
+            ["host"] = new Uri(request.Url!).Authority,
+            ["urlSha256"] = TextDigest.Sha256Hex(request.Url!),
+        }));
         await store.PutAsync(new WebhookConfig(tenantId, request.Url!, sealedSecret, now), record, cancellationToken).ConfigureAwait(false);
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         return new WebhookView(request.Url!, now, []);
