@@ -144,4 +144,34 @@ public sealed class TenantTerminationTests
         // The held day is kept whole: what was held, and what was appended to it later (the termination itself).
         Assert.True((await app.StoredEventsAsync(tenant, DateOnly.FromDateTime(OmakaseApp.Start.UtcDateTime))).Count >= held);
     }
+
+    /// <summary>
+    /// A deleted tenant's roles stop counting as holders of the product permissions they held, so the permission can be
+    /// deleted once no living tenant holds it; another tenant's role still counts.
+    /// </summary>
+    [Fact]
+    public async Task A_deleted_tenants_roles_no_longer_hold_its_product_permissions()
+    {
+        using var app = new OmakaseApp();
+        var op = await app.OperatorAsync();
+        var api = app.Api();
+        var shared = await app.DefinePermissionAsync();
+        var own = await app.DefinePermissionAsync();
+        var leaving = await app.CreateTenantAsync();
+        var staying = await app.CreateTenantAsync();
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{leaving}/roles/runner", new { permissions = new[] { shared, own } }, op.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{leaving}/roles/viewer", new { permissions = new[] { own, "users:read" } }, op.Token), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await api.PutAsync($"/v1/tenants/{staying}/roles/runner", new { permissions = new[] { shared } }, op.Token), HttpStatusCode.OK);
+
+        await ApiClient.ReadAsync(await api.PostAsync($"/v1/tenants/{leaving}/termination", null, op.Token), HttpStatusCode.Accepted);
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        await ApiClient.ReadAsync(await RunDeletionJobAsync(app), HttpStatusCode.OK);
+        await ApiClient.ReadAsync(await RunDeletionJobAsync(app), HttpStatusCode.OK); // a second run finds nothing to count again
+
+        op = await app.OperatorAsync();
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/permissions/{own}", op.Token), HttpStatusCode.NoContent);
+        await Problem.ReadAsync(await api.DeleteAsync($"/v1/permissions/{shared}", op.Token), HttpStatusCode.Conflict);
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/tenants/{staying}/roles/runner", op.Token), HttpStatusCode.NoContent);
+        await ApiClient.ReadAsync(await api.DeleteAsync($"/v1/permissions/{shared}", op.Token), HttpStatusCode.NoContent);
+    }
 }

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using OmakaseRobo.Api.Platform.Access;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 
@@ -17,6 +18,9 @@ internal sealed class ProductPermissionUsage(IAmazonDynamoDB dynamo, OmakaseOpti
     public const string LegacyUses = "uses";
 
     private string Table => options.Tables.Main;
+
+    /// <summary>A custom role holds tenant permissions and product ones: every name that is not a tenant permission.</summary>
+    private static bool IsProduct(string permission) => !Permissions.Tenant.Contains(permission);
 
     /// <summary>For the permission's delete transaction: its count removed, only while no role holds it.</summary>
     public TransactWriteItem ReleaseIfUnused(string name) => new()
@@ -37,10 +41,10 @@ internal sealed class ProductPermissionUsage(IAmazonDynamoDB dynamo, OmakaseOpti
     /// <paramref name="after"/>: the catalogue still defines every product permission it gains (one check, whatever their
     /// number), and each one it gains is counted once more, each one it loses once less (one update).
     /// </summary>
-    public List<TransactWriteItem> UsageWrites(IEnumerable<string> before, IEnumerable<string> after, Func<string, bool> isProduct)
+    public List<TransactWriteItem> UsageWrites(IEnumerable<string> before, IEnumerable<string> after)
     {
-        var was = before.Where(isProduct).ToHashSet(StringComparer.Ordinal);
-        var now = after.Where(isProduct).ToHashSet(StringComparer.Ordinal);
+        var was = before.Where(IsProduct).ToHashSet(StringComparer.Ordinal);
+        var now = after.Where(IsProduct).ToHashSet(StringComparer.Ordinal);
         var gained = now.Except(was).Order(StringComparer.Ordinal).ToList();
         var lost = was.Except(now).Order(StringComparer.Ordinal).ToList();
         var writes = new List<TransactWriteItem>();
@@ -91,6 +95,39 @@ internal sealed class ProductPermissionUsage(IAmazonDynamoDB dynamo, OmakaseOpti
         }
 
         return writes;
+    }
+
+    /// <summary>
+    /// For a deleted tenant's last transaction: each product permission its custom roles held is counted once less for
+    /// every role that held it. Null when they held none.
+    /// </summary>
+    public TransactWriteItem? ReleaseAll(IEnumerable<IReadOnlyCollection<string>> roles)
+    {
+        var held = roles.SelectMany(r => r.Where(IsProduct).Distinct(StringComparer.Ordinal))
+            .GroupBy(p => p, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select((g, i) => (Name: $"#c{i}", Value: $":c{i}", Permission: g.Key, Count: g.Count()))
+            .ToList();
+        if (held.Count == 0)
+        {
+            return null;
+        }
+
+        var names = held.ToDictionary(h => h.Name, h => h.Permission);
+        names["#type"] = TableSchema.Type;
+        var values = held.ToDictionary(h => h.Value, h => Attr.N(-h.Count));
+        values[":type"] = Attr.S(MainItems.ProductPermissionUsage.Type);
+        return new TransactWriteItem
+        {
+            Update = new Update
+            {
+                TableName = Table,
+                Key = MainItems.ProductPermissionUsage.Key(),
+                UpdateExpression = "SET #type = :type ADD " + string.Join(", ", held.Select(h => $"{h.Name} {h.Value}")),
+                ExpressionAttributeNames = names,
+                ExpressionAttributeValues = values,
+            },
+        };
     }
 
     /// <summary>

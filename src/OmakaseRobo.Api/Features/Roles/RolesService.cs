@@ -84,7 +84,7 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         }
 
         var granted = permissions!.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var counts = usage.UsageWrites(before ?? [], granted, IsProduct);
+        var counts = usage.UsageWrites(before ?? [], granted);
         var record = Stage(caller, tenantId, "role.put", roleName, new()
         {
             ["permissions"] = string.Join(',', granted),
@@ -127,7 +127,7 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         }
 
         var record = Stage(caller, tenantId, "role.delete", roleName, []);
-        var deleted = await roles.DeleteAsync(tenantId, roleName, before, [.. usage.UsageWrites(before, [], IsProduct), record.Write], cancellationToken).ConfigureAwait(false);
+        var deleted = await roles.DeleteAsync(tenantId, roleName, before, [.. usage.UsageWrites(before, []), record.Write], cancellationToken).ConfigureAwait(false);
         if (!deleted.Succeeded)
         {
             return deleted.Failure;
@@ -142,8 +142,6 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
         name is { Length: >= 2 and <= 32 } && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
     /// <summary>What a stored role holds is a tenant permission or a product one; the product ones are counted.</summary>
-    private static bool IsProduct(string permission) => !Permissions.Tenant.Contains(permission);
-
     /// <summary>A role that can be assigned in the tenant: a platform role in the platform tenant, else admin or a defined custom role.</summary>
     public static bool IsKnownRole(TenantRecord tenant, string role)
     {

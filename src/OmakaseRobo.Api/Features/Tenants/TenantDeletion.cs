@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using OmakaseRobo.Api.Features.Audit;
+using OmakaseRobo.Api.Features.ProductPermissions;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api;
@@ -26,7 +27,8 @@ internal sealed record TenantDeletionReport(bool Ok, DateTimeOffset RanAt, int T
 /// finished by the next one. Incidents themselves are platform records and stay.
 /// </summary>
 internal sealed class TenantDeletion(
-    IAmazonDynamoDB dynamo, TenantStore tenants, AuditStore audit, BatchDeleter deleter, OmakaseOptions options, TimeProvider clock) : IComplianceJob
+    IAmazonDynamoDB dynamo, TenantStore tenants, AuditStore audit, BatchDeleter deleter, ProductPermissionUsage usage, OmakaseOptions options, TimeProvider clock)
+    : IComplianceJob
 {
     public string Name => "delete-terminated-tenants";
 
@@ -83,26 +85,39 @@ internal sealed class TenantDeletion(
             await deleter.DeleteAsync(table.Key, table.OrderBy(k => k.Kind == "audit-chain").Select(k => k.Key), cancellationToken).ConfigureAwait(false);
         }
 
+        // Its roles' product permissions are counted once less in the transaction that removes the tenant item: once.
+        var roles = (await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false))?.Roles.Values ?? [];
         var deletedAt = clock.GetUtcNow();
-        await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest
-        {
-            TransactItems =
-            [
-                new TransactWriteItem { Delete = new Delete { TableName = Table, Key = tenantKey } },
-                new TransactWriteItem
+        List<TransactWriteItem> last =
+        [
+            new TransactWriteItem { Delete = new Delete { TableName = Table, Key = tenantKey, ConditionExpression = "attribute_exists(pk)" } },
+            new TransactWriteItem
+            {
+                Update = new Update
                 {
-                    Update = new Update
-                    {
-                        TableName = Table,
-                        Key = CertificateKey(tenantId),
-                        UpdateExpression = "SET #state = :complete, deletedAt = :now",
-                        ExpressionAttributeNames = new() { ["#state"] = "state" },
-                        ExpressionAttributeValues = new() { [":complete"] = Attr.S("complete"), [":now"] = Attr.Time(deletedAt) },
-                    },
+                    TableName = Table,
+                    Key = CertificateKey(tenantId),
+                    UpdateExpression = "SET #state = :complete, deletedAt = :now",
+                    ExpressionAttributeNames = new() { ["#state"] = "state" },
+                    ExpressionAttributeValues = new() { [":complete"] = Attr.S("complete"), [":now"] = Attr.Time(deletedAt) },
                 },
-            ],
-        }, cancellationToken).ConfigureAwait(false);
-        return certificate with { State = "complete", DeletedAt = deletedAt };
+            },
+        ];
+        if (usage.ReleaseAll(roles) is { } released)
+        {
+            last.Add(released);
+        }
+
+        try
+        {
+            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = last }, cancellationToken).ConfigureAwait(false);
+            return certificate with { State = "complete", DeletedAt = deletedAt };
+        }
+        catch (TransactionCanceledException e) when (e.FailedCondition(0))
+        {
+            // Another run removed the tenant item (and completed the certificate) meanwhile.
+            return await GetCertificateAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? certificate;
+        }
     }
 
     private sealed record ListedKey(string Kind, string Table, string Line, Dictionary<string, AttributeValue> Key);
