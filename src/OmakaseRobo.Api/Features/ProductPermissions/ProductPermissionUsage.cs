@@ -65,33 +65,7 @@ internal sealed class ProductPermissionUsage(IAmazonDynamoDB dynamo, OmakaseOpti
 
         if (gained.Count + lost.Count > 0)
         {
-            var counts = gained.Select((p, i) => (Name: $"#g{i}", Permission: p, Delta: ":one"))
-                .Concat(lost.Select((p, i) => (Name: $"#l{i}", Permission: p, Delta: ":minusOne")))
-                .ToList();
-            var names = counts.ToDictionary(c => c.Name, c => c.Permission);
-            names["#type"] = TableSchema.Type;
-            var values = new Dictionary<string, AttributeValue> { [":type"] = Attr.S(MainItems.ProductPermissionUsage.Type) };
-            if (gained.Count > 0)
-            {
-                values[":one"] = Attr.N(1);
-            }
-
-            if (lost.Count > 0)
-            {
-                values[":minusOne"] = Attr.N(-1); // DynamoDB refuses a value the expression does not use
-            }
-
-            writes.Add(new TransactWriteItem
-            {
-                Update = new Update
-                {
-                    TableName = Table,
-                    Key = MainItems.ProductPermissionUsage.Key(),
-                    UpdateExpression = "SET #type = :type ADD " + string.Join(", ", counts.Select(c => $"{c.Name} {c.Delta}")),
-                    ExpressionAttributeNames = names,
-                    ExpressionAttributeValues = values,
-                },
-            });
+            writes.Add(Counted([.. gained.Select(p => (p, 1L)), .. lost.Select(p => (p, -1L))]));
         }
 
         return writes;
@@ -106,28 +80,9 @@ internal sealed class ProductPermissionUsage(IAmazonDynamoDB dynamo, OmakaseOpti
         var held = roles.SelectMany(r => r.Where(IsProduct).Distinct(StringComparer.Ordinal))
             .GroupBy(p => p, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select((g, i) => (Name: $"#c{i}", Value: $":c{i}", Permission: g.Key, Count: g.Count()))
+            .Select(g => (g.Key, -(long)g.Count()))
             .ToList();
-        if (held.Count == 0)
-        {
-            return null;
-        }
-
-        var names = held.ToDictionary(h => h.Name, h => h.Permission);
-        names["#type"] = TableSchema.Type;
-        var values = held.ToDictionary(h => h.Value, h => Attr.N(-h.Count));
-        values[":type"] = Attr.S(MainItems.ProductPermissionUsage.Type);
-        return new TransactWriteItem
-        {
-            Update = new Update
-            {
-                TableName = Table,
-                Key = MainItems.ProductPermissionUsage.Key(),
-                UpdateExpression = "SET #type = :type ADD " + string.Join(", ", held.Select(h => $"{h.Name} {h.Value}")),
-                ExpressionAttributeNames = names,
-                ExpressionAttributeValues = values,
-            },
-        };
+        return held.Count == 0 ? null : Counted(held);
     }
 
     /// <summary>
@@ -152,22 +107,36 @@ internal sealed class ProductPermissionUsage(IAmazonDynamoDB dynamo, OmakaseOpti
                         ExpressionAttributeValues = new() { [":count"] = Attr.N(count) },
                     },
                 },
-                new TransactWriteItem
-                {
-                    Update = new Update
-                    {
-                        TableName = Table,
-                        Key = MainItems.ProductPermissionUsage.Key(),
-                        UpdateExpression = "SET #type = :type ADD #count :count",
-                        ExpressionAttributeNames = new() { ["#type"] = TableSchema.Type, ["#count"] = name },
-                        ExpressionAttributeValues = new() { [":type"] = Attr.S(MainItems.ProductPermissionUsage.Type), [":count"] = Attr.N(count) },
-                    },
-                },
+                Counted([(name, count)]),
             ], cancellationToken).ConfigureAwait(false);
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
         {
             // already moved by another delete
         }
+    }
+
+    /// <summary>One update of the usage item adding each delta to its permission's count (ADD starts a missing count at 0).</summary>
+    private TransactWriteItem Counted(List<(string Permission, long Delta)> deltas)
+    {
+        var names = new Dictionary<string, string> { ["#type"] = TableSchema.Type };
+        var values = new Dictionary<string, AttributeValue> { [":type"] = Attr.S(MainItems.ProductPermissionUsage.Type) };
+        for (var i = 0; i < deltas.Count; i++)
+        {
+            names[$"#c{i}"] = deltas[i].Permission;
+            values[$":c{i}"] = Attr.N(deltas[i].Delta);
+        }
+
+        return new TransactWriteItem
+        {
+            Update = new Update
+            {
+                TableName = Table,
+                Key = MainItems.ProductPermissionUsage.Key(),
+                UpdateExpression = "SET #type = :type ADD " + string.Join(", ", deltas.Select((_, i) => $"#c{i} :c{i}")),
+                ExpressionAttributeNames = names,
+                ExpressionAttributeValues = values,
+            },
+        };
     }
 }
