@@ -18,8 +18,8 @@ internal sealed record SessionView(SessionRecord Session, UserRecord User, Tenan
 /// The caller behind a bearer token, checked on every request (what Identity's SecurityStampValidator does): the session
 /// exists and is within its idle and absolute limits, its security stamp is the user's (a password change or deletion
 /// kills it), the user and the tenant are active, and a temporary password the user must still change has not expired
-/// (a session opened with it is good only for changing it, and only while it could still sign in). Roles and permissions are read now, so a change applies to the very
-/// next request.
+/// (a session opened with it is good only for changing it, and only while it could still sign in). Roles and
+/// permissions are read now, so a change applies to the very next request.
 /// </summary>
 internal sealed class CallerResolver(BatchReader reader, SessionStore sessions, OmakaseOptions options, TimeProvider clock)
 {

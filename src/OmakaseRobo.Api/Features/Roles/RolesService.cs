@@ -141,7 +141,6 @@ internal sealed class RolesService(TenantStore tenants, RoleStore roles, Product
     public static bool IsValidName(string name) =>
         name is { Length: >= 2 and <= 32 } && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
-    /// <summary>What a stored role holds is a tenant permission or a product one; the product ones are counted.</summary>
     /// <summary>A role that can be assigned in the tenant: a platform role in the platform tenant, else admin or a defined custom role.</summary>
     public static bool IsKnownRole(TenantRecord tenant, string role)
     {
