@@ -69,6 +69,25 @@ public sealed class EventsTests(OmakaseAppFixture fixture) : IClassFixture<Omaka
     }
 
     [Fact]
+    public async Task An_event_id_already_used_for_another_job_is_409_and_runs_nothing()
+    {
+        var id = $"once-{Guid.NewGuid():N}";
+        await ApiClient.ReadAsync(await PostEventAsync("{\"id\":\"" + id + "\",\"source\":\"aws.events\",\"detail\":{\"job\":\"review-privileged-access\"}}"), HttpStatusCode.OK);
+
+        var other = await Problem.ReadAsync(
+            await PostEventAsync("{\"id\":\"" + id + "\",\"source\":\"aws.events\",\"detail\":{\"job\":\"verify-audit-chain\"}}"), HttpStatusCode.Conflict);
+
+        Assert.Contains("review-privileged-access", other.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await app.FlushAuditAsync();
+        using var dynamo = OmakaseApp.Dynamo();
+        var runs = (await dynamo.ScanAsync(new ScanRequest { TableName = app.AuditTable })).Items
+            .Where(i => i.TryGetValue("target", out var target) && target.S == id)
+            .Select(i => i["action"].S)
+            .ToList();
+        Assert.Equal(["job.review-privileged-access"], runs.Distinct());
+    }
+
+    [Fact]
     public async Task Anything_that_came_through_api_gateway_is_refused()
     {
         var response = await PostEventAsync(RepositoryFiles.Read("events/review-privileged-access.json"),

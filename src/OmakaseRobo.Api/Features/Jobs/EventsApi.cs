@@ -65,6 +65,12 @@ internal static class EventsApi
         }
 
         var result = await runner.RunAsync(job!, id!, context.RequestAborted);
+        if (result.OtherJob is { } other)
+        {
+            // One event is one job: a replayed id naming another job is not answered with that job's report.
+            return Problems.Of("conflict", $"The event {id} was already used for the job {other}.");
+        }
+
         // A failed job answers 500, so the adapter fails the invocation and the job-errors alarm sees it.
         context.Response.StatusCode = result.Ok ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;
         return TypedResults.Text(result.Report, "application/json", statusCode: context.Response.StatusCode);

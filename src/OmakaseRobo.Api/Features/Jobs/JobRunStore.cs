@@ -17,8 +17,11 @@ internal sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options
 
     private static Dictionary<string, AttributeValue> Key(string eventId) => MainItems.JobRun.Key(eventId);
 
-    /// <summary>True when this caller may run the job; false with the stored report when it already ran or is running.</summary>
-    public async Task<(bool Claimed, string? Report)> ClaimAsync(string eventId, string job, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when this caller may run the job; false with the stored report and the job the event was claimed for when it
+    /// already ran or is running. A stale claim is taken over only for the same job.
+    /// </summary>
+    public async Task<(bool Claimed, string? Report, string? Job)> ClaimAsync(string eventId, string job, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var item = Key(eventId);
         item[TableSchema.Type] = Attr.S(MainItems.JobRun.Type);
@@ -32,16 +35,16 @@ internal sealed class JobRunStore(IAmazonDynamoDB dynamo, OmakaseOptions options
             {
                 TableName = options.Tables.Main,
                 Item = item,
-                ConditionExpression = "attribute_not_exists(pk) OR (#state = :running AND startedAt < :stale)",
-                ExpressionAttributeNames = new() { ["#state"] = "state" },
-                ExpressionAttributeValues = new() { [":running"] = Attr.S("running"), [":stale"] = Attr.Time(now - StaleAfter) },
+                ConditionExpression = "attribute_not_exists(pk) OR (#state = :running AND startedAt < :stale AND #job = :job)",
+                ExpressionAttributeNames = new() { ["#state"] = "state", ["#job"] = "job" },
+                ExpressionAttributeValues = new() { [":running"] = Attr.S("running"), [":stale"] = Attr.Time(now - StaleAfter), [":job"] = Attr.S(job) },
             }, cancellationToken).ConfigureAwait(false);
-            return (true, null);
+            return (true, null, job);
         }
         catch (ConditionalCheckFailedException)
         {
             var existing = await dynamo.GetItemAsync(new GetItemRequest { TableName = options.Tables.Main, Key = Key(eventId), ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
-            return (false, existing.Item?.GetS("report"));
+            return (false, existing.Item?.GetS("report"), existing.Item?.GetS("job"));
         }
     }
 

@@ -9,7 +9,8 @@ namespace OmakaseRobo.Api.Features.Jobs;
 /// <summary>The one way a job runs, from /events or the command line: claimed once per event, reported, logged and audited.</summary>
 internal sealed partial class JobRunner(IEnumerable<IComplianceJob> jobs, JobRunStore runs, IAuditTrail audit, TimeProvider clock, ILogger<JobRunner> logger)
 {
-    public sealed record RunResult(bool Known, bool Duplicate, bool Ok, string Report);
+    /// <param name="OtherJob">Set when the event id was already used for another job: nothing ran, and there is no report.</param>
+    public sealed record RunResult(bool Known, bool Duplicate, bool Ok, string Report, string? OtherJob = null);
 
     public IReadOnlyCollection<string> Names => [.. jobs.Select(j => j.Name).Order(StringComparer.Ordinal)];
 
@@ -21,7 +22,13 @@ internal sealed partial class JobRunner(IEnumerable<IComplianceJob> jobs, JobRun
             return new RunResult(false, false, false, string.Empty);
         }
 
-        var (claimed, previous) = await runs.ClaimAsync(eventId, name, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var (claimed, previous, claimedFor) = await runs.ClaimAsync(eventId, name, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!claimed && claimedFor is not null && claimedFor != name)
+        {
+            LogOtherJob(logger, name, eventId, claimedFor);
+            return new RunResult(true, true, false, string.Empty, claimedFor);
+        }
+
         if (!claimed)
         {
             LogDuplicate(logger, name, eventId);
@@ -60,6 +67,9 @@ internal sealed partial class JobRunner(IEnumerable<IComplianceJob> jobs, JobRun
 
     [LoggerMessage(Level = LogLevel.Error, Message = "job {Job} failed in {Milliseconds} ms: {Report}")]
     private static partial void LogFailed(ILogger logger, string job, long milliseconds, string report);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "job {Job}: event {EventId} was already used for the job {OtherJob}; not run")]
+    private static partial void LogOtherJob(ILogger logger, string job, string eventId, string otherJob);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "job {Job}: event {EventId} already handled, not run again")]
     private static partial void LogDuplicate(ILogger logger, string job, string eventId);
