@@ -110,7 +110,8 @@ internal sealed class TenantDeletion(
 
         try
         {
-            await dynamo.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = last }, cancellationToken).ConfigureAwait(false);
+            // The usage item is shared with every role change: a conflict there is sent again, as theirs are.
+            await dynamo.TransactWriteAsync(last, cancellationToken).ConfigureAwait(false);
             return certificate with { State = "complete", DeletedAt = deletedAt };
         }
         catch (TransactionCanceledException e) when (e.FailedCondition(0))
