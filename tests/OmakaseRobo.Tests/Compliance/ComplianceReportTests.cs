@@ -67,7 +67,6 @@ public sealed partial class ComplianceReportTests(OmakaseAppFixture fixture) : I
         var der = Convert.FromBase64String(signature.GetProperty("value").GetString()!);
 
         Assert.True(publicKey.VerifyData(canonical, der, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
-        Assert.Equal(canonical, ReportSigning.CanonicalOf(raw));
         var tampered = (byte[])canonical.Clone();
         var digit = Array.IndexOf(tampered, (byte)'1', Encoding.ASCII.GetByteCount("{\"generatedAt\":\"20"));
         tampered[digit] = (byte)'2';
@@ -96,6 +95,13 @@ public sealed partial class ComplianceReportTests(OmakaseAppFixture fixture) : I
         var (tamperedOk, tamperedOutput) = await BashAsync(script, folder);
         Assert.False(tamperedOk, tamperedOutput);
         Assert.Contains("Verification failure", tamperedOutput, StringComparison.Ordinal);
+
+        // Members appended after the signature: jq reads the last "summary", which the signature does not cover.
+        byte[] appended = [.. raw.AsSpan(0, raw.Length - 1), .. ",\"summary\":{\"fail\":0},\"items\":[]}"u8];
+        await File.WriteAllBytesAsync(Path.Combine(folder, "report.json"), appended);
+        var (appendedOk, appendedOutput) = await BashAsync(script, folder);
+        Assert.False(appendedOk, appendedOutput);
+        Assert.Contains("Verification failure", appendedOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -196,6 +202,13 @@ public sealed partial class ComplianceReportTests(OmakaseAppFixture fixture) : I
         Assert.Equal("この値は範囲外です。", errors.GetProperty("performedAt")[0].GetString());
         var garbled = await Problem.ReadAsync(await app.Api().PostAsync("/v1/compliance/attestations", new { item = "5.1.1", summary = "s", performedAt = "yesterday" }, officer.Token), HttpStatusCode.BadRequest);
         Assert.Equal("This field has an invalid format.", garbled.Body.GetProperty("errors").GetProperty("performedAt")[0].GetString());
+        foreach (var notIso in new[] { "12/08/2026", "Dec 8 2026", " 2026-12-01T00:00:00Z " })
+        {
+            // 12/08/2026 is 12 August to a Japanese reader and 8 December to a US parser: only ISO 8601 is taken.
+            var refused = await Problem.ReadAsync(
+                await app.Api().PostAsync("/v1/compliance/attestations", new { item = "5.1.1", summary = "s", performedAt = notIso }, officer.Token), HttpStatusCode.BadRequest);
+            Assert.True(refused.Body.GetProperty("errors").TryGetProperty("performedAt", out _), notIso);
+        }
     }
 
     [Fact]

@@ -16,7 +16,7 @@ namespace OmakaseRobo.Api.Features.Compliance;
 /// </summary>
 internal sealed class ReportSigning(IAuditSigner signer)
 {
-    public const string SignatureMember = ",\"signature\":";
+    private const string SignatureMember = ",\"signature\":";
 
     public static byte[] Canonical(ComplianceReport report)
     {
@@ -47,13 +47,6 @@ internal sealed class ReportSigning(IAuditSigner signer)
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    /// <summary>The documented recovery of the signed bytes from a saved report; null when it carries no signature.</summary>
-    public static byte[]? CanonicalOf(byte[] savedReport)
-    {
-        var at = savedReport.AsSpan().LastIndexOf(Encoding.UTF8.GetBytes(SignatureMember));
-        return at < 0 ? null : [.. savedReport.AsSpan(0, at), (byte)'}'];
     }
 
     public async Task<SigningKeyView> PublicKeyAsync(CancellationToken cancellationToken)
