@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OmakaseRobo.Api.Features.Backups;
+using OmakaseRobo.Api.Features.Compliance;
+using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Compliance;
@@ -107,6 +109,25 @@ public sealed class ComplianceStateTests : IDisposable
         Assert.Equal("pass", purged.Check("18.1.3", "oldest-unheld-record-per-kind").Result());
         Assert.DoesNotContain($"ae_{first:yyyyMMdd}_", purged.Check("18.1.3", "oldest-unheld-record-per-kind").Evidence("auth"), StringComparison.Ordinal);
         Assert.Equal("pass", purged.Check("18.1.3", "last-purge-report").Result());
+    }
+
+    [Fact]
+    public async Task Stored_reports_past_one_query_page_are_all_listed()
+    {
+        var auditor = await app.AuditorAsync();
+        var signed = await app.Services.GetRequiredService<ComplianceService>().ReportAsync(null, CancellationToken.None);
+        var store = app.Services.GetRequiredService<ComplianceStore>();
+        var ids = new List<string>();
+        for (var month = 0; month < 7; month++)
+        {
+            // 200 KB each: a query page of the index stops at 1 MB, so the list needs two pages.
+            var report = signed.Report with { ReportId = Ids.New("cr"), GeneratedAt = signed.Report.GeneratedAt.AddDays(30 * month) };
+            await store.AddReportAsync(new SignedReport(report, signed.Json + new string(' ', 200_000)), CancellationToken.None);
+            ids.Insert(0, report.ReportId!);
+        }
+
+        var list = await ApiClient.ReadAsync(await app.Api().GetAsync("/v1/compliance/reports", auditor.Token), HttpStatusCode.OK);
+        Assert.Equal(ids, list.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("reportId").GetString()));
     }
 
     [Fact]

@@ -75,25 +75,39 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
         await dynamo.PutItemAsync(new PutItemRequest { TableName = Table, Item = item, ConditionExpression = "attribute_not_exists(pk)" }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Newest first, at most <see cref="MaxListed"/> (about eight years of monthly reports).</summary>
+    /// <summary>
+    /// Newest first, at most <see cref="MaxListed"/> (about eight years of monthly reports). The index holds each report
+    /// whole (about 16 KB, more with more tenants), and a query page stops at 1 MB of items read, whatever the projection:
+    /// so the pages are followed until the list is full.
+    /// </summary>
     public async Task<List<StoredReportSummary>> ListReportsAsync(CancellationToken cancellationToken)
     {
-        var response = await dynamo.QueryAsync(new QueryRequest
+        var reports = new List<StoredReportSummary>();
+        Dictionary<string, AttributeValue>? from = null;
+        do
         {
-            TableName = Table,
-            IndexName = TableSchema.Index1,
-            KeyConditionExpression = "gsi1pk = :all",
-            ExpressionAttributeValues = new() { [":all"] = Attr.S(ReportsPartition) },
-            ProjectionExpression = "#id, #at, #key, #summary",
-            ExpressionAttributeNames = new() { ["#id"] = "reportId", ["#at"] = "generatedAt", ["#key"] = "keyId", ["#summary"] = "summary" },
-            ScanIndexForward = false,
-            Limit = MaxListed,
-        }, cancellationToken).ConfigureAwait(false);
-        return [.. (response.Items ?? []).Select(item => new StoredReportSummary(
-            item.RequireS("reportId"),
-            item.GetTimeOrEpoch("generatedAt"),
-            JsonSerializer.Deserialize(item.RequireS("summary"), AppJsonContext.Default.ComplianceSummary)!,
-            item.RequireS("keyId")))];
+            var response = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = Table,
+                IndexName = TableSchema.Index1,
+                KeyConditionExpression = "gsi1pk = :all",
+                ExpressionAttributeValues = new() { [":all"] = Attr.S(ReportsPartition) },
+                ProjectionExpression = "#id, #at, #key, #summary",
+                ExpressionAttributeNames = new() { ["#id"] = "reportId", ["#at"] = "generatedAt", ["#key"] = "keyId", ["#summary"] = "summary" },
+                ScanIndexForward = false,
+                Limit = MaxListed - reports.Count,
+                ExclusiveStartKey = from,
+            }, cancellationToken).ConfigureAwait(false);
+            reports.AddRange((response.Items ?? []).Select(item => new StoredReportSummary(
+                item.RequireS("reportId"),
+                item.GetTimeOrEpoch("generatedAt"),
+                JsonSerializer.Deserialize(item.RequireS("summary"), AppJsonContext.Default.ComplianceSummary)!,
+                item.RequireS("keyId"))));
+            from = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (from is not null && reports.Count < MaxListed);
+
+        return reports;
     }
 
     /// <summary>The report's JSON exactly as it was signed, or null.</summary>
