@@ -2,27 +2,18 @@ using System.Globalization;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
 using OmakaseRobo.Api.Platform.Auditing;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Audit;
 
-/// <summary>Parsing of the audit queries' values: ISO 8601 times (UTC when no offset is given) and bounded numbers.</summary>
+/// <summary>Parsing of the audit queries' values: ISO 8601 times (<see cref="IsoTime"/>) and bounded numbers.</summary>
 internal static class AuditQueryValues
 {
-    private static readonly string[] TimeFormats =
-    [
-        "yyyy-MM-dd", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
-    ];
-
-    public static DateTimeOffset? Time(string? value) =>
-        DateTimeOffset.TryParseExact(value, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? time
-            : null;
-
     /// <summary>The listing the query asks for, or its field errors.</summary>
     public static (AuditListing? Listing, Dictionary<string, string[]>? Errors) Listing(AuditEventsQuery query, DateTimeOffset now)
     {
-        var from = query.From is null ? now - AuditChain.Retention - TimeSpan.FromDays(1) : Time(query.From);
-        var to = query.To is null ? null : Time(query.To);
+        var from = query.From is null ? now - AuditChain.Retention - TimeSpan.FromDays(1) : IsoTime.Parse(query.From);
+        var to = query.To is null ? null : IsoTime.Parse(query.To);
         var isNumber = query.Limit is { Length: > 0 } text && text.All(char.IsAsciiDigit);
         var limit = query.Limit is null ? AuditListing.DefaultLimit
             : int.TryParse(query.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= AuditListing.MaxLimit ? n : (int?)null;
@@ -48,8 +39,8 @@ internal static class AuditQueryValues
     public static (string? TenantId, DateTimeOffset? From, DateTimeOffset? To, Dictionary<string, string[]>? Errors) Verification(
         AuditVerificationQuery query, DateTimeOffset now)
     {
-        var from = Time(query.From);
-        var to = Time(query.To);
+        var from = IsoTime.Parse(query.From);
+        var to = IsoTime.Parse(query.To);
         var tooLong = query.TenantId is null && from is not null && (to ?? now) - from > MaxVerificationSpan;
         var errors = Validate.Fields(
             ("tenantId", query.TenantId is null || Ids.IsWellFormed(query.TenantId) ? null : FieldMessages.InvalidFormat),

@@ -6,6 +6,7 @@ using OmakaseRobo.Api.Platform.Auditing;
 using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Problems;
 using OmakaseRobo.Api.Platform.Storage;
+using OmakaseRobo.Api.Platform.Text;
 
 namespace OmakaseRobo.Api.Features.Compliance;
 
@@ -65,13 +66,14 @@ internal sealed class ComplianceService(
     {
         var now = clock.GetUtcNow();
         var period = request.Item is null ? null : Guideline.AttestationPeriodOf(request.Item);
-        DateTimeOffset performedAt = default;
+        var parsed = IsoTime.Parse(request.PerformedAt);
+        var performedAt = parsed.GetValueOrDefault();
         var errors = Validate.Fields(
             ("item", Validate.Required(request.Item, 16) ?? (period is null ? FieldMessages.UnknownValue : null)),
             ("summary", Validate.Required(request.Summary, MaxSummary)),
             ("reference", request.Reference is null ? null : Validate.Required(request.Reference, MaxReference)),
             ("performedAt", Validate.Required(request.PerformedAt, 40)
-                ?? (!DateTimeOffset.TryParse(request.PerformedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out performedAt) ? FieldMessages.InvalidFormat
+                ?? (parsed is null ? FieldMessages.InvalidFormat
                 : performedAt > now + AllowedClockAhead || performedAt < now - MaxAttestationAge ? "out-of-range"
                 : null)));
         if (errors is not null)
@@ -86,6 +88,7 @@ internal sealed class ComplianceService(
             new Dictionary<string, string>
             {
                 ["item"] = attestation.Item,
+                ["summary"] = attestation.Summary,
                 ["performedAt"] = ReportBuilder.Time(attestation.PerformedAt),
                 ["reference"] = attestation.Reference ?? string.Empty,
             }));
