@@ -47,7 +47,7 @@ var commandLineJob = args is ["job", var name] ? name : null;
 var complianceCommand = args is ["report", "compliance", ..];
 if (commandLineJob is not null || complianceCommand)
 {
-    builder.WebHost.UseUrls("http://127.0.0.1:0"); // a job run must not collide with a local server on 5080
+    CommandLine.Configure(builder);
 }
 else
 {

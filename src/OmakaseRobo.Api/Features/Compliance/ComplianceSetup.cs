@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OmakaseRobo.Api.Features.Backups;
+using OmakaseRobo.Api.Platform.Hosting;
 
 namespace OmakaseRobo.Api.Features.Compliance;
 
@@ -24,7 +25,7 @@ internal static class ComplianceSetup
 
     /// <summary>
     /// <c>dotnet run --project src/OmakaseRobo.Api -- report compliance [--format text|json|html]</c>: the same report as the
-    /// API, on standard output; exit code 1 when any check fails, 2 for a bad argument.
+    /// API, alone on standard output; exit code 1 when any check fails, 2 for a bad argument, 3 when storage cannot be reached.
     /// </summary>
     public static async Task<int> RunFromCommandLineAsync(WebApplication app, IReadOnlyList<string> options)
     {
@@ -35,24 +36,17 @@ internal static class ComplianceSetup
             return 2;
         }
 
-        await app.StartAsync().ConfigureAwait(false);
-        SignedReport signed;
-        try
+        return await CommandLine.RunAsync(app, async services =>
         {
-            signed = await app.Services.GetRequiredService<ComplianceService>().ReportAsync(null, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            await app.StopAsync().ConfigureAwait(false);
-        }
-
-        var japanese = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "ja";
-        await Console.Out.WriteLineAsync(format switch
-        {
-            "json" => signed.Json,
-            "html" => ComplianceHtml.Render(signed.Report, japanese),
-            _ => ComplianceText.Render(signed.Report),
+            var signed = await services.GetRequiredService<ComplianceService>().ReportAsync(null, CancellationToken.None).ConfigureAwait(false);
+            var japanese = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "ja";
+            await Console.Out.WriteLineAsync(format switch
+            {
+                "json" => signed.Json,
+                "html" => ComplianceHtml.Render(signed.Report, japanese),
+                _ => ComplianceText.Render(signed.Report),
+            }).ConfigureAwait(false);
+            return signed.Report.AnyFailed ? 1 : 0;
         }).ConfigureAwait(false);
-        return signed.Report.AnyFailed ? 1 : 0;
     }
 }

@@ -3,6 +3,7 @@ using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Features.Compliance;
 using OmakaseRobo.Api.Features.Tenants;
 using OmakaseRobo.Api.Features.Webhooks;
+using OmakaseRobo.Api.Platform.Hosting;
 using OmakaseRobo.Api.Platform.Jobs;
 using OmakaseRobo.Api.Platform.Retention;
 using OmakaseRobo.Api.Platform.Storage;
@@ -37,30 +38,20 @@ internal static class JobsSetup
 
     /// <summary>
     /// Runs one job from the command line (<c>dotnet run --project src/OmakaseRobo.Api -- job purge-records</c>): the same
-    /// runner as /events, with a one-off event id; prints the report; exit code 1 when the job failed, 2 when it is unknown.
+    /// runner as /events, with a one-off event id; prints the report; exit code 1 when the job failed, 2 when it is unknown,
+    /// 3 when storage cannot be reached.
     /// </summary>
-    public static async Task<int> RunFromCommandLineAsync(WebApplication app, string job)
+    public static Task<int> RunFromCommandLineAsync(WebApplication app, string job) => CommandLine.RunAsync(app, async services =>
     {
-        await app.StartAsync().ConfigureAwait(false);
-        var runner = app.Services.GetRequiredService<JobRunner>();
-        JobRunner.RunResult result;
-        try
-        {
-            result = await runner.RunAsync(job, $"cli-{Ids.New("e")}", CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            await app.StopAsync().ConfigureAwait(false);
-        }
-
+        var runner = services.GetRequiredService<JobRunner>();
+        var result = await runner.RunAsync(job, $"cli-{Ids.New("e")}", CancellationToken.None).ConfigureAwait(false);
         if (!result.Known)
         {
             await Console.Error.WriteLineAsync($"Unknown job '{job}'. Jobs: {string.Join(", ", runner.Names)}").ConfigureAwait(false);
             return 2;
         }
 
-        // The report is the last line on standard output, after the logs of the run.
-        await Console.Out.WriteLineAsync(result.Report).ConfigureAwait(false);
+        await Console.Out.WriteLineAsync(result.Report).ConfigureAwait(false); // alone on standard output; the logs are on standard error
         return result.Ok ? 0 : 1;
-    }
+    });
 }
