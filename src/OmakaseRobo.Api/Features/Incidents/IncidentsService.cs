@@ -34,7 +34,7 @@ internal sealed class IncidentsService(
         var errors = Validate.Fields(
             (IdempotencyKey.Header, IdempotencyKey.TryParse(idempotencyKey, out var key) ? null : FieldMessages.InvalidFormat),
             ("title", Validate.Required(request.Title, 200)),
-            ("description", Validate.Required(request.Description, 4000)),
+            ("description", Validate.Text(request.Description, 4000)),
             ("severity", request.Severity is null || Severity.All.Contains(request.Severity) ? null : FieldMessages.UnknownValue),
             ("affectedTenantIds", affected.Count > IncidentStore.MaxAffectedTenants ? FieldMessages.TooLong
                 : caller.IsPlatform && !await AllExistAsync(affected, cancellationToken).ConfigureAwait(false) ? FieldMessages.UnknownValue : null));
@@ -100,7 +100,7 @@ internal sealed class IncidentsService(
         var note = request.Note?.Trim() ?? string.Empty;
         var errors = Validate.Fields(
             ("to", Validate.Required(request.To, 32) ?? (IncidentPhase.CanMove(incident.Status, request.To!) ? null : "transition-not-allowed")),
-            ("note", note.Length > 4000 ? FieldMessages.TooLong : request.To == IncidentPhase.Dismissed && note.Length == 0 ? FieldMessages.Required : null));
+            ("note", note.Length == 0 ? (request.To == IncidentPhase.Dismissed ? FieldMessages.Required : null) : Validate.Text(note, 4000)));
         if (errors is not null)
         {
             return new Failure.Invalid(errors);
@@ -136,7 +136,7 @@ internal sealed class IncidentsService(
         var errors = Validate.Fields(
             ("kind", Validate.Required(request.Kind, 16)
                 ?? (!NoticeKinds.Contains(request.Kind) ? FieldMessages.UnknownValue : repeated is not null || Allowed(incident, request.Kind!) ? null : "notice-not-allowed")),
-            ("message", Validate.Required(request.Message, 4000)));
+            ("message", Validate.Text(request.Message, 4000)));
         if (errors is not null)
         {
             return new Failure.Invalid(errors);

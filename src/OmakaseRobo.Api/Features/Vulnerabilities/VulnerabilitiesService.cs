@@ -75,7 +75,7 @@ internal sealed class VulnerabilitiesService(VulnerabilityStore store, IAuditTra
 
     public async Task<Outcome<VulnerabilityView>> ResolveAsync(string vulnerabilityId, ResolveVulnerabilityRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        if (Validate.Required(request.Note, 4000) is { } error)
+        if (Validate.Text(request.Note, 4000) is { } error)
         {
             return Failure.InvalidField("note", error);
         }

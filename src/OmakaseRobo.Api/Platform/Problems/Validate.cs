@@ -12,15 +12,34 @@ internal static class Validate
     public static string? Required(string? value, int maxLength) =>
         string.IsNullOrWhiteSpace(value) ? FieldMessages.Required
         : value.Length > maxLength ? FieldMessages.TooLong
-        : value.Any(char.IsControl) ? FieldMessages.InvalidFormat
+        : value.Any(IsHidden) ? FieldMessages.InvalidFormat
         : null;
+
+    /// <summary>
+    /// Multi-line text (an incident's description, a notice, a note): as <see cref="Required"/>, but line breaks and tabs
+    /// are taken, since a notice to customers has paragraphs.
+    /// </summary>
+    public static string? Text(string? value, int maxLength) =>
+        string.IsNullOrWhiteSpace(value) ? FieldMessages.Required
+        : value.Length > maxLength ? FieldMessages.TooLong
+        : value.Any(c => c is not ('\n' or '\r' or '\t') && IsHidden(c)) ? FieldMessages.InvalidFormat
+        : null;
+
+    /// <summary>
+    /// A control character, a line or paragraph separator, or a bidirectional override or isolate (U+202A–U+202E,
+    /// U+2066–U+2069): each changes how the text around it is shown, so a report, a notice or a log line could read as
+    /// something it does not say ("Trojan Source").
+    /// </summary>
+    private static bool IsHidden(char c) =>
+        char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     /// <summary>A field that may be absent, and when present obeys the rules of <see cref="Required"/>.</summary>
     public static string? Optional(string? value, int maxLength) => value is null ? null : Required(value, maxLength);
 
     public static string? Email(string? value) =>
-        Required(value, 254)
-        ?? (ShowsEveryCharacter(value!.Trim()) && EmailAddress.Normalize(value) is { Length: <= 254 } normalized && IsEmail(normalized) ? null : FieldMessages.InvalidEmail);
+        Required(value, 254) is { } error && error != FieldMessages.InvalidFormat ? error
+        : ShowsEveryCharacter(value!.Trim()) && EmailAddress.Normalize(value) is { Length: <= 254 } normalized && IsEmail(normalized) ? null
+        : FieldMessages.InvalidEmail;
 
     /// <summary>The stored form of an email (see EmailAddress); an address that has none matches no user.</summary>
     public static string NormalizeEmail(string email)
