@@ -17,6 +17,7 @@ internal sealed partial class WebhookDispatcher(
 {
     public const string NoticeEvent = "security-notice";
     private const int ParallelRetries = 16;
+    private static readonly TimeSpan SweepBudget = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(6)];
 
     public static EncryptionContext SecretContext(string tenantId) => new(tenantId, "webhook-secret", tenantId);
@@ -48,22 +49,37 @@ internal sealed partial class WebhookDispatcher(
         return delivered.Count(d => d);
     }
 
-    /// <summary>The retry sweep: every pending delivery whose time has come gets one more attempt, several at once.</summary>
+    /// <summary>
+    /// The retry sweep: every pending delivery whose time has come gets one more attempt, several at once, a page of the
+    /// retry index at a time. An attempt moves its delivery out of the page's range (to a later time, or out of the index),
+    /// so the pages, read on from the last key, never offer it twice. No new page is started after <see cref="SweepBudget"/>:
+    /// the rest waits for the next run, five minutes later.
+    /// </summary>
     public async Task<int> RetryDueAsync(CancellationToken cancellationToken)
     {
-        var due = await store.DueAsync(clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ParallelRetries, CancellationToken = cancellationToken }, async (delivery, token) =>
+        var now = clock.GetUtcNow();
+        var started = clock.GetTimestamp();
+        var attempted = 0;
+        Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>? from = null;
+        do
         {
-            var config = await store.GetAsync(delivery.TenantId, token).ConfigureAwait(false);
-            if (config is null)
+            (var due, from) = await store.DueAsync(now, from, cancellationToken).ConfigureAwait(false);
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ParallelRetries, CancellationToken = cancellationToken }, async (delivery, token) =>
             {
-                await store.SaveDeliveryAsync(delivery with { Status = DeliveryRecord.Failed, NextAttemptAt = null }, token).ConfigureAwait(false);
-                return;
-            }
+                var config = await store.GetAsync(delivery.TenantId, token).ConfigureAwait(false);
+                if (config is null)
+                {
+                    await store.SaveDeliveryAsync(delivery with { Status = DeliveryRecord.Failed, NextAttemptAt = null }, token).ConfigureAwait(false);
+                    return;
+                }
 
-            await AttemptAsync(delivery, config, token).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-        return due.Count;
+                await AttemptAsync(delivery, config, token).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            attempted += due.Count;
+        }
+        while (from is not null && clock.GetElapsedTime(started) < SweepBudget);
+
+        return attempted;
     }
 
     /// <summary>One attempt within the window; cut off by it, the delivery stays as stored: pending, for the sweep.</summary>

@@ -88,21 +88,35 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
         return item;
     }
 
-    public async Task<List<DeliveryRecord>> ListDeliveriesAsync(string tenantId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The tenant's latest <paramref name="count"/> deliveries, newest first. Delivery ids are random, so the key does not
+    /// order them by time: every delivery of the tenant is read (they are kept 30 days and come from notices, which only
+    /// operators send) and sorted by creation.
+    /// </summary>
+    public async Task<List<DeliveryRecord>> LatestDeliveriesAsync(string tenantId, int count, CancellationToken cancellationToken)
     {
-        var response = await dynamo.QueryAsync(new QueryRequest
+        var deliveries = new List<DeliveryRecord>();
+        Dictionary<string, AttributeValue>? from = null;
+        do
         {
-            TableName = Table,
-            KeyConditionExpression = "pk = :pk AND begins_with(sk, :delivery)",
-            ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.Tenant.Partition(tenantId)), [":delivery"] = Attr.S(MainItems.WebhookDelivery.SortPrefix) },
-            ScanIndexForward = false,
-            Limit = 50,
-        }, cancellationToken).ConfigureAwait(false);
-        return [.. response.Items.Select(FromItem)];
+            var response = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = Table,
+                KeyConditionExpression = "pk = :pk AND begins_with(sk, :delivery)",
+                ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.Tenant.Partition(tenantId)), [":delivery"] = Attr.S(MainItems.WebhookDelivery.SortPrefix) },
+                ExclusiveStartKey = from,
+            }, cancellationToken).ConfigureAwait(false);
+            deliveries.AddRange(response.Items.Select(FromItem));
+            from = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+        }
+        while (from is not null);
+
+        return [.. deliveries.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.DeliveryId, StringComparer.Ordinal).Take(count)];
     }
 
-    /// <summary>Pending deliveries whose next attempt is due.</summary>
-    public async Task<List<DeliveryRecord>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>One page of the pending deliveries whose next attempt is due, oldest due first; <c>Next</c> continues it.</summary>
+    public async Task<(List<DeliveryRecord> Due, Dictionary<string, AttributeValue>? Next)> DueAsync(
+        DateTimeOffset now, Dictionary<string, AttributeValue>? from, CancellationToken cancellationToken)
     {
         var response = await dynamo.QueryAsync(new QueryRequest
         {
@@ -111,8 +125,9 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
             KeyConditionExpression = "gsi1pk = :retry AND gsi1sk <= :now",
             ExpressionAttributeValues = new() { [":retry"] = Attr.S(RetryPartition), [":now"] = Attr.S($"{now.ToUnixTimeMilliseconds():D15}~") },
             Limit = 100,
+            ExclusiveStartKey = from,
         }, cancellationToken).ConfigureAwait(false);
-        return [.. response.Items.Select(FromItem)];
+        return ([.. response.Items.Select(FromItem)], response.LastEvaluatedKey is { Count: > 0 } next ? next : null);
     }
 
     private static DeliveryRecord FromItem(Dictionary<string, AttributeValue> item) => new(

@@ -43,7 +43,7 @@ internal sealed class WebhooksService(WebhookStore store, WebhookAddressPolicy p
             return new Failure.NotFound();
         }
 
-        var deliveries = await store.ListDeliveriesAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var deliveries = await store.LatestDeliveriesAsync(tenantId, 50, cancellationToken).ConfigureAwait(false);
         return new WebhookView(config.Url, config.UpdatedAt, [.. deliveries.Select(d =>
             new DeliveryView(d.DeliveryId, d.EventType, d.Status, d.Attempts, d.LastStatusCode, d.CreatedAt, d.NextAttemptAt))]);
     }
