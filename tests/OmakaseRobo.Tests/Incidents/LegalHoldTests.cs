@@ -73,6 +73,23 @@ public sealed class LegalHoldTests
     }
 
     [Fact]
+    public async Task A_window_that_ends_at_midnight_holds_no_chain_of_the_day_after_it()
+    {
+        var (app, op, tenant, admin, incident) = await IncidentWithRecordsAsync();
+        using var owned = app;
+        var midnight = OmakaseApp.Start.AddDays(1);
+        app.Clock.Advance(midnight - app.Clock.GetUtcNow() + TimeSpan.FromHours(2));
+        await app.LoginAsync(tenant, admin.Email, "Wrong-Password-000", HttpStatusCode.Unauthorized); // a record of the next day
+        await app.FlushAuditAsync();
+        var token = await app.SignInAgainAsync(op);
+
+        var hold = await ApiClient.ReadAsync(
+            await app.Api().PostAsync($"/v1/incidents/{incident}/legal-holds", new { tenantId = tenant, from = OmakaseApp.Start, to = midnight }, token), HttpStatusCode.Created);
+
+        Assert.Equal(1, hold.GetProperty("chainsHeld").GetInt32()); // the window's one day; the chain of the day after stays purgeable
+    }
+
+    [Fact]
     public async Task A_hold_removes_the_expiry_of_its_chains_the_hourly_job_keeps_it_so_and_a_release_gives_it_back()
     {
         var (app, op, tenant, admin, incident) = await IncidentWithRecordsAsync();

@@ -14,6 +14,9 @@ internal sealed record LegalHold(
     public const string Released = "released";
 
     public bool IsActive => Status == Active;
+
+    /// <summary>The days whose chains hold the window's records: <see cref="To"/> is exclusive, so a window that ends at midnight keeps no day after it.</summary>
+    public (DateOnly First, DateOnly Last) Days => (AuditChain.DayOf(From), AuditChain.DayOf(To.AddTicks(-1)));
 }
 
 /// <summary>Holds under their incident (INCIDENT#id / HOLD#id), and all of them in gsi1 LEGAL-HOLDS by tenant.</summary>

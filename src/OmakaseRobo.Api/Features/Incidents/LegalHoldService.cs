@@ -147,7 +147,7 @@ internal sealed class LegalHoldService(
                 }
             }
 
-            verifications.Add(new HoldVerification(hold.HoldId, await integrity.VerifyAsync(hold.TenantId, hold.From, hold.To, cancellationToken).ConfigureAwait(false)));
+            verifications.Add(new HoldVerification(hold.HoldId, await integrity.VerifyAsync(hold.TenantId, hold.From, hold.To, caller.UserId, cancellationToken).ConfigureAwait(false)));
         }
 
         var manifest = new EvidenceManifest("SHA-256", records.Count, TextDigest.Sha256Hex(string.Concat(records.Select(r => r.Sha256 + "\n"))));
@@ -185,10 +185,10 @@ internal sealed class LegalHoldService(
     }
 
     private async Task<List<AuditChain>> ChainsAsync(LegalHold hold, CancellationToken cancellationToken) =>
-        [.. (await audit.ListChainsAsync(hold.TenantId, AuditChain.DayOf(hold.From), AuditChain.DayOf(hold.To), newestFirst: false, cancellationToken).ConfigureAwait(false))
+        [.. (await audit.ListChainsAsync(hold.TenantId, hold.Days.First, hold.Days.Last, newestFirst: false, cancellationToken).ConfigureAwait(false))
             .Select(h => h.Chain)];
 
-    private static bool Covers(LegalHold hold, DateOnly day) => AuditChain.DayOf(hold.From) <= day && day <= AuditChain.DayOf(hold.To);
+    private static bool Covers(LegalHold hold, DateOnly day) => hold.Days.First <= day && day <= hold.Days.Last;
 
     /// <summary>A hold as listed: the chains it keeps now (none once released).</summary>
     private async Task<HoldView> ViewAsync(LegalHold hold, CancellationToken cancellationToken) =>
