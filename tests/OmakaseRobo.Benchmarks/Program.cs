@@ -134,7 +134,7 @@ async Task MeasureVerification()
     var signed = await integrity.CheckpointAsync(CancellationToken.None);
     var checkpointTime = started.Elapsed;
     started.Restart();
-    var verification = await integrity.VerifyAsync(null, null, null, CancellationToken.None);
+    var verification = await integrity.VerifyAsync(null, null, null, requestedBy: null, CancellationToken.None);
     Console.WriteLine(
         $"checkpoint: {signed.ChainsSigned} chains signed in {checkpointTime.TotalSeconds:0.00} s; verification: intact={verification.Intact}, "
         + $"{verification.CheckedEvents} events in {started.Elapsed.TotalSeconds:0.0} s = {verification.CheckedEvents / started.Elapsed.TotalSeconds:0} events/s");

@@ -46,7 +46,7 @@ public sealed class AccessRecordKillTests(ITestOutputHelper output)
 
         Assert.Equal(ids.Order(StringComparer.Ordinal), (await OutboxSteps.AccessRecordsInChainsAsync(process.AuditTable, ids)).Order(StringComparer.Ordinal));
         Assert.Empty(await OutboxSteps.OutboxEventsAsync(process.AuditTable, AccessRecordMiddleware.Action));
-        var verification = await drainer.Services.GetRequiredService<AuditIntegrityService>().VerifyAsync("platform", null, null, CancellationToken.None);
+        var verification = await drainer.Services.GetRequiredService<AuditIntegrityService>().VerifyAsync("platform", null, null, requestedBy: null, CancellationToken.None);
         Assert.True(verification.Intact, verification.Problem);
     }
 }

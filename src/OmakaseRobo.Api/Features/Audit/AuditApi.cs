@@ -46,11 +46,11 @@ internal static class AuditApi
     }
 
     public static async Task<Results<Ok<AuditVerification>, ValidationProblem>> Verify(
-        [AsParameters] AuditVerificationQuery query, AuditIntegrityService integrity, TimeProvider clock, CancellationToken cancellationToken)
+        [AsParameters] AuditVerificationQuery query, Caller caller, AuditIntegrityService integrity, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (tenantId, from, to, errors) = AuditQueryValues.Verification(query, clock.GetUtcNow());
         return errors is not null
             ? Problems.Validation(errors)
-            : TypedResults.Ok(await integrity.VerifyAsync(tenantId, from, to, cancellationToken));
+            : TypedResults.Ok(await integrity.VerifyAsync(tenantId, from, to, caller.UserId, cancellationToken));
     }
 }

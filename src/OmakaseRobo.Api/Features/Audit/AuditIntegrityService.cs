@@ -56,8 +56,10 @@ internal sealed partial class AuditIntegrityService(
     /// <summary>
     /// Recomputes the trail of one tenant, or of all, over the days from <paramref name="from"/> to <paramref name="to"/>
     /// (by default every retained day), starting from the oldest retained checkpoint. Days already expired count as purged.
+    /// Its record names <paramref name="requestedBy"/>, the user who asked (none for the scheduled job).
     /// </summary>
-    public async Task<AuditVerification> VerifyAsync(string? tenantId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    public async Task<AuditVerification> VerifyAsync(
+        string? tenantId, DateTimeOffset? from, DateTimeOffset? to, string? requestedBy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var fromDay = from is { } f ? AuditChain.DayOf(f) : tenantId is null ? RetainedDays(now).First() : DateOnly.MinValue;
@@ -86,7 +88,7 @@ internal sealed partial class AuditIntegrityService(
         }
 
         await trail.WriteAsync(new AuditEvent(
-            AuditCategory.System, BuiltInRoles.PlatformTenantId, null, "audit.verify", null, broken is null ? "intact" : "broken", null, null, details),
+            AuditCategory.System, BuiltInRoles.PlatformTenantId, requestedBy, "audit.verify", null, broken is null ? "intact" : "broken", null, null, details),
             cancellationToken).ConfigureAwait(false);
         return verification;
     }

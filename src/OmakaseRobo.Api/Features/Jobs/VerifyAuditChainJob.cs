@@ -25,7 +25,7 @@ internal sealed class VerifyAuditChainJob(LegalHoldService holds, AuditIntegrity
         var checkpoint = await integrity.CheckpointAsync(cancellationToken).ConfigureAwait(false);
         // After the checkpoint, so the checkpoints just written to held chains are held too.
         var reapplied = await holds.ReapplyAsync(cancellationToken).ConfigureAwait(false);
-        var verification = await integrity.VerifyAsync(null, null, null, cancellationToken).ConfigureAwait(false);
+        var verification = await integrity.VerifyAsync(null, null, null, requestedBy: null, cancellationToken).ConfigureAwait(false);
         var report = new AuditChainReport(verification.Intact && drained.Found == drained.Appended, drained, reapplied, checkpoint, verification);
         return new JobOutcome(report.Ok, JsonSerializer.SerializeToElement(report, AppJsonContext.Default.AuditChainReport));
     }
