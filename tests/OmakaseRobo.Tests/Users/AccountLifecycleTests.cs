@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using OmakaseRobo.Tests.Infrastructure;
 
 namespace OmakaseRobo.Tests.Users;
@@ -89,6 +90,35 @@ public sealed class AccountLifecycleTests(OmakaseAppFixture fixture) : IClassFix
 
         Assert.Equal(System.Text.Json.JsonValueKind.Null, unlocked.GetProperty("lockedUntil").ValueKind);
         await app.LoginAsync(tenant, user.Email, user.Password);
+    }
+
+    [Fact]
+    public async Task A_lock_that_ran_out_is_listed_as_none_and_every_request_is_on_the_record_even_one_that_changes_nothing()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var user = await app.NewUserAsync(tenant, []);
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var api = app.Api();
+        for (var i = 0; i < 5; i++)
+        {
+            await api.PostAsync("/v1/auth/login", new { tenantId = tenant, email = user.Email, password = "Wrong-Password-123" });
+        }
+
+        JsonElement Listed(JsonElement list) => list.GetProperty("items").EnumerateArray().Single(u => u.GetProperty("userId").GetString() == user.UserId);
+        var locked = Listed(await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users", admin.Token), HttpStatusCode.OK));
+        Assert.Equal(app.Clock.GetUtcNow().AddSeconds(1), locked.GetProperty("lockedUntil").GetDateTimeOffset());
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+        var ranOut = Listed(await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users", admin.Token), HttpStatusCode.OK));
+        Assert.Equal(JsonValueKind.Null, ranOut.GetProperty("lockedUntil").ValueKind);
+
+        var path = $"/v1/tenants/{tenant}/users";
+        await ApiClient.ReadAsync(await api.PutAsync($"{path}/{user.UserId}/status", new { status = "active", reason = "already active" }, admin.Token), HttpStatusCode.OK);
+        await Problem.ReadAsync(await api.PutAsync($"{path}/{admin.UserId}/status", new { status = "suspended", reason = "myself" }, admin.Token), HttpStatusCode.Conflict);
+
+        await app.FlushAuditAsync();
+        var records = (await app.StoredEventsAsync(tenant, app.Today())).Select(AuditSteps.Strings).ToList();
+        Assert.Contains(records, r => r.Contains("user.reactivate") && r.Contains("unchanged") && r.Contains("already active"));
+        Assert.Contains(records, r => r.Contains("user.suspend") && r.Contains("refused") && r.Contains("myself") && r.Contains(admin.UserId));
     }
 
     [Fact]

@@ -12,9 +12,12 @@ internal sealed record UserSummary(
     string UserId, string Email, string DisplayName, IReadOnlyList<string> Roles, bool MfaEnabled, string Status,
     DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LockedUntil = null)
 {
-    public static UserSummary From(UserRecord user)
+    /// <summary>The user as listed at <paramref name="now"/>: a lock that has run out is no lock (null).</summary>
+    public static UserSummary From(UserRecord user, DateTimeOffset now)
     {
-        return new(user.UserId, user.Email, user.DisplayName, user.Roles, user.MfaEnabled, user.Status, user.CreatedAt, user.LastSignInAt, user.LockedUntil);
+        return new(
+            user.UserId, user.Email, user.DisplayName, user.Roles, user.MfaEnabled, user.Status, user.CreatedAt, user.LastSignInAt,
+            user.LockedUntil > now ? user.LockedUntil : null);
     }
 }
 

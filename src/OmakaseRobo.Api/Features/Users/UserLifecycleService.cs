@@ -42,7 +42,9 @@ internal sealed class UserLifecycleService(
         var (tenant, user) = target.Value;
         if (user.Status == request.Status)
         {
-            return UserSummary.From(user);
+            // Nothing to change, but the request and its reason are still on the record.
+            await audit.WriteAsync(Event(caller, action, user, request.Reason, "unchanged"), cancellationToken).ConfigureAwait(false);
+            return UserSummary.From(user, clock.GetUtcNow());
         }
 
         var record = audit.Stage(Event(caller, action, user, request.Reason, "success"));
@@ -60,7 +62,7 @@ internal sealed class UserLifecycleService(
             await sessions.RevokeAllForUserAsync(tenantId, userId, keepSessionId: null, cancellationToken).ConfigureAwait(false);
         }
 
-        return UserSummary.From(user with { Status = request.Status! });
+        return UserSummary.From(user with { Status = request.Status! }, clock.GetUtcNow());
     }
 
     /// <summary>A new temporary password, shown once, that expires; every session ends and the next sign-in must change it.</summary>
@@ -92,7 +94,7 @@ internal sealed class UserLifecycleService(
         var user = target.Value;
         var record = audit.Stage(Event(caller, "user.mfa-reset", user, request.Reason, "success"));
         var reset = await lifecycle.ResetMfaAsync(user, clock.GetUtcNow(), record, cancellationToken).ConfigureAwait(false);
-        return await EndedAsync(caller, record, user, reset, UserSummary.From(user with { MfaEnabled = false }), cancellationToken).ConfigureAwait(false);
+        return await EndedAsync(caller, record, user, reset, UserSummary.From(user with { MfaEnabled = false }, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Outcome<UserSummary>> UnlockAsync(string tenantId, string userId, Caller caller, CancellationToken cancellationToken)
@@ -110,7 +112,7 @@ internal sealed class UserLifecycleService(
         }
 
         await audit.AppendAsync(record, cancellationToken).ConfigureAwait(false);
-        return UserSummary.From(target.Value with { FailedSignIns = 0, LockedUntil = null });
+        return UserSummary.From(target.Value with { FailedSignIns = 0, LockedUntil = null }, clock.GetUtcNow());
     }
 
     public async Task<Outcome<UserSessionList>> ListSessionsAsync(string tenantId, string userId, Caller caller, DateTimeOffset now, CancellationToken cancellationToken)
@@ -191,6 +193,9 @@ internal sealed class UserLifecycleService(
     {
         if (Untouchable(tenantId, userId, caller) is { } refusal)
         {
+            await audit.WriteAsync(
+                AuditEvent.By(caller, AuditCategory.Operation, action, userId, "refused", reason is null ? null : new() { ["reason"] = reason.Trim() }, tenantId: tenantId),
+                cancellationToken).ConfigureAwait(false);
             return refusal;
         }
 

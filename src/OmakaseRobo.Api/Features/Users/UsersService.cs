@@ -106,7 +106,7 @@ internal sealed class UsersService(UserStore users, TenantStore tenants, Session
     public async Task<Outcome<UserList>> ListAsync(string tenantId, CancellationToken cancellationToken) =>
         await tenants.GetAsync(tenantId, cancellationToken).ConfigureAwait(false) is null
             ? new Failure.NotFound()
-            : new UserList([.. (await users.ListAsync(tenantId, cancellationToken).ConfigureAwait(false)).Where(u => u.Status != UserRecord.Deleted).Select(UserSummary.From)]);
+            : new UserList([.. (await users.ListAsync(tenantId, cancellationToken).ConfigureAwait(false)).Where(u => u.Status != UserRecord.Deleted).Select(u => UserSummary.From(u, clock.GetUtcNow()))]);
 
     /// <summary>A one-time password that itself meets the policy; the first sign-in must replace it.</summary>
     public static string TemporaryPassword(string email)
