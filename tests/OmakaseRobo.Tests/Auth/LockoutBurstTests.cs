@@ -27,6 +27,39 @@ public sealed class LockoutBurstTests(OmakaseAppFixture fixture) : IClassFixture
         Assert.Equal("1", right.Headers.GetValues("Retry-After").Single());
     }
 
+    [Theory]
+    [InlineData("unknown address")]
+    [InlineData("unknown tenant")]
+    [InlineData("suspended user")]
+    public async Task An_address_that_names_no_active_user_locks_as_a_real_one_does_so_the_lock_tells_nothing(string who)
+    {
+        var tenantId = await app.CreateTenantAsync();
+        var user = await app.NewUserAsync(tenantId, []);
+        var email = who == "unknown address" ? $"nobody-{Guid.NewGuid():N}@customer.example" : user.Email;
+        if (who == "unknown tenant")
+        {
+            tenantId = $"t_{Guid.NewGuid():N}"[..22];
+        }
+        else if (who == "suspended user")
+        {
+            var op = await app.OperatorAsync();
+            await ApiClient.ReadAsync(
+                await app.Api().PutAsync($"/v1/tenants/{tenantId}/users/{user.UserId}/status", new { status = "suspended", reason = "test" }, op.Token), HttpStatusCode.OK);
+        }
+
+        var api = app.Api();
+        var burst = await Task.WhenAll(Enumerable.Range(0, 25).Select(_ => api.PostAsync("/v1/auth/login", new { tenantId, email, password = Wrong })));
+        var after = await api.PostAsync("/v1/auth/login", new { tenantId, email = email.ToUpperInvariant(), password = Wrong });
+
+        Assert.Equal(5, burst.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.Equal(20, burst.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.TooManyRequests, after.StatusCode); // the same address in another spelling: the same counter
+        Assert.Equal("1", after.Headers.GetValues("Retry-After").Single());
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.PostAsync("/v1/auth/login", new { tenantId, email, password = Wrong })).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await api.PostAsync("/v1/auth/login", new { tenantId, email, password = Wrong })).StatusCode); // locked again, for 2 s
+    }
+
     [Fact]
     public async Task The_right_password_inside_a_burst_of_wrong_ones_is_verified_only_if_it_wins_one_of_the_5_slots()
     {

@@ -46,25 +46,23 @@ internal sealed class SignInService(
     {
         var userId = await users.FindIdByEmailAsync(tenantId, email, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        // An active user's attempt is reserved (counted as a failure, refused when locked) before any bcrypt work, in the
-        // same round trip that reads the user; for anyone else one read stands in for it, so unknown users take as long
-        // as wrong passwords: two round trips before bcrypt either way.
-        var (user, reservation) = userId is null ? (null, null) : await lockouts.ReadAndReserveAsync(tenantId, userId, now, cancellationToken).ConfigureAwait(false);
+        // The attempt is reserved (counted as a failure, refused when locked) before any bcrypt work: a user's in the same
+        // round trip that reads the user, an address that names no user on a counter of its own. So an unknown address
+        // locks as a real one does, in as many round trips: neither the 429 nor the time tells whether the account exists.
+        var (user, reservation) = userId is null
+            ? (null, await lockouts.ReserveUnknownAsync(tenantId, Validate.NormalizeEmail(email), now, cancellationToken).ConfigureAwait(false))
+            : await lockouts.ReadAndReserveAsync(tenantId, userId, now, cancellationToken).ConfigureAwait(false);
         if (reservation?.RetryAfter is { } wait)
         {
-            await AuditAsync(tenantId, user!.UserId, "sign-in", "locked-out", origin, cancellationToken).ConfigureAwait(false);
+            // Locks of unknown addresses go to the platform trail, as their failures do.
+            await AuditAsync(user?.TenantId ?? BuiltInRoles.PlatformTenantId, user?.UserId, "sign-in", "locked-out", origin, cancellationToken).ConfigureAwait(false);
             return new Failure.LockedOut(wait);
         }
 
-        var tenantRead = tenants.GetAsync(tenantId, cancellationToken);
-        if (reservation is null)
-        {
-            await tenantRead.ConfigureAwait(false);
-        }
-
         // Always one bcrypt verification; the tenant is read while it runs.
+        var tenantRead = tenants.GetAsync(tenantId, cancellationToken);
         var passwordOk = hasher.Verify(password, user?.PasswordHash);
-        var tenant = user is null ? null : await tenantRead.ConfigureAwait(false);
+        var tenant = await tenantRead.ConfigureAwait(false);
         if (user is null || tenant is null || !passwordOk || !user.IsActive || !tenant.IsActive || user.TemporaryPasswordExpired(now))
         {
             // Failures for unknown users go to the platform trail: a caller cannot write into tenants it names at random.

@@ -23,6 +23,9 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
 
     public static readonly TimeSpan MaxLockout = TimeSpan.FromMinutes(15);
 
+    /// <summary>An unknown address's counter is gone this long after its last counted attempt.</summary>
+    public static readonly TimeSpan UnknownCounterLifetime = TimeSpan.FromDays(1);
+
     /// <summary>From the fifth consecutive failure: 1 s, doubling each time, at most 15 minutes.</summary>
     public static TimeSpan LockoutFor(int failures)
     {
@@ -33,40 +36,47 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
 
     /// <summary>
     /// Sign-in's one round trip between the email and bcrypt: the attempt reserved and the user item read in one write
-    /// (<c>ADD failedSignIns 1</c>, answering the item as updated) for an active, unlocked user whose count stays below the
-    /// lock; the attempt that would lock, a locked user and anyone not active take <see cref="ReserveAttemptAsync"/>'s
-    /// path after a read. The reservation is null when the user is not active (nothing was reserved).
+    /// (<c>ADD failedSignIns 1</c>, answering the item as updated) for an unlocked user whose count stays below the lock,
+    /// whatever the user's status: a suspended account locks as an active one does, so a 429 does not tell them apart. The
+    /// attempt that would lock and a locked user take <see cref="ReserveAttemptAsync"/>'s path after a read. Nothing is
+    /// reserved when the user is gone.
     /// </summary>
     public async Task<(UserRecord? User, Reservation? Reservation)> ReadAndReserveAsync(
         string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        try
+        var fresh = await FastReserveAsync(UserStore.Key(tenantId, userId), "attribute_exists(pk) AND ", null, null, now, cancellationToken).ConfigureAwait(false);
+        if (fresh is not null)
         {
-            var response = await dynamo.UpdateItemAsync(new UpdateItemRequest
-            {
-                TableName = options.Tables.Main,
-                Key = UserStore.Key(tenantId, userId),
-                UpdateExpression = "ADD failedSignIns :one",
-                ConditionExpression = "#status = :active AND (attribute_not_exists(failedSignIns) OR failedSignIns < :belowLock) "
-                    + "AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)",
-                ExpressionAttributeNames = new() { ["#status"] = "status" },
-                ExpressionAttributeValues = new()
-                {
-                    [":one"] = Attr.N(1),
-                    [":belowLock"] = Attr.N(FreeFailures - 1),
-                    [":active"] = Attr.S(UserRecord.Active),
-                    [":now"] = Attr.Time(now),
-                },
-                ReturnValues = ReturnValue.ALL_NEW,
-            }, cancellationToken).ConfigureAwait(false);
-            var reserved = UserStore.FromItem(response.Attributes);
+            var reserved = UserStore.FromItem(fresh);
             return (reserved, new Reservation(null, reserved.FailedSignIns, null));
         }
-        catch (ConditionalCheckFailedException)
+
+        var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
+        return user is null ? (null, null) : (user, await ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The same reservation for an email that names no user of the tenant, on a counter of its own
+    /// (<see cref="MainItems.UnknownSignIn"/>): an unknown address is locked after as many failures, for as long, and in
+    /// as many round trips as a real one, so neither the 429 nor its timing says whether an account exists.
+    /// </summary>
+    public async Task<Reservation> ReserveUnknownAsync(string tenantId, string normalizedEmail, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var partition = MainItems.UnknownSignIn.Partition(tenantId, normalizedEmail);
+        var key = MainItems.UnknownSignIn.Key(partition);
+        var names = new Dictionary<string, string> { ["#type"] = TableSchema.Type };
+        var values = new Dictionary<string, AttributeValue> { [":type"] = Attr.S(MainItems.UnknownSignIn.Type) };
+        ExpiryIndex.StampUpdateValues(names, values, partition, now + UnknownCounterLifetime);
+        var fresh = await FastReserveAsync(key, string.Empty, "SET #type = :type, " + ExpiryIndex.StampUpdate, (names, values), now, cancellationToken).ConfigureAwait(false);
+        if (fresh is not null)
         {
-            var user = await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false);
-            return user is null || !user.IsActive ? (user, null) : (user, await ReserveAttemptAsync(user, now, cancellationToken).ConfigureAwait(false));
+            return new Reservation(null, (int)(fresh.GetN("failedSignIns") ?? 1), null);
         }
+
+        var counter = await ReadCounterAsync(key, cancellationToken).ConfigureAwait(false);
+        return counter is null
+            ? Reservation.Refused(TimeSpan.Zero)
+            : await ReserveAsync(key, counter.Value, now, () => ReadCounterAsync(key, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -75,10 +85,55 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
     /// that reaches <see cref="FreeFailures"/> sets the lock in the same write. However attempts interleave, at most
     /// <see cref="FreeFailures"/> are verified, then one per back-off window.
     /// </summary>
-    public async Task<Reservation> ReserveAttemptAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<Reservation> ReserveAttemptAsync(UserRecord user, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReserveAsync(UserStore.Key(user.TenantId, user.UserId), (user.FailedSignIns, user.LockedUntil), now, async () =>
+            await users.GetAsync(user.TenantId, user.UserId, cancellationToken).ConfigureAwait(false) is { } fresh ? (fresh.FailedSignIns, fresh.LockedUntil) : null,
+            cancellationToken);
+
+    /// <summary>
+    /// <c>ADD failedSignIns 1</c> where the count stays below the lock and no lock runs, answering the item as updated;
+    /// null when the condition fails (the attempt that would lock, or a lock).
+    /// </summary>
+    private async Task<Dictionary<string, AttributeValue>?> FastReserveAsync(
+        Dictionary<string, AttributeValue> key, string condition, string? set, (Dictionary<string, string> Names, Dictionary<string, AttributeValue> Values)? with,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var failures = user.FailedSignIns;
-        var lockedUntil = user.LockedUntil;
+        var values = new Dictionary<string, AttributeValue>(with?.Values ?? [])
+        {
+            [":one"] = Attr.N(1), [":belowLock"] = Attr.N(FreeFailures - 1), [":now"] = Attr.Time(now),
+        };
+        try
+        {
+            var response = await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = options.Tables.Main,
+                Key = key,
+                UpdateExpression = "ADD failedSignIns :one" + (set is null ? string.Empty : " " + set),
+                ConditionExpression = condition + "(attribute_not_exists(failedSignIns) OR failedSignIns < :belowLock) "
+                    + "AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)",
+                ExpressionAttributeNames = with?.Names,
+                ExpressionAttributeValues = values,
+                ReturnValues = ReturnValue.ALL_NEW,
+            }, cancellationToken).ConfigureAwait(false);
+            return response.Attributes;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<(int Failures, DateTimeOffset? LockedUntil)?> ReadCounterAsync(Dictionary<string, AttributeValue> key, CancellationToken cancellationToken)
+    {
+        var response = await dynamo.GetItemAsync(new GetItemRequest { TableName = options.Tables.Main, Key = key, ConsistentRead = true }, cancellationToken).ConfigureAwait(false);
+        return response.IsItemSet ? ((int)(response.Item.GetN("failedSignIns") ?? 0), response.Item.GetTime("lockedUntil")) : null;
+    }
+
+    private async Task<Reservation> ReserveAsync(
+        Dictionary<string, AttributeValue> key, (int Failures, DateTimeOffset? LockedUntil) counter, DateTimeOffset now,
+        Func<Task<(int Failures, DateTimeOffset? LockedUntil)?>> reread, CancellationToken cancellationToken)
+    {
+        var (failures, lockedUntil) = counter;
         for (var round = 0; round < 64; round++)
         {
             if (lockedUntil is { } until && until > now)
@@ -105,7 +160,7 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
                 await dynamo.UpdateItemAsync(new UpdateItemRequest
                 {
                     TableName = options.Tables.Main,
-                    Key = UserStore.Key(user.TenantId, user.UserId),
+                    Key = key,
                     UpdateExpression = expression,
                     ConditionExpression = $"attribute_exists(pk) AND {counted} AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)",
                     ExpressionAttributeValues = values,
@@ -115,13 +170,12 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
             catch (ConditionalCheckFailedException)
             {
                 // Another attempt won the slot (or the lock changed): read the current count and try again.
-                var fresh = await users.GetAsync(user.TenantId, user.UserId, cancellationToken).ConfigureAwait(false);
-                if (fresh is null)
+                if (await reread().ConfigureAwait(false) is not { } fresh)
                 {
                     return Reservation.Refused(TimeSpan.Zero);
                 }
 
-                (failures, lockedUntil) = (fresh.FailedSignIns, fresh.LockedUntil);
+                (failures, lockedUntil) = fresh;
             }
         }
 

@@ -22,6 +22,23 @@ internal static class ExpiryIndex
         item[TableSchema.Index2SortKey] = Attr.S($"{Seconds(ttl)}#{item.RequireS(TableSchema.PartitionKey)}");
     }
 
+    /// <summary>
+    /// <see cref="Stamp"/> in an update: <c>SET</c> this, with the name and values of <see cref="StampUpdateValues"/>, on
+    /// an item whose pk is <paramref name="partitionKey"/>.
+    /// </summary>
+    public const string StampUpdate = "#ttl = :ttl, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk";
+
+    public static void StampUpdateValues(
+        Dictionary<string, string> names, Dictionary<string, AttributeValue> values, string partitionKey, DateTimeOffset expiresAt)
+    {
+        var stamped = new Dictionary<string, AttributeValue> { [TableSchema.PartitionKey] = Attr.S(partitionKey) };
+        Stamp(stamped, expiresAt);
+        names["#ttl"] = TableSchema.TimeToLive;
+        values[":ttl"] = stamped[TableSchema.TimeToLive];
+        values[":gsi2pk"] = stamped[TableSchema.Index2PartitionKey];
+        values[":gsi2sk"] = stamped[TableSchema.Index2SortKey];
+    }
+
     public static string DayKey(DateOnly day) => DayPrefix + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The UTC day a ttl falls in: the index partition that lists it.</summary>

@@ -34,6 +34,21 @@ internal static class MainItems
         public static Dictionary<string, AttributeValue> Key(string tenantId, string userId) => Attr.Key(Tenant.Partition(tenantId), SortPrefix + userId);
     }
 
+    /// <summary>
+    /// The failure counter and lock of a sign-in email that names no user of its tenant, so that a lock tells nothing about
+    /// which addresses exist. Keyed by a hash of tenant and address (both are the caller's text); expires a day after its
+    /// last counted attempt.
+    /// </summary>
+    public static class UnknownSignIn
+    {
+        public const string Type = "unknown-sign-in";
+        public const string SortKey = "#LOCK";
+
+        public static string Partition(string tenantId, string email) => "SIGNIN-UNKNOWN#" + Text.TextDigest.Sha256Hex(tenantId + "\n" + email);
+
+        public static Dictionary<string, AttributeValue> Key(string partition) => Attr.Key(partition, SortKey);
+    }
+
     /// <summary>Keeps an email unique in its tenant: written in the same transaction as the user.</summary>
     public static class Email
     {
@@ -237,6 +252,7 @@ internal static class MainItems
         new("main", Tenant.Type, "TENANT#{tenant}", "#TENANT", "Tenants"),
         new("main", User.Type, "TENANT#{tenant}", "USER#{user}", "Users"),
         new("main", Email.Type, "TENANT#{tenant}", "EMAIL#{email}", "Users"),
+        new("main", UnknownSignIn.Type, "SIGNIN-UNKNOWN#{sha256(tenant, email)}", "#LOCK", "Users"),
         new("main", Session.Type, "SESSION#{sha256(token)}", "#SESSION", "Sessions"),
         new("main", MfaChallenge.Type, "MFA#{sha256(token)}", "#MFA", "Sessions"),
         new("main", Incident.Type, "INCIDENT#{incident}", "#INCIDENT", "Incidents"),
