@@ -139,6 +139,27 @@ public sealed class AccountRecoveryTests(OmakaseAppFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_session_that_must_change_its_password_may_still_renew_the_recovery_codes_with_a_totp_code()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var user = await app.NewUserAsync(tenant, [], enrollMfa: true);
+        var op = await app.OperatorAsync();
+        var api = app.Api();
+        var reset = await ApiClient.ReadAsync(
+            await api.PostAsync($"/v1/tenants/{tenant}/users/{user.UserId}/password-reset", new { reason = "forgotten, ticket 4712" }, op.Token), HttpStatusCode.OK);
+        var challenge = await app.LoginAsync(tenant, user.Email, reset.GetProperty("temporaryPassword").GetString()!);
+        var session = await ApiClient.ReadAsync(
+            await api.PostAsync("/v1/auth/mfa/verify", new { mfaToken = challenge.GetProperty("mfaToken").GetString(), code = app.NextTotp(user.TotpSecret!) }), HttpStatusCode.OK);
+        var token = session.GetProperty("accessToken").GetString()!;
+        Assert.True(session.GetProperty("passwordChangeRequired").GetBoolean());
+        await Problem.ReadAsync(await api.GetAsync("/v1/me/sessions", token), HttpStatusCode.Forbidden);
+
+        // /v1/me/mfa/* stays open to a restricted session: renewing the codes needs the phone, not the password.
+        var renewed = await ApiClient.ReadAsync(await api.PostAsync("/v1/me/mfa/recovery-codes", new { code = app.NextTotp(user.TotpSecret!) }, token), HttpStatusCode.OK);
+        Assert.Equal(10, renewed.GetProperty("recoveryCodes").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Wrong_codes_for_new_recovery_codes_count_towards_the_lockout()
     {
         var tenant = await app.CreateTenantAsync();

@@ -43,7 +43,7 @@ internal static class AuthApi
         me.MapPost("/mfa/totp/confirm", ConfirmTotp).RequireSignedIn(whileRestricted: true)
             .WithSummary("Confirm TOTP enrolment").WithDescription("One correct code turns MFA on and answers ten single-use recovery codes, shown only this once.")
             .WithExamples("""{"code":"492039"}""", """{"recoveryCodes":["k3v9-2mqa-77xe","..."]}""");
-        me.MapPost("/mfa/recovery-codes", RenewRecoveryCodes).RequireSignedIn()
+        me.MapPost("/mfa/recovery-codes", RenewRecoveryCodes).RequireSignedIn(whileRestricted: true)
             .WithSummary("Renew my recovery codes").WithDescription("Needs a current TOTP code (a recovery code does not do). Answers ten new single-use recovery codes, "
                 + "shown only this once; every older one stops working. A wrong code counts towards the lockout like a wrong password; 409 without MFA. "
                 + "Like enrolment it needs a fresh authentication: signed in within 10 minutes, else `currentPassword` in the body.")
