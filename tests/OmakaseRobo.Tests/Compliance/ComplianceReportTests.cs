@@ -15,8 +15,8 @@ namespace OmakaseRobo.Tests.Compliance;
 public sealed partial class ComplianceReportTests(OmakaseAppFixture fixture) : IClassFixture<OmakaseAppFixture>
 {
     private static readonly string[] Numbers =
-        ["3-2", "5.1.1", "6.1.1", "6.1.3", "9.2.1", "9.2.2", "9.2.3", "9.2.4", "9.4.4", "10.1.1", "12.1.2", "12.3.1", "12.4.4", "12.6.1",
-         "14.2.1", "15.1.1", "15.1.2", "16.1.1", "16.1.7", "18.1.3", "18.1.5", "18.2.1", "CLD.8.1.5"];
+        ["1", "3-2", "5.1.1", "6.1.1", "6.1.3", "9.2.1", "9.2.2", "9.2.3", "9.2.4", "9.4.4", "10.1.1", "12.1.2", "12.3.1", "12.4.4", "12.6.1",
+         "14.1.1", "14.2.1", "15.1.1", "15.1.2", "16.1.1", "16.1.7", "18.1.3", "18.1.5", "18.2.1", "CLD.6.3.1", "CLD.8.1.5"];
 
     private readonly OmakaseApp app = fixture.App;
 

@@ -112,6 +112,22 @@ public sealed class ComplianceStateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_customer_tenant_without_an_active_admin_needs_attention_under_item_1()
+    {
+        var auditor = await app.AuditorAsync();
+        var tenant = await app.CreateTenantAsync();
+
+        var (_, alone) = await app.ReportAsync(auditor.Token);
+        Assert.Equal("attention", alone.Check("1", "customer-can-do-its-part").Result());
+        Assert.Equal(tenant, alone.Check("1", "customer-can-do-its-part").Evidence("tenantsWithoutActiveAdmin"));
+
+        await app.NewUserAsync(tenant, ["admin"]);
+        var (_, served) = await app.ReportAsync(auditor.Token);
+        Assert.Equal("pass", served.Check("1", "customer-can-do-its-part").Result());
+        Assert.Equal("pass", served.Check("14.1.1", "input-and-error-handling").Result());
+    }
+
+    [Fact]
     public async Task Stored_reports_past_one_query_page_are_all_listed()
     {
         var auditor = await app.AuditorAsync();

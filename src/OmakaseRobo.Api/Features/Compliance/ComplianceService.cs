@@ -39,6 +39,7 @@ internal sealed class ComplianceService(
         await operations.AddAsync(builder, facts, cancellationToken).ConfigureAwait(false);
         await incidents.AddAsync(builder, facts, cancellationToken).ConfigureAwait(false);
         await organisational.AddAsync(builder, cancellationToken).ConfigureAwait(false);
+        ServiceChecks.Add(builder, facts);
         var report = builder.Build(reportId, options.Stage, runtime.Region ?? "local");
         return await signing.SignAsync(report, cancellationToken).ConfigureAwait(false);
     }

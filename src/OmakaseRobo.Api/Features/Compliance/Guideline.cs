@@ -17,6 +17,7 @@ internal static class Guideline
 
     public static readonly IReadOnlyList<GuidelineItem> Items =
     [
+        new("1", "責任分界", "Division of responsibilities"),
         new("3-2", "データ及びバックアップの保管地域", "Region of data and backups"),
         new("5.1.1", "情報セキュリティのための方針群", "Policies for information security", Yearly),
         new("6.1.1", "情報セキュリティの役割及び責任", "Information security roles and responsibilities", Yearly),
@@ -31,6 +32,7 @@ internal static class Guideline
         new("12.3.1", "情報のバックアップ", "Information backup"),
         new("12.4.4", "クロックの同期", "Clock synchronisation"),
         new("12.6.1", "技術的ぜい弱性の管理", "Management of technical vulnerabilities"),
+        new("14.1.1", "情報セキュリティ要求事項の分析及び仕様化", "Information security requirements analysis and specification"),
         new("14.2.1", "セキュリティに配慮した開発のための方針", "Secure development policy", Yearly),
         new("15.1.1", "供給者関係のための情報セキュリティの方針", "Information security policy for supplier relationships", Yearly),
         new("15.1.2", "供給者との合意におけるセキュリティの取扱い", "Addressing security within supplier agreements", Yearly),
@@ -39,6 +41,7 @@ internal static class Guideline
         new("18.1.3", "記録の保護", "Protection of records"),
         new("18.1.5", "暗号化機能に対する規制", "Regulation of cryptographic controls"),
         new("18.2.1", "情報セキュリティの独立したレビュー", "Independent review of information security", Yearly),
+        new("CLD.6.3.1", "クラウドコンピューティング環境における役割及び責任の共有及び分担", "Shared roles and responsibilities within a cloud computing environment", Yearly),
         new("CLD.8.1.5", "クラウドサービスカスタマの資産の除去", "Removal of cloud service customer assets"),
     ];
 
