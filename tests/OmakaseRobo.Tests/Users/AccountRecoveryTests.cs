@@ -71,7 +71,7 @@ public sealed class AccountRecoveryTests(OmakaseAppFixture fixture) : IClassFixt
         var stored = await app.StoredUserAsync(tenant, admin.UserId);
         Assert.DoesNotContain("totpSecret", stored.Keys);
         Assert.DoesNotContain("recoveryCodes", stored.Keys);
-        var review = await ReviewedAsync(admin.UserId);
+        var review = await ReviewedAsync(admin.UserId) ?? [];
         Assert.Contains("mfa-reset-pending", review);
 
         // The password alone now signs in, to a session that reaches only the enrolment until MFA is on again.
@@ -86,7 +86,7 @@ public sealed class AccountRecoveryTests(OmakaseAppFixture fixture) : IClassFixt
         Assert.NotEqual(admin.TotpSecret, secret);
         await ApiClient.ReadAsync(await api.PostAsync("/v1/me/mfa/totp/confirm", new { code = app.NextTotp(secret) }, token), HttpStatusCode.OK);
         await ApiClient.ReadAsync(await api.GetAsync($"/v1/tenants/{tenant}/users", token), HttpStatusCode.OK);
-        Assert.DoesNotContain("mfa-reset-pending", await ReviewedAsync(admin.UserId));
+        Assert.DoesNotContain("mfa-reset-pending", await ReviewedAsync(admin.UserId) ?? []);
         await app.SignInWithMfaAsync(admin with { TotpSecret = secret });
 
         await app.FlushAuditAsync();
@@ -188,11 +188,26 @@ public sealed class AccountRecoveryTests(OmakaseAppFixture fixture) : IClassFixt
         Assert.Equal(["suspended"], await ReviewedAsync(admin.UserId));
     }
 
-    private async Task<List<string>> ReviewedAsync(string userId)
+    [Fact]
+    public async Task The_review_leaves_out_the_admins_of_a_terminated_tenant()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        Assert.NotNull(await ReviewedAsync(admin.UserId));
+        var op = await app.OperatorAsync();
+
+        await ApiClient.ReadAsync(await app.Api().PostAsync($"/v1/tenants/{tenant}/termination", null, op.Token), HttpStatusCode.Accepted);
+
+        Assert.Null(await ReviewedAsync(admin.UserId));
+    }
+
+    /// <summary>The user's flags in the access review; null when the review does not list the user.</summary>
+    private async Task<List<string>?> ReviewedAsync(string userId)
     {
         var token = (await app.OperatorAsync()).Token;
         var review = await ApiClient.ReadAsync(await app.Api().GetAsync("/v1/access-reviews/privileged", token), HttpStatusCode.OK);
-        var account = review.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("userId").GetString() == userId);
-        return [.. account.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!)];
+        return review.GetProperty("accounts").EnumerateArray().Where(a => a.GetProperty("userId").GetString() == userId).ToList() is [var account]
+            ? [.. account.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!)]
+            : null;
     }
 }

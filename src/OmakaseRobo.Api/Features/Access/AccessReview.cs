@@ -30,7 +30,8 @@ internal sealed class AccessReviewService(TenantStore tenants, UserStore users, 
     {
         var now = clock.GetUtcNow();
         var accounts = new List<PrivilegedAccount>();
-        foreach (var tenant in await tenants.ListAsync(cancellationToken).ConfigureAwait(false))
+        // A terminated tenant's users are disabled for good and its data awaits deletion: no access left to review.
+        foreach (var tenant in (await tenants.ListAsync(cancellationToken).ConfigureAwait(false)).Where(t => t.IsActive))
         {
             var privileged = (await users.ListAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false))
                 .Where(u => (u.IsActive || u.Status == UserRecord.Suspended) && Privilege.Holds(tenant.TenantId, u.Roles, tenant.Roles));
