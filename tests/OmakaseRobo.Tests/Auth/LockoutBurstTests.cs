@@ -1,4 +1,8 @@
+using System.Globalization;
 using System.Net;
+using Amazon.DynamoDBv2;
+using OmakaseRobo.Api.Features.Users;
+using OmakaseRobo.Api.Platform.Storage;
 using OtpNet;
 using OmakaseRobo.Tests.Infrastructure;
 
@@ -58,6 +62,13 @@ public sealed class LockoutBurstTests(OmakaseAppFixture fixture) : IClassFixture
         app.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.PostAsync("/v1/auth/login", new { tenantId, email, password = Wrong })).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await api.PostAsync("/v1/auth/login", new { tenantId, email, password = Wrong })).StatusCode); // locked again, for 2 s
+        if (who != "suspended user")
+        {
+            // The counter of an unknown address lives a day past its last counted attempt, the one that locked included.
+            using var dynamo = OmakaseApp.Dynamo();
+            var counter = await dynamo.GetItemAsync(app.MainTable, MainItems.UnknownSignIn.Key(MainItems.UnknownSignIn.Partition(tenantId, email)));
+            Assert.Equal((app.Clock.GetUtcNow() + UserLockoutStore.UnknownCounterLifetime).ToUnixTimeSeconds(), long.Parse(counter.Item["ttl"].N, CultureInfo.InvariantCulture));
+        }
     }
 
     [Fact]

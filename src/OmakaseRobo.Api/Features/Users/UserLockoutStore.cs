@@ -64,19 +64,23 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
     {
         var partition = MainItems.UnknownSignIn.Partition(tenantId, normalizedEmail);
         var key = MainItems.UnknownSignIn.Key(partition);
-        var names = new Dictionary<string, string> { ["#type"] = TableSchema.Type };
-        var values = new Dictionary<string, AttributeValue> { [":type"] = Attr.S(MainItems.UnknownSignIn.Type) };
+        var names = new Dictionary<string, string>();
+        var values = new Dictionary<string, AttributeValue>();
         ExpiryIndex.StampUpdateValues(names, values, partition, now + UnknownCounterLifetime);
-        var fresh = await FastReserveAsync(key, string.Empty, "SET #type = :type, " + ExpiryIndex.StampUpdate, (names, values), now, cancellationToken).ConfigureAwait(false);
+        var typed = (new Dictionary<string, string>(names) { ["#type"] = TableSchema.Type }, new Dictionary<string, AttributeValue>(values) { [":type"] = Attr.S(MainItems.UnknownSignIn.Type) });
+        var fresh = await FastReserveAsync(key, string.Empty, "SET #type = :type, " + ExpiryIndex.StampUpdate, typed, now, cancellationToken).ConfigureAwait(false);
         if (fresh is not null)
         {
             return new Reservation(null, (int)(fresh.GetN("failedSignIns") ?? 1), null);
         }
 
+        // Every counted attempt keeps the counter a day longer, the one that locks included: a counter under attack is
+        // never forgotten sooner than a user's.
         var counter = await ReadCounterAsync(key, cancellationToken).ConfigureAwait(false);
         return counter is null
             ? Reservation.Refused(TimeSpan.Zero)
-            : await ReserveAsync(key, counter.Value, now, () => ReadCounterAsync(key, cancellationToken), cancellationToken).ConfigureAwait(false);
+            : await ReserveAsync(key, counter.Value, now, () => ReadCounterAsync(key, cancellationToken), cancellationToken, (ExpiryIndex.StampUpdate, names, values))
+                .ConfigureAwait(false);
     }
 
     /// <summary>
@@ -131,7 +135,8 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
 
     private async Task<Reservation> ReserveAsync(
         Dictionary<string, AttributeValue> key, (int Failures, DateTimeOffset? LockedUntil) counter, DateTimeOffset now,
-        Func<Task<(int Failures, DateTimeOffset? LockedUntil)?>> reread, CancellationToken cancellationToken)
+        Func<Task<(int Failures, DateTimeOffset? LockedUntil)?>> reread, CancellationToken cancellationToken,
+        (string Set, Dictionary<string, string> Names, Dictionary<string, AttributeValue> Values)? also = null)
     {
         var (failures, lockedUntil) = counter;
         for (var round = 0; round < 64; round++)
@@ -142,11 +147,11 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
             }
 
             var next = failures + 1;
-            var values = new Dictionary<string, AttributeValue>
+            var values = new Dictionary<string, AttributeValue>(also?.Values ?? [])
             {
                 [":current"] = Attr.N(failures), [":next"] = Attr.N(next), [":now"] = Attr.Time(now),
             };
-            var expression = "SET failedSignIns = :next";
+            var expression = "SET failedSignIns = :next" + (also is { } extra ? ", " + extra.Set : string.Empty);
             DateTimeOffset? lockSet = next >= FreeFailures ? now + LockoutFor(next) : null;
             if (lockSet is { } lockUntil)
             {
@@ -163,6 +168,7 @@ internal sealed class UserLockoutStore(IAmazonDynamoDB dynamo, UserStore users, 
                     Key = key,
                     UpdateExpression = expression,
                     ConditionExpression = $"attribute_exists(pk) AND {counted} AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)",
+                    ExpressionAttributeNames = also?.Names,
                     ExpressionAttributeValues = values,
                 }, cancellationToken).ConfigureAwait(false);
                 return new Reservation(null, next, lockSet);
