@@ -63,6 +63,7 @@ public sealed class IncidentIdempotencyTests(OmakaseAppFixture fixture) : IClass
     [InlineData("a b")]
     [InlineData("キー")]
     [InlineData("quote\"inside")]
+    [InlineData("k2,k3")] // what two Idempotency-Key headers become
     public async Task A_malformed_key_is_a_field_error_and_creates_nothing(string key)
     {
         var op = await app.OperatorAsync();

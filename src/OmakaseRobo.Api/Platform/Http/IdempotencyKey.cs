@@ -23,7 +23,7 @@ internal sealed class IdempotencyKey
     private IdempotencyKey(string value) => this.value = value;
 
     /// <summary>
-    /// False when the header is there but is not 1 to 128 visible ASCII characters (as a plain token or as a quoted
+    /// False when the header is there but is not 1 to 128 visible ASCII characters but a comma (as a plain token or as a quoted
     /// structured-field string, as the draft writes it); <paramref name="key"/> is null when there is no header.
     /// </summary>
     public static bool TryParse(string? header, out IdempotencyKey? key)
@@ -35,7 +35,8 @@ internal sealed class IdempotencyKey
         }
 
         var text = header is ['"', .. var inner, '"'] ? inner : header;
-        if (text.Length is 0 or > MaxLength || !text.All(c => c is > ' ' and < '\u007f' and not '"' and not '\\'))
+        // A comma is refused: it is what joins two Idempotency-Key headers into one value, and one request has one key.
+        if (text.Length is 0 or > MaxLength || !text.All(c => c is > ' ' and < '\u007f' and not '"' and not '\\' and not ','))
         {
             return false;
         }
