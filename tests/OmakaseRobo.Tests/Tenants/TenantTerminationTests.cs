@@ -43,10 +43,15 @@ public sealed class TenantTerminationTests
         await app.LoginAsync(tenant, member.Email, member.Password, HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsync($"/v1/tenants/{tenant}/termination", null, op.Token)).StatusCode);
 
-        // Within the grace period nothing is deleted.
+        // Within the grace period nothing is deleted, and the report says whose data waits, until when.
+        var dataDeletionAfter = accepted.GetProperty("dataDeletionAfter").GetDateTimeOffset();
         app.Clock.Advance(TimeSpan.FromDays(29));
-        await ApiClient.ReadAsync(await RunDeletionJobAsync(app), HttpStatusCode.OK);
+        var early = await ApiClient.ReadAsync(await RunDeletionJobAsync(app), HttpStatusCode.OK);
         Assert.NotEmpty(await ItemsOfAsync(app, tenant));
+        Assert.Equal(0, early.GetProperty("tenantsDeleted").GetInt32());
+        var waiting = Assert.Single(early.GetProperty("waiting").EnumerateArray());
+        Assert.Equal(tenant, waiting.GetProperty("tenantId").GetString());
+        Assert.Equal(dataDeletionAfter, waiting.GetProperty("dataDeletionAfter").GetDateTimeOffset());
 
         app.Clock.Advance(TimeSpan.FromDays(2));
         await app.FlushAuditAsync();

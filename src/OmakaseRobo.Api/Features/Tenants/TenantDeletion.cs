@@ -16,7 +16,11 @@ namespace OmakaseRobo.Api.Features.Tenants;
 internal sealed record DeletionCertificate(
     string TenantId, string State, DateTimeOffset ListedAt, DateTimeOffset? DeletedAt, IReadOnlyDictionary<string, int> Counts, int TotalItems, string KeysSha256);
 
-internal sealed record TenantDeletionReport(bool Ok, DateTimeOffset RanAt, int TenantsDeleted, IReadOnlyList<DeletionCertificate> Certificates);
+/// <summary>A terminated tenant still in its grace period: its data goes at the first run after <c>DataDeletionAfter</c>.</summary>
+internal sealed record WaitingTenant(string TenantId, DateTimeOffset? DataDeletionAfter);
+
+internal sealed record TenantDeletionReport(
+    bool Ok, DateTimeOffset RanAt, int TenantsDeleted, IReadOnlyList<DeletionCertificate> Certificates, IReadOnlyList<WaitingTenant> Waiting);
 
 /// <summary>
 /// CLD.8.1.5, the job delete-terminated-tenants: every tenant terminated longer ago than the grace period loses
@@ -39,16 +43,16 @@ internal sealed class TenantDeletion(
     public async Task<JobOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var due = (await tenants.ListAsync(cancellationToken).ConfigureAwait(false))
-            .Where(t => t.Status == TenantRecord.Terminated && t.DataDeletionAfter <= now)
-            .ToList();
+        var terminated = (await tenants.ListAsync(cancellationToken).ConfigureAwait(false)).Where(t => t.Status == TenantRecord.Terminated).ToList();
+        var due = terminated.Where(t => t.DataDeletionAfter <= now).ToList();
+        var waiting = terminated.Except(due).OrderBy(t => t.DataDeletionAfter).Select(t => new WaitingTenant(t.TenantId, t.DataDeletionAfter)).ToList();
         var certificates = new List<DeletionCertificate>();
         foreach (var tenant in due)
         {
             certificates.Add(await DeleteTenantAsync(tenant.TenantId, cancellationToken).ConfigureAwait(false));
         }
 
-        var report = new TenantDeletionReport(true, now, certificates.Count, certificates);
+        var report = new TenantDeletionReport(true, now, certificates.Count, certificates, waiting);
         return new JobOutcome(true, JsonSerializer.SerializeToElement(report, AppJsonContext.Default.TenantDeletionReport));
     }
 
