@@ -14,7 +14,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task The_signed_report_is_alone_on_standard_output_and_the_logs_go_to_standard_error()
     {
-        var (exit, output, errors) = await RunAsync(SharedDynamoDb.Endpoint, "report", "compliance", "--format", "json");
+        var (exit, output, errors) = await RunAsync(SharedDynamoDb.Endpoint, ["report", "compliance", "--format", "json"]);
 
         Assert.True(exit is 0 or 1, errors);
         using var report = JsonDocument.Parse(output); // the whole of standard output is the one document
@@ -26,7 +26,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task A_job_prints_only_its_report()
     {
-        var (exit, output, errors) = await RunAsync(SharedDynamoDb.Endpoint, "job", "review-privileged-access");
+        var (exit, output, errors) = await RunAsync(SharedDynamoDb.Endpoint, ["job", "review-privileged-access"]);
 
         Assert.True(exit == 0, errors);
         using var report = JsonDocument.Parse(output);
@@ -46,7 +46,17 @@ public sealed class CommandLineTests
         Assert.DoesNotContain("Unhandled exception", errors, StringComparison.Ordinal); // the runtime's crash dump
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string endpoint, params string[] arguments)
+    [Fact]
+    public async Task The_printable_page_is_in_japanese_under_a_japanese_locale()
+    {
+        var (exit, output, errors) = await RunAsync(SharedDynamoDb.Endpoint, ["report", "compliance", "--format", "html"], locale: "ja_JP.UTF-8");
+
+        Assert.True(exit is 0 or 1, errors);
+        Assert.StartsWith("<!DOCTYPE html>", output, StringComparison.Ordinal);
+        Assert.Contains("<html lang=\"ja\"", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string endpoint, string[] arguments, string locale = "C.UTF-8")
     {
         var dataDir = Directory.CreateTempSubdirectory("omakase-cli-").FullName;
         var prefix = $"c{Guid.NewGuid():N}"[..13];
@@ -57,6 +67,7 @@ public sealed class CommandLineTests
             WorkingDirectory = dataDir,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["LC_ALL"] = locale;
         start.Environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint;
         start.Environment["Omakase__Tables__Main"] = $"{prefix}-main";
         start.Environment["Omakase__Tables__Audit"] = $"{prefix}-audit";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OmakaseRobo.Api.Features.Backups;
 using OmakaseRobo.Api.Platform.Hosting;
@@ -8,6 +7,8 @@ namespace OmakaseRobo.Api.Features.Compliance;
 /// <summary>The compliance report, its checks, its store and its monthly job; every function may build a report.</summary>
 internal static class ComplianceSetup
 {
+    private static readonly string[] LocaleVariables = ["LC_ALL", "LC_MESSAGES", "LANG"];
+
     public static IServiceCollection AddCompliance(this IServiceCollection services)
     {
         services.TryAddSingleton<RestoreTestStore>(); // read-only here; the jobs function registers it with the backups
@@ -39,7 +40,9 @@ internal static class ComplianceSetup
         return await CommandLine.RunAsync(app, async services =>
         {
             var signed = await services.GetRequiredService<ComplianceService>().ReportAsync(null, CancellationToken.None).ConfigureAwait(false);
-            var japanese = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "ja";
+            // The app runs with invariant globalization, so the culture never says ja: the POSIX locale variables do.
+            var locale = LocaleVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+            var japanese = locale?.StartsWith("ja", StringComparison.OrdinalIgnoreCase) == true;
             await Console.Out.WriteLineAsync(format switch
             {
                 "json" => signed.Json,
