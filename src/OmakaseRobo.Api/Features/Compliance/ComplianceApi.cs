@@ -19,6 +19,7 @@ internal static class ComplianceApi
         compliance.MapGet("/report", Report)
             .WithSummary("Build the compliance report")
             .WithDescription("Every guideline item with its live checks, signed (ECDSA P-256, see signature.keyId). Accept text/html for the printable page; Accept-Language ja or en.")
+            .Produces<ComplianceReport>(StatusCodes.Status200OK, Json)
             .RequirePermission(tenant: null, Permissions.PlatformComplianceRead);
         compliance.MapPost("/attestations", Attest)
             .WithSummary("Record an attestation")
@@ -31,10 +32,12 @@ internal static class ComplianceApi
         compliance.MapGet("/reports/{reportId}", Get)
             .WithSummary("Read a stored compliance report")
             .WithDescription("One stored report exactly as it was signed (or its printable page with Accept text/html).")
+            .Produces<ComplianceReport>(StatusCodes.Status200OK, Json)
             .RequirePermission(tenant: null, Permissions.PlatformComplianceRead);
         routes.MapGet("/v1/audit/signing-key", SigningKey).WithTags("Audit")
             .WithSummary("Read the audit signing key")
-            .WithDescription("The audit signing key's public key (PEM) and keyId, for verifying checkpoints and compliance reports offline.")
+            .WithDescription("The audit signing key's public key (PEM) and keyId, for verifying checkpoints and compliance reports offline; the PEM file itself with Accept application/x-pem-file.")
+            .Produces<SigningKeyView>(StatusCodes.Status200OK, Json)
             .RequirePermission(tenant: null, Permissions.PlatformComplianceRead);
         return routes;
     }
