@@ -122,6 +122,31 @@ public sealed class AccountLifecycleTests(OmakaseAppFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_created_user_is_read_at_its_location_by_its_tenant_and_operators_only()
+    {
+        var tenant = await app.CreateTenantAsync();
+        var admin = await app.NewUserAsync(tenant, ["admin"]);
+        var stranger = await app.NewUserAsync(await app.CreateTenantAsync(), ["admin"]);
+        var op = await app.OperatorAsync();
+        var api = app.Api();
+
+        var created = await api.PostAsync($"/v1/tenants/{tenant}/users", new { email = $"kenji-{Guid.NewGuid():N}@customer.example", displayName = "Kenji", roles = Array.Empty<string>() }, op.Token);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var location = created.Headers.Location!.ToString();
+
+        var read = await ApiClient.ReadAsync(await api.GetAsync(location, admin.Token), HttpStatusCode.OK);
+        Assert.Equal("Kenji", read.GetProperty("displayName").GetString());
+        Assert.Equal("active", read.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, read.GetProperty("lockedUntil").ValueKind);
+        await ApiClient.ReadAsync(await api.GetAsync(location, op.Token), HttpStatusCode.OK);
+        await Problem.ReadAsync(await api.GetAsync(location, stranger.Token), HttpStatusCode.NotFound);
+        await Problem.ReadAsync(await api.GetAsync($"/v1/tenants/{stranger.TenantId}/users/{read.GetProperty("userId").GetString()}", stranger.Token), HttpStatusCode.NotFound);
+
+        await ApiClient.ReadAsync(await api.DeleteAsync(location, op.Token), HttpStatusCode.NoContent);
+        await Problem.ReadAsync(await api.GetAsync(location, admin.Token), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task An_admin_lists_a_users_sessions_and_ends_them_all()
     {
         var tenant = await app.CreateTenantAsync();

@@ -50,7 +50,7 @@ internal static class ComplianceApi
 
     public static async Task<Results<Created<AttestationView>, ValidationProblem, ProblemHttpResult>> Attest(
         AttestationRequest request, Caller caller, ComplianceService compliance, CancellationToken cancellationToken) =>
-        (await compliance.AttestAsync(request, caller, cancellationToken)).Map(attestation => TypedResults.Created($"/v1/compliance/attestations/{attestation.AttestationId}", attestation));
+        (await compliance.AttestAsync(request, caller, cancellationToken)).Map(attestation => TypedResults.Created((string?)null, attestation)); // read back through the report: no URL of its own
 
     public static async Task<Ok<StoredReportList>> List(ComplianceService compliance, CancellationToken cancellationToken) =>
         TypedResults.Ok(new StoredReportList(await compliance.ListReportsAsync(cancellationToken)));

@@ -18,6 +18,8 @@ internal static class UsersApi
             .WithExamples("""{"email":"hanako@example.co.jp","displayName":"Hanako","roles":["admin"]}""", """{"userId":"u_01jd8y...","temporaryPassword":"C3o3kzbt5CPczJct3LDC"}""");
         users.MapGet("/", List).RequirePermission(Permissions.UsersRead, Permissions.PlatformRead)
             .WithSummary("List users").WithDescription("The tenant's users with their roles, MFA status and last sign-in.");
+        users.MapGet("/{userId}", Get).RequirePermission(Permissions.UsersRead, Permissions.PlatformRead)
+            .WithSummary("Read a user").WithDescription("One user of the tenant as listed: roles, status, MFA status, lock and last sign-in; 404 for a deleted user.");
         users.MapDelete("/{userId}", Delete).RequirePermission(tenant: null, platform: Permissions.PlatformUsersManage)
             .WithSummary("Delete a user").WithDescription("Operators only. The user becomes a pseudonymous tombstone and every session ends at once; 409 for oneself.")
             .ProducesProblem(409);
@@ -35,6 +37,10 @@ internal static class UsersApi
 
     public static async Task<Results<Ok<UserList>, ValidationProblem, ProblemHttpResult>> List(string tenantId, UsersService users, CancellationToken cancellationToken) =>
         (await users.ListAsync(tenantId, cancellationToken)).Map(TypedResults.Ok);
+
+    public static async Task<Results<Ok<UserSummary>, ValidationProblem, ProblemHttpResult>> Get(
+        string tenantId, string userId, UsersService users, CancellationToken cancellationToken) =>
+        (await users.GetAsync(tenantId, userId, cancellationToken)).Map(TypedResults.Ok);
 
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Delete(
         string tenantId, string userId, Caller caller, UsersService users, CancellationToken cancellationToken) =>

@@ -108,6 +108,11 @@ internal sealed class UsersService(UserStore users, TenantStore tenants, Session
             ? new Failure.NotFound()
             : new UserList([.. (await users.ListAsync(tenantId, cancellationToken).ConfigureAwait(false)).Where(u => u.Status != UserRecord.Deleted).Select(u => UserSummary.From(u, clock.GetUtcNow()))]);
 
+    public async Task<Outcome<UserSummary>> GetAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
+        await users.GetAsync(tenantId, userId, cancellationToken).ConfigureAwait(false) is { } user && user.Status != UserRecord.Deleted
+            ? UserSummary.From(user, clock.GetUtcNow())
+            : new Failure.NotFound();
+
     /// <summary>A one-time password that itself meets the policy; the first sign-in must replace it.</summary>
     public static string TemporaryPassword(string email)
     {

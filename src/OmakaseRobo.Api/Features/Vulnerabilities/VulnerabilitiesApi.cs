@@ -24,7 +24,7 @@ internal static class VulnerabilitiesApi
 
     public static async Task<Results<Created<VulnerabilityView>, ValidationProblem, ProblemHttpResult>> Create(
         CreateVulnerabilityRequest request, Caller caller, VulnerabilitiesService findings, CancellationToken cancellationToken) =>
-        (await findings.CreateAsync(request, caller, cancellationToken)).Map(view => TypedResults.Created($"/v1/vulnerabilities/{view.VulnerabilityId}", view));
+        (await findings.CreateAsync(request, caller, cancellationToken)).Map(view => TypedResults.Created((string?)null, view)); // no GET of one finding: the list is the resource to read
 
     /// <summary>Query <c>status</c>: open (default), overdue, closed or all; overdue first by due date.</summary>
     public static async Task<Results<Ok<VulnerabilityList>, ValidationProblem, ProblemHttpResult>> List(
