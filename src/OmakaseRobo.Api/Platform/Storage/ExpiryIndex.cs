@@ -5,7 +5,7 @@ namespace OmakaseRobo.Api.Platform.Storage;
 
 /// <summary>
 /// The expiry index gsi2 of the main table: every item that expires (sessions, MFA challenges, webhook deliveries,
-/// job runs) is listed under the UTC day of its ttl (gsi2pk <c>EXPIRES#{yyyy-MM-dd}</c>), ordered by ttl (gsi2sk
+/// job runs, the sign-in counters of unknown addresses) is listed under the UTC day of its ttl (gsi2pk <c>EXPIRES#{yyyy-MM-dd}</c>), ordered by ttl (gsi2sk
 /// <c>{ttl:D10}#{pk}</c>), so the purge job reads exactly what has expired and never a live item. Items that expire
 /// get their ttl only through <see cref="Stamp"/>, so the index and the ttl cannot disagree.
 /// </summary>
