@@ -83,29 +83,28 @@ internal sealed class ComplianceStore(IAmazonDynamoDB dynamo, OmakaseOptions opt
     public async Task<List<StoredReportSummary>> ListReportsAsync(CancellationToken cancellationToken)
     {
         var reports = new List<StoredReportSummary>();
-        Dictionary<string, AttributeValue>? from = null;
-        do
+        await foreach (var item in dynamo.QueryItemsAsync(new QueryRequest
         {
-            var response = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = Table,
-                IndexName = TableSchema.Index1,
-                KeyConditionExpression = "gsi1pk = :all",
-                ExpressionAttributeValues = new() { [":all"] = Attr.S(ReportsPartition) },
-                ProjectionExpression = "#id, #at, #key, #summary",
-                ExpressionAttributeNames = new() { ["#id"] = "reportId", ["#at"] = "generatedAt", ["#key"] = "keyId", ["#summary"] = "summary" },
-                ScanIndexForward = false,
-                Limit = MaxListed - reports.Count,
-                ExclusiveStartKey = from,
-            }, cancellationToken).ConfigureAwait(false);
-            reports.AddRange((response.Items ?? []).Select(item => new StoredReportSummary(
+            TableName = Table,
+            IndexName = TableSchema.Index1,
+            KeyConditionExpression = "gsi1pk = :all",
+            ExpressionAttributeValues = new() { [":all"] = Attr.S(ReportsPartition) },
+            ProjectionExpression = "#id, #at, #key, #summary",
+            ExpressionAttributeNames = new() { ["#id"] = "reportId", ["#at"] = "generatedAt", ["#key"] = "keyId", ["#summary"] = "summary" },
+            ScanIndexForward = false,
+            Limit = MaxListed,
+        }, cancellationToken).ConfigureAwait(false))
+        {
+            reports.Add(new StoredReportSummary(
                 item.RequireS("reportId"),
                 item.GetTimeOrEpoch("generatedAt"),
                 JsonSerializer.Deserialize(item.RequireS("summary"), AppJsonContext.Default.ComplianceSummary)!,
-                item.RequireS("keyId"))));
-            from = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
+                item.RequireS("keyId")));
+            if (reports.Count == MaxListed)
+            {
+                break;
+            }
         }
-        while (from is not null && reports.Count < MaxListed);
 
         return reports;
     }

@@ -95,22 +95,12 @@ internal sealed class WebhookStore(IAmazonDynamoDB dynamo, OmakaseOptions option
     /// </summary>
     public async Task<List<DeliveryRecord>> LatestDeliveriesAsync(string tenantId, int count, CancellationToken cancellationToken)
     {
-        var deliveries = new List<DeliveryRecord>();
-        Dictionary<string, AttributeValue>? from = null;
-        do
+        var deliveries = (await dynamo.QueryAllAsync(new QueryRequest
         {
-            var response = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = Table,
-                KeyConditionExpression = "pk = :pk AND begins_with(sk, :delivery)",
-                ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.Tenant.Partition(tenantId)), [":delivery"] = Attr.S(MainItems.WebhookDelivery.SortPrefix) },
-                ExclusiveStartKey = from,
-            }, cancellationToken).ConfigureAwait(false);
-            deliveries.AddRange(response.Items.Select(FromItem));
-            from = response.LastEvaluatedKey is { Count: > 0 } next ? next : null;
-        }
-        while (from is not null);
-
+            TableName = Table,
+            KeyConditionExpression = "pk = :pk AND begins_with(sk, :delivery)",
+            ExpressionAttributeValues = new() { [":pk"] = Attr.S(MainItems.Tenant.Partition(tenantId)), [":delivery"] = Attr.S(MainItems.WebhookDelivery.SortPrefix) },
+        }, cancellationToken).ConfigureAwait(false)).Select(FromItem);
         return [.. deliveries.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.DeliveryId, StringComparer.Ordinal).Take(count)];
     }
 
