@@ -33,6 +33,8 @@ internal static class CommandLine
         }
         catch (Exception exception) when (DependencyFault.Of(exception, budgetSpent: false) is { } fault)
         {
+            // The console logger writes from a queue of its own: disposing the app flushes it, so this line comes last.
+            await app.DisposeAsync().ConfigureAwait(false);
             await Console.Error.WriteLineAsync(
                 $"Storage could not be reached ({fault.Dependency}: {fault.Code}); the command did not complete. / ストレージに接続できず、コマンドは完了しませんでした。")
                 .ConfigureAwait(false);
